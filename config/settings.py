@@ -1,0 +1,219 @@
+"""Porch settings: one file, driven by environment variables.
+
+Every variable is documented in .env.example. Bad values stop start-up.
+Production (DEBUG off) must set SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from porch.core.env import EnvError, env_bool, env_colour, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", False)
+
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-use-in-production")
+    _default_database = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+else:
+    SECRET_KEY = env_str("SECRET_KEY")
+    _default_database = env_str("DATABASE_URL")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise EnvError("The environment variable ALLOWED_HOSTS must be set.")
+
+if len(SECRET_KEY) < 32:
+    raise EnvError("SECRET_KEY must be at least 32 characters long.")
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_database), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "porch.core",
+    "porch.accounts",
+    "porch.housing",
+    "porch.audit",
+    "porch.documents",
+    "porch.staff",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "porch.core.middleware.RequestContextMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "porch.accounts.middleware.SessionLifetimeMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "porch.core.middleware.ActorMiddleware",
+    "porch.core.routes.AudienceMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "porch.core.middleware.PrivateResponseMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "porch.core.context_processors.portal",
+            ],
+        },
+    }
+]
+FORM_RENDERER = "porch.core.forms.GovukFormRenderer"
+
+# --- Accounts and passwords -------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "porch.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "porch.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+
+# Session lifetimes, in minutes (idle, then absolute), by kind of user.
+RESIDENT_SESSION_IDLE_MINUTES = env_int("RESIDENT_SESSION_IDLE_MINUTES", 30, minimum=1)
+RESIDENT_SESSION_ABSOLUTE_MINUTES = env_int("RESIDENT_SESSION_ABSOLUTE_MINUTES", 12 * 60, minimum=1)
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 15, minimum=1)
+STAFF_SESSION_ABSOLUTE_MINUTES = env_int("STAFF_SESSION_ABSOLUTE_MINUTES", 10 * 60, minimum=1)
+SUDO_MINUTES = env_int("SUDO_MINUTES", 15, minimum=1)
+SESSION_COOKIE_AGE = max(RESIDENT_SESSION_ABSOLUTE_MINUTES, STAFF_SESSION_ABSOLUTE_MINUTES) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Failed attempts before a pause, and how long the pause lasts (per NCSC).
+RATE_LIMIT_FAILURES = env_int("RATE_LIMIT_FAILURES", 5, minimum=1)
+RATE_LIMIT_PAUSE_MINUTES = env_int("RATE_LIMIT_PAUSE_MINUTES", 15, minimum=1)
+# Sign-up answers are padded to this floor so a match and a mismatch take the same time.
+SIGNUP_RESPONSE_FLOOR_MS = env_int("SIGNUP_RESPONSE_FLOOR_MS", 400)
+
+OTP_TOTP_ISSUER = env_str("LANDLORD_NAME", "Porch Housing")
+
+# --- Caches: shared by every process (rate limits, one-time-code replay) -----
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "porch_cache"}}
+
+# --- Email and SMS ------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@example.org")
+SMS_BACKEND = env_str("SMS_BACKEND", "porch.core.sms.ConsoleSmsBackend")
+
+# --- Files --------------------------------------------------------------------
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Note: MEDIA_URL is deliberately unset. Files are only ever streamed by authorised views.
+MAX_UPLOAD_MEGABYTES = env_int("MAX_UPLOAD_MEGABYTES", 10, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- The landlord -------------------------------------------------------------
+LANDLORD_NAME = env_str("LANDLORD_NAME", "Porch Housing")
+LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
+BRAND_COLOUR = env_colour("BRAND_COLOUR", "#1d4f76")
+
+# --- Security headers -----------------------------------------------------------
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if TRUSTED_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,23 @@
+from django.urls import include, path
+
+from porch.accounts.roles import StaffRole
+from porch.core.admin_site import admin_site
+from porch.core.routes import declare_patterns, staff
+from porch.core.views import brand_css
+from porch.housing.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("brand.css", brand_css, name="brand_css"),
+    path("", include("porch.accounts.urls")),
+    path("", include("porch.housing.urls")),
+    path("", include("porch.documents.urls")),
+    path("", include("porch.audit.urls")),
+    path("staff/", include("porch.staff.urls")),
+    path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
+]
+
+handler400 = "porch.core.errors.bad_request"
+handler403 = "porch.core.errors.permission_denied"
+handler404 = "porch.core.errors.page_not_found"
+handler500 = "porch.core.errors.server_error"

@@ -1,0 +1,38 @@
+"""Turns the signed-in user into the Actor every access decision uses."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor
+from porch.housing.models import Membership
+
+
+def actor_for_user(user: object, *, verified: bool) -> Actor:
+    from porch.accounts.models import User
+
+    if not isinstance(user, User) or not user.is_active:
+        return ANONYMOUS_ACTOR
+    if user.kind == User.Kind.RESIDENT and user.person_id:
+        roles = Membership.objects.current().filter(person_id=user.person_id).values_list("role", flat=True)
+        return Actor(kind=RESIDENT, user_id=user.pk, person_id=user.person_id, membership_roles=frozenset(roles))
+    if user.kind == User.Kind.STAFF:
+        if not verified:
+            return Actor(kind=STAFF, user_id=user.pk, needs_mfa_setup=True)
+        return Actor(
+            kind=STAFF,
+            user_id=user.pk,
+            roles=frozenset(user.role_grants.values_list("role", flat=True)),
+            patch_ids=frozenset(user.patches.values_list("id", flat=True)),
+        )
+    if user.kind == User.Kind.CONTRACTOR:
+        return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id)
+    return ANONYMOUS_ACTOR
+
+
+def actor_for_request(request: HttpRequest) -> Actor:
+    user = request.user
+    if not user.is_authenticated:
+        return ANONYMOUS_ACTOR
+    verified = bool(getattr(user, "is_verified", lambda: False)())
+    return actor_for_user(user, verified=verified)

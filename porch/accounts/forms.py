@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+from porch.core.forms import GovukDateField, GovukForm
+
+
+class SignInForm(GovukForm):
+    username = forms.CharField(
+        label="Email address, mobile number or customer reference",
+        max_length=150,
+        error_messages={"required": "Enter your email address, mobile number or customer reference"},
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class CodeForm(GovukForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        error_messages={"required": "Enter the code"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
+
+
+class SignupCodeForm(CodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The code is 6 digits long."
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class SignupStartForm(GovukForm):
+    reference = forms.CharField(
+        label="Tenancy or account reference",
+        max_length=30,
+        help_text="You can find this on your tenancy agreement or a letter from us, for example T-000123.",
+        error_messages={"required": "Enter your tenancy or account reference"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 1985",
+        must_be_past=True,
+        autocomplete="bday",
+        error_messages={"required": "Enter your date of birth"},
+    )
+    postcode = forms.CharField(
+        label="Postcode of your home",
+        max_length=10,
+        error_messages={"required": "Enter the postcode of your home"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+
+
+class NewPasswordForm(GovukForm):
+    password = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="Use at least 12 characters. A few words strung together is easy to remember and hard to guess.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password_again = forms.CharField(
+        label="Enter the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password_again") != cleaned.get("password"):
+            self.add_error("password_again", "The passwords do not match")
+        return cleaned
+
+
+class ConfirmPasswordForm(GovukForm):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+
+class HelpRequestForm(GovukForm):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
+    contact = forms.CharField(
+        label="How can we contact you?",
+        help_text="An email address or phone number.",
+        max_length=200,
+        error_messages={"required": "Enter an email address or phone number"},
+    )
+    address = forms.CharField(label="Your address (optional)", max_length=300, required=False)
+    tenancy_reference = forms.CharField(label="Tenancy reference (optional)", max_length=30, required=False)
+    message = forms.CharField(
+        label="What is the problem? (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class GovukPasswordResetForm(GovukForm, PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
+
+
+class GovukSetPasswordForm(GovukForm, SetPasswordForm):
+    pass

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+LAST_SEEN = "porch_last_seen"
+STARTED = "porch_started"
+
+
+def session_limits(kind: str) -> tuple[int, int]:
+    """Idle and absolute limits in seconds for this kind of user."""
+    if kind == "resident":
+        return settings.RESIDENT_SESSION_IDLE_MINUTES * 60, settings.RESIDENT_SESSION_ABSOLUTE_MINUTES * 60
+    return settings.STAFF_SESSION_IDLE_MINUTES * 60, settings.STAFF_SESSION_ABSOLUTE_MINUTES * 60
+
+
+class SessionLifetimeMiddleware:
+    """Signs people out after a spell of inactivity, and after a fixed time whatever they do."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            idle, absolute = session_limits(getattr(user, "kind", "staff"))
+            started = float(request.session.get(STARTED, now))
+            last_seen = float(request.session.get(LAST_SEEN, now))
+            if now - last_seen > idle or now - started > absolute:
+                logout(request)
+                messages.info(request, "You were signed out to keep your account safe. Sign in again to continue.")
+            else:
+                request.session.setdefault(STARTED, started)
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)

@@ -1,0 +1,39 @@
+"""Staff roles. Kept free of models so any app can import them."""
+
+from django.db import models
+
+
+class StaffRole(models.TextChoices):
+    CUSTOMER_SERVICES = "customer_services", "Customer services"
+    HOUSING_OFFICER = "housing_officer", "Housing officer"
+    ASB_OFFICER = "asb_officer", "Anti-social behaviour officer"
+    REPAIRS_COORDINATOR = "repairs_coordinator", "Repairs coordinator"
+    INCOME_OFFICER = "income_officer", "Income officer"
+    DPO = "dpo", "Data Protection Officer"
+    SYSADMIN = "sysadmin", "System administrator"
+
+
+# Roles that see residents across the whole organisation.
+ORGANISATION_WIDE = frozenset(
+    {
+        StaffRole.CUSTOMER_SERVICES,
+        StaffRole.ASB_OFFICER,
+        StaffRole.REPAIRS_COORDINATOR,
+        StaffRole.INCOME_OFFICER,
+        StaffRole.DPO,
+    }
+)
+# Roles that see residents only in their own patches.
+PATCH_SCOPED = frozenset({StaffRole.HOUSING_OFFICER})
+# Roles that may see anti-social behaviour material.
+ASB_READERS = frozenset({StaffRole.ASB_OFFICER, StaffRole.DPO})
+# The plain-English description residents read on their privacy page.
+PLAIN_ROLE = {
+    StaffRole.CUSTOMER_SERVICES: "a member of our customer services team",
+    StaffRole.HOUSING_OFFICER: "your housing officer",
+    StaffRole.ASB_OFFICER: "a member of our anti-social behaviour team",
+    StaffRole.REPAIRS_COORDINATOR: "a member of our repairs team",
+    StaffRole.INCOME_OFFICER: "a member of our rent and income team",
+    StaffRole.DPO: "our Data Protection Officer",
+    StaffRole.SYSADMIN: "a system administrator",
+}

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import update_session_auth_hash
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from porch.accounts.models import ActivationLetter, SignupHelpRequest, User
+from porch.audit.services import record
+from porch.core.actor import Actor
+
+
+def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
+    """Every session but this one stops working at its next request."""
+    user.session_stamp = uuid.uuid4()
+    user.save(update_fields=["session_stamp"])
+    update_session_auth_hash(request, user)
+
+
+def help_request_create(
+    *, idempotency_key: uuid.UUID, full_name: str, contact: str, address: str, tenancy_reference: str, message: str
+) -> SignupHelpRequest:
+    """Store one help request however many times the form is sent."""
+    try:
+        with transaction.atomic():
+            help_request, _ = SignupHelpRequest.objects.get_or_create(
+                idempotency_key=idempotency_key,
+                defaults={
+                    "full_name": full_name,
+                    "contact": contact,
+                    "address": address,
+                    "tenancy_reference": tenancy_reference,
+                    "message": message,
+                },
+            )
+    except IntegrityError:
+        help_request = SignupHelpRequest.objects.get(idempotency_key=idempotency_key)
+    return help_request
+
+
+def letter_mark_printed(*, actor: Actor, letter: ActivationLetter, request: HttpRequest | None = None) -> None:
+    """Printed letters leave the queue, and their PDF (which holds the code) is deleted."""
+    with transaction.atomic():
+        letter.printed_at = timezone.now()
+        letter.pdf = None
+        letter.save(update_fields=["printed_at", "pdf"])
+        record(
+            actor=actor,
+            action="update",
+            object_type="activation_letter",
+            object_id=letter.uuid,
+            reason="printed",
+            subject_ids=[letter.person_id],
+            request=request,
+        )

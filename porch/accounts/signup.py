@@ -1,0 +1,157 @@
+"""Record-matched sign-up.
+
+Details typed by the person are only ever used to find a record; the code goes
+to contact details already on that record, never to anything typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from porch.accounts.models import ActivationLetter, SignupCode, User
+from porch.core.sms import send_text
+from porch.housing.models import Membership, Person, Tenancy, normalise_postcode, normalise_reference
+
+EMAIL_OR_SMS_LIFETIME = datetime.timedelta(minutes=10)
+LETTER_LIFETIME = datetime.timedelta(days=14)
+MAX_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    tenancy: Tenancy
+
+
+def find_match(*, reference: str, date_of_birth: datetime.date, postcode: str) -> Match | None:
+    """A current lead-tenant, joint-tenant or homeowner membership matching all three details."""
+    membership = (
+        Membership.objects.current()
+        .account_holders()
+        .filter(
+            tenancy__reference=normalise_reference(reference),
+            tenancy__property__postcode_normalised=normalise_postcode(postcode),
+            person__date_of_birth=date_of_birth,
+            person__user__isnull=True,
+        )
+        .select_related("person", "tenancy__property")
+        .first()
+    )
+    if membership is None:
+        return None
+    return Match(person=membership.person, tenancy=membership.tenancy)
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def signup_start(match: Match | None) -> SignupCode | None:
+    """Send a code for a match. A mismatch does the same hashing work and sends nothing."""
+    code = new_code()
+    code_hash = make_password(code)
+    if match is None:
+        return None
+    person = match.person
+    if person.email:
+        channel, lifetime = SignupCode.Channel.EMAIL, EMAIL_OR_SMS_LIFETIME
+    elif person.mobile:
+        channel, lifetime = SignupCode.Channel.SMS, EMAIL_OR_SMS_LIFETIME
+    else:
+        channel, lifetime = SignupCode.Channel.POST, LETTER_LIFETIME
+    with transaction.atomic():
+        signup_code = SignupCode.objects.create(
+            person=person,
+            tenancy=match.tenancy,
+            channel=channel,
+            code_hash=code_hash,
+            expires_at=timezone.now() + lifetime,
+        )
+        if channel == SignupCode.Channel.POST:
+            from porch.accounts.letters import activation_letter_pdf
+
+            ActivationLetter.objects.create(
+                signup_code=signup_code,
+                person=person,
+                tenancy=match.tenancy,
+                pdf=activation_letter_pdf(person=person, tenancy=match.tenancy, code=code),
+            )
+        else:
+            transaction.on_commit(lambda: _deliver(channel, person, code))
+    return signup_code
+
+
+def _deliver(channel: str, person: Person, code: str) -> None:
+    message = (
+        f"Your {settings.LANDLORD_NAME} sign-up code is {code}. It expires in 10 minutes. "
+        "If you did not ask for this, you can ignore it."
+    )
+    if channel == SignupCode.Channel.EMAIL:
+        send_mail(f"Your {settings.LANDLORD_NAME} sign-up code", message, None, [person.email])
+    else:
+        send_text(person.mobile, message)
+
+
+def signup_code_check(*, code_uuid: str | None, code: str) -> SignupCode | None:
+    """The unused, unexpired code this is, or None. Every wrong guess counts."""
+    signup_code = None
+    if code_uuid:
+        signup_code = SignupCode.objects.filter(uuid=code_uuid).select_related("person", "tenancy").first()
+    if signup_code is None:
+        check_password(code, make_password("decoy"))  # the same work as a real check
+        return None
+    usable = (
+        signup_code.used_at is None
+        and signup_code.expires_at > timezone.now()
+        and signup_code.failed_attempts < MAX_CODE_ATTEMPTS
+    )
+    if usable and check_password(code.strip(), signup_code.code_hash):
+        return signup_code
+    SignupCode.objects.filter(pk=signup_code.pk).update(failed_attempts=signup_code.failed_attempts + 1)
+    return None
+
+
+def verified_code(code_uuid: object) -> SignupCode | None:
+    """The code this browser proved it holds, while it is still unspent."""
+    if not isinstance(code_uuid, str):
+        return None
+    return SignupCode.objects.filter(uuid=code_uuid, used_at__isnull=True).select_related("person").first()
+
+
+def sign_in_name_for(person: Person) -> str:
+    return person.email or person.mobile or person.housing_reference
+
+
+def signup_finish(*, signup_code: SignupCode, password: str) -> User:
+    """Create the resident's account and spend the code, exactly once."""
+    with transaction.atomic():
+        spent = SignupCode.objects.filter(pk=signup_code.pk, used_at__isnull=True).update(used_at=timezone.now())
+        if not spent or User.objects.filter(person=signup_code.person).exists():
+            raise ValueError("This code has already been used.")
+        person = signup_code.person
+        user = User.objects.create_user(
+            username=sign_in_name_for(person).lower(),
+            email=person.email,
+            password=password,
+            kind=User.Kind.RESIDENT,
+            person=person,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        )
+    return user
+
+
+def pad_to_floor(started: float) -> None:
+    """Sleep until the sign-up response floor so matches and mismatches take the same time."""
+    remaining = settings.SIGNUP_RESPONSE_FLOOR_MS / 1000 - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)

@@ -1,0 +1,39 @@
+"""Sudo mode: a recent password confirmation before sensitive actions."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+SUDO_UNTIL = "porch_sudo_until"
+
+
+def grant_sudo(request: HttpRequest) -> None:
+    request.session[SUDO_UNTIL] = time.time() + settings.SUDO_MINUTES * 60
+
+
+def has_sudo(request: HttpRequest) -> bool:
+    return float(request.session.get(SUDO_UNTIL, 0)) > time.time()
+
+
+def sudo_redirect(request: HttpRequest) -> HttpResponse:
+    # After confirming, a GET returns to the same page; a POST to the page it came from.
+    back = request.get_full_path() if request.method == "GET" else reverse("accounts:account")
+    return HttpResponseRedirect(f"{reverse('accounts:confirm_password')}?{urlencode({'next': back})}")
+
+
+def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_sudo(request):
+            return sudo_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,323 @@
+"""Sign-in, two-factor authentication, sudo mode and account settings."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+
+from porch.accounts import access as account_access
+from porch.accounts import mfa, signup
+from porch.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    GovukPasswordResetForm,
+    GovukSetPasswordForm,
+    HelpRequestForm,
+    NewPasswordForm,
+    SignInForm,
+    SignupCodeForm,
+    SignupStartForm,
+)
+from porch.accounts.models import User
+from porch.accounts.services import help_request_create, user_end_other_sessions
+from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_required
+from porch.audit.services import record
+from porch.core import ratelimit
+from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, audience
+
+PENDING_USER = "porch_pending_user"
+PENDING_NEXT = "porch_pending_next"
+SIGNUP_CODE = "porch_signup_code"
+SIGNUP_VERIFIED = "porch_signup_verified"
+
+
+def _safe_next(request: HttpRequest, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+@audience(PUBLIC)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip().lower()
+        wait = ratelimit.minutes_to_wait("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
+        user = None if wait else authenticate(request, username=username, password=form.cleaned_data["password"])
+        if wait:
+            form.add_error(None, ratelimit.pause_message(wait))
+        elif user is None:
+            ratelimit.record_failure("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
+            form.add_error(None, "Enter a correct sign-in name and password")
+        else:
+            ratelimit.clear("sign_in", username)
+            if user_has_device(user):
+                request.session[PENDING_USER] = user.pk
+                request.session[PENDING_NEXT] = _safe_next(request)
+                return redirect("accounts:sign_in_code")
+            return _complete_sign_in(request, user, _safe_next(request))
+    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _complete_sign_in(request: HttpRequest, user: User, target: str, device: object = None) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session id
+    if device is not None:
+        otp_login(request, device)
+    request.session["porch_started"] = time.time()
+    from porch.accounts.actors import actor_for_request
+
+    record(actor=actor_for_request(request), action="sign_in", object_type="session", request=request)
+    return HttpResponseRedirect(target)
+
+
+@audience(PUBLIC)
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    user = account_access.user_pending_sign_in(request.session.get(PENDING_USER))
+    if user is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = ratelimit.minutes_to_wait("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
+        device = None if wait else mfa.verify_code(user, form.cleaned_data["code"])
+        if wait:
+            form.add_error(None, ratelimit.pause_message(wait))
+        elif device is None:
+            ratelimit.record_failure("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
+            form.add_error("code", "The code is not correct. Check your app and try again")
+        else:
+            ratelimit.clear("mfa", str(user.pk))
+            target = request.session.pop(PENDING_NEXT, reverse("home"))
+            request.session.pop(PENDING_USER, None)
+            return _complete_sign_in(request, user, target, device)
+    return render(request, "accounts/sign_in_code.html", {"form": form})
+
+
+@audience(SETTING_UP)
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+@audience(SIGNED_IN)
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "accounts/account.html", {"has_mfa": user_has_device(user)})
+
+
+@audience(SIGNED_IN)
+@require_POST
+@sudo_required
+def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
+    user_end_other_sessions(user=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(request, "You have been signed out everywhere else.")
+    return redirect("accounts:account")
+
+
+@audience(SIGNED_IN)
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    """Sudo mode: confirm the password before a sensitive action."""
+    user: User = request.user  # type: ignore[assignment]
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = ratelimit.minutes_to_wait("sudo", str(user.pk))
+        if wait:
+            form.add_error(None, ratelimit.pause_message(wait))
+        elif user.check_password(form.cleaned_data["password"]):
+            ratelimit.clear("sudo", str(user.pk))
+            grant_sudo(request)
+            return HttpResponseRedirect(_safe_next(request, "accounts:account"))
+        else:
+            ratelimit.record_failure("sudo", str(user.pk))
+            form.add_error("password", "The password is not correct")
+    return render(request, "accounts/confirm_password.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@audience(SETTING_UP)
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user_has_device(user) and not has_sudo(request):
+        return sudo_redirect(request)
+    device = mfa.pending_totp_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            recovery_codes = mfa.confirm_device(user, device)
+            otp_login(request, device)
+            update_session_auth_hash(request, user)
+            request.session["porch_recovery_codes"] = recovery_codes
+            return redirect("accounts:mfa_recovery_codes")
+        form.add_error("code", "The code is not correct. Check your app and try again")
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+    return render(
+        request, "accounts/mfa_setup.html", {"form": form, "qr": qr, "secret": mfa.secret_for_display(device)}
+    )
+
+
+@audience(SIGNED_IN)
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop("porch_recovery_codes", None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
+
+
+# --- Passwords ---------------------------------------------------------------
+
+
+@audience(SIGNED_IN)
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = NewPasswordForm(request.POST or None, user=user)
+    current = ConfirmPasswordForm(request.POST or None, prefix="current")
+    if request.method == "POST" and current.is_valid() and form.is_valid():
+        if not user.check_password(current.cleaned_data["password"]):
+            current.add_error("password", "Your current password is not correct")
+        else:
+            user.set_password(form.cleaned_data["password"])
+            user.save(update_fields=["password"])
+            update_session_auth_hash(request, user)  # other sessions end: the hash has changed
+            messages.success(request, "Your password has been changed. You have been signed out everywhere else.")
+            return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form, "current": current})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        wait = ratelimit.minutes_to_wait("password_reset", request.client_ip)  # type: ignore[attr-defined]
+        if wait:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, ratelimit.pause_message(wait))
+            return self.form_invalid(form)
+        # Every request counts, found or not, so the limit reveals nothing either.
+        ratelimit.record_failure("password_reset", request.client_ip)  # type: ignore[attr-defined]
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+password_reset = audience(PUBLIC)(PasswordResetView.as_view(form_class=GovukPasswordResetForm))
+password_reset_done = audience(PUBLIC)(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = audience(PUBLIC)(PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm))
+password_reset_complete = audience(PUBLIC)(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+
+
+# --- Sign-up -----------------------------------------------------------------
+
+
+@audience(PUBLIC)
+def signup_start(request: HttpRequest) -> HttpResponse:
+    form = SignupStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
+        wait = ratelimit.minutes_to_wait("signup", request.client_ip)  # type: ignore[attr-defined]
+        if wait:
+            form.add_error(None, ratelimit.pause_message(wait))
+        else:
+            match = signup.find_match(
+                reference=form.cleaned_data["reference"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                postcode=form.cleaned_data["postcode"],
+            )
+            code = signup.signup_start(match)
+            if code is None:
+                ratelimit.record_failure("signup", request.client_ip)  # type: ignore[attr-defined]
+            request.session[SIGNUP_CODE] = str(code.uuid) if code else str(uuid.uuid4())
+            signup.pad_to_floor(started)
+            return redirect("accounts:signup_code")
+    return render(request, "accounts/signup_start.html", {"form": form})
+
+
+@audience(PUBLIC)
+def signup_code(request: HttpRequest) -> HttpResponse:
+    """The same page whether or not the details matched."""
+    if SIGNUP_CODE not in request.session:
+        return redirect("accounts:signup_start")
+    form = SignupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = ratelimit.minutes_to_wait("signup_code", request.client_ip)  # type: ignore[attr-defined]
+        found = None
+        if wait:
+            form.add_error(None, ratelimit.pause_message(wait))
+        else:
+            found = signup.signup_code_check(code_uuid=request.session[SIGNUP_CODE], code=form.cleaned_data["code"])
+            if found is None:
+                ratelimit.record_failure("signup_code", request.client_ip)  # type: ignore[attr-defined]
+                form.add_error(
+                    "code", "The code is not correct or has expired. Check it, or start again to get a new code"
+                )
+        if found is not None:
+            request.session.cycle_key()
+            request.session[SIGNUP_VERIFIED] = str(found.uuid)
+            return redirect("accounts:signup_password")
+    return render(request, "accounts/signup_code.html", {"form": form})
+
+
+@audience(PUBLIC)
+def signup_password(request: HttpRequest) -> HttpResponse:
+    code = signup.verified_code(request.session.get(SIGNUP_VERIFIED))
+    if code is None:
+        return redirect("accounts:signup_start")
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signup.signup_finish(signup_code=code, password=form.cleaned_data["password"])
+        except ValueError:
+            return redirect("accounts:signup_start")
+        for key in (SIGNUP_CODE, SIGNUP_VERIFIED):
+            request.session.pop(key, None)
+        messages.success(request, "Your account has been created.")
+        from porch.accounts.actors import actor_for_user
+
+        record(
+            actor=actor_for_user(user, verified=False),
+            action="sign_up",
+            object_type="user",
+            object_id=user.uuid,
+            subject_ids=[code.person_id],
+            request=request,
+        )
+        return _complete_sign_in(request, user, reverse("home"))
+    return render(
+        request,
+        "accounts/signup_password.html",
+        {"form": form, "sign_in_name": signup.sign_in_name_for(code.person)},
+    )
+
+
+@audience(PUBLIC)
+def signup_help(request: HttpRequest) -> HttpResponse:
+    form = HelpRequestForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        help_request_create(**form.cleaned_data)
+        return render(request, "accounts/signup_help_done.html")
+    return render(request, "accounts/signup_help.html", {"form": form})

@@ -1,0 +1,40 @@
+"""Plain-English descriptions of audit events for residents."""
+
+from __future__ import annotations
+
+from porch.accounts.roles import PLAIN_ROLE
+from porch.audit.models import AccessEvent
+
+WHAT = {
+    "dashboard": "your account summary",
+    "person": "your details",
+    "document": "a document",
+    "tenancy": "your tenancy record",
+    "details_change_request": "a request to change your details",
+    "search": "a search that found your record",
+}
+DID = {
+    "view": "looked at",
+    "list": "looked at",
+    "download": "downloaded",
+    "search": "found",
+    "create": "added",
+    "update": "changed",
+}
+
+
+def who(event: AccessEvent) -> str:
+    role = event.actor_role
+    if role == "resident":
+        return "Someone in your household"
+    first = role.split(",")[0]
+    return PLAIN_ROLE.get(first, "a member of our staff").capitalize()  # type: ignore[call-overload]
+
+
+def describe(event: AccessEvent) -> str:
+    did = DID.get(event.action, "used")
+    what = WHAT.get(event.object_type, "your information")
+    text = f"{who(event)} {did} {what}"
+    if event.reason:
+        text += f" (reason: {event.reason})"
+    return text

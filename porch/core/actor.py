@@ -1,0 +1,56 @@
+"""The actor: who is asking, resolved once per request.
+
+Every access decision takes an Actor, never a raw user. Staff powers exist only
+once the staff member has passed two-factor authentication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"
+STAFF = "staff"
+CONTRACTOR = "contractor"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str = ANONYMOUS
+    user_id: int | None = None
+    person_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    patch_ids: frozenset[int] = field(default_factory=frozenset)
+    membership_roles: frozenset[str] = field(default_factory=frozenset)
+    firm_id: int | None = None
+    on_behalf_of_id: int | None = None
+    needs_mfa_setup: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind != ANONYMOUS
+
+    @property
+    def is_resident(self) -> bool:
+        return self.kind == RESIDENT
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == STAFF and not self.needs_mfa_setup
+
+    @property
+    def is_contractor(self) -> bool:
+        return self.kind == CONTRACTOR
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_staff and bool(self.roles.intersection(roles))
+
+    @property
+    def role_label(self) -> str:
+        """The role recorded in the audit log for this actor."""
+        if self.is_staff:
+            return ",".join(sorted(self.roles)) or "staff"
+        return self.kind
+
+
+ANONYMOUS_ACTOR = Actor()

@@ -1,0 +1,43 @@
+"""Django admin, for system administrators only, with every request audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from porch.accounts.roles import StaffRole
+
+
+class PorchAdminSite(admin.AdminSite):
+    site_header = "Porch administration"
+    site_title = "Porch administration"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        actor = request.actor  # type: ignore[attr-defined]
+        return bool(actor.has_role(StaffRole.SYSADMIN) and request.user.is_active)
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        protected = super().admin_view(view, cacheable)
+
+        def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from porch.audit.services import record
+
+            actor = request.actor  # type: ignore[attr-defined]
+            if actor.is_authenticated:
+                record(
+                    actor=actor,
+                    action="admin",
+                    object_type="admin",
+                    reason=f"{request.method} {request.path}"[:500],
+                    request=request,
+                )
+            return protected(request, *args, **kwargs)
+
+        audited.__dict__.update(protected.__dict__)
+        return audited
+
+
+admin_site = PorchAdminSite(name="admin")

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+
+from porch.core.actor import Actor
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, trusting only as many proxies as we were told sit in front."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class RequestContextMiddleware:
+    """Gives each request an id and a client address, both recorded in the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        request.client_ip = client_address(request)  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+class ActorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from porch.accounts.actors import actor_for_request
+
+        def resolve() -> Actor:
+            return actor_for_request(request)
+
+        request.actor = SimpleLazyObject(resolve)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Makes every response to a signed-in user uncacheable by shared caches.
+
+    Also sets the Permissions-Policy header, which Django does not set itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie"])
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,0 +1,111 @@
+"""The route registry: every view declares who its audience is.
+
+A view without a declared audience refuses everybody, so a forgotten
+declaration fails closed. The route sweep test walks every URL pattern and
+checks each declaration against the cast.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from porch.core.actor import Actor
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    check: Callable[[Actor], bool]
+    # Signed-in users who still have to set up two-factor authentication may use it.
+    during_mfa_setup: bool = False
+
+    def allows(self, actor: Actor) -> bool:
+        return self.check(actor)
+
+
+PUBLIC = Audience("public", lambda actor: True, during_mfa_setup=True)
+SETTING_UP = Audience("signed in, setting up", lambda actor: actor.is_authenticated, during_mfa_setup=True)
+SIGNED_IN = Audience("signed in", lambda actor: actor.is_authenticated and not actor.needs_mfa_setup)
+RESIDENT = Audience("resident", lambda actor: actor.is_resident)
+
+
+def resident_with(*membership_roles: str) -> Audience:
+    wanted = frozenset(membership_roles)
+    return Audience(
+        f"resident ({', '.join(sorted(wanted))})",
+        lambda actor: actor.is_resident and bool(actor.membership_roles & wanted),
+    )
+
+
+def staff(*roles: str) -> Audience:
+    """Staff holding any of the roles; with no roles, any verified staff member."""
+    if not roles:
+        return Audience("staff", lambda actor: actor.is_staff)
+    return Audience(f"staff ({', '.join(sorted(roles))})", lambda actor: actor.has_role(*roles))
+
+
+def audience(declared: Audience) -> Callable[[V], V]:
+    def decorate(view: V) -> V:
+        view.porch_audience = declared  # type: ignore[attr-defined]
+        if declared is PUBLIC:
+            return login_not_required(view)
+        return view
+
+    return decorate
+
+
+def declare_patterns(urls: Any, declared: Audience) -> Any:
+    """Declare one audience for every pattern of an included URLconf (Django admin)."""
+    patterns = urls[0] if isinstance(urls, tuple) else urls
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            declare_patterns(pattern.url_patterns, declared)
+        else:
+            pattern.callback = _declared(pattern.callback, declared)
+    return urls
+
+
+def _declared(view: Callable[..., Any], declared: Audience) -> Callable[..., Any]:
+    if inspect.ismethod(view):  # bound methods cannot carry attributes: wrap them
+        bound = view
+
+        @functools.wraps(bound)
+        def view(*args: Any, **kwargs: Any) -> Any:
+            return bound(*args, **kwargs)
+
+    view.porch_audience = declared  # type: ignore[attr-defined]
+    return view
+
+
+class AudienceMiddleware:
+    """Refuses any request whose view does not declare an audience that admits the actor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        declared: Audience | None = getattr(view_func, "porch_audience", None)
+        if declared is None:
+            raise PermissionDenied("This page has no declared audience.")
+        actor: Actor = request.actor  # type: ignore[attr-defined]
+        if actor.needs_mfa_setup and not declared.during_mfa_setup:
+            return HttpResponseRedirect(reverse("accounts:mfa_setup"))
+        if not declared.allows(actor):
+            raise PermissionDenied
+        return None

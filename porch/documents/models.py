@@ -1,0 +1,111 @@
+"""Documents are private by default.
+
+A document's type decides its audience. A type is internal unless a system
+administrator marks it resident-visible, and the categories that must never
+reach residents (ASB case files, witness statements, internal notes) cannot be
+marked at all: the database refuses it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import uuid4
+
+from django.db import models
+from django.db.models import Q
+
+from porch.accounts.roles import ASB_READERS
+from porch.housing.models import Membership, Person, Tenancy
+
+if TYPE_CHECKING:
+    from porch.core.actor import Actor
+
+
+class DocumentType(models.Model):
+    class Category(models.TextChoices):
+        LETTER = "letter", "Letter"
+        AGREEMENT = "agreement", "Tenancy agreement"
+        STATEMENT = "statement", "Statement"
+        CERTIFICATE = "certificate", "Safety certificate"
+        ASB_CASE_FILE = "asb_case_file", "ASB case file"
+        WITNESS_STATEMENT = "witness_statement", "Witness statement"
+        INTERNAL_NOTE = "internal_note", "Internal note"
+
+    NEVER_RESIDENT_VISIBLE = (Category.ASB_CASE_FILE, Category.WITNESS_STATEMENT, Category.INTERNAL_NOTE)
+    ASB = (Category.ASB_CASE_FILE, Category.WITNESS_STATEMENT)
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    resident_visible = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident_visible=False)
+                | ~Q(category__in=["asb_case_file", "witness_statement", "internal_note"]),
+                name="sensitive_types_never_resident_visible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def may_be_resident_visible(self) -> bool:
+        return self.category not in self.NEVER_RESIDENT_VISIBLE
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, actor: Actor) -> DocumentQuerySet:
+        """Residents: resident-visible types, in a tenancy they currently hold, and
+        addressed either to the whole tenancy or to them alone.
+        Staff: documents of tenancies they can see; ASB material only for ASB readers.
+        Everybody else: nothing."""
+        tenancies = Tenancy.objects.visible_to(actor)
+        if actor.is_resident and actor.person_id:
+            return self.filter(
+                Q(addressee__isnull=True) | Q(addressee_id=actor.person_id),
+                type__resident_visible=True,
+                tenancy__in=tenancies,
+            )
+        if actor.is_staff:
+            visible = self.filter(tenancy__in=tenancies)
+            if not actor.roles & ASB_READERS:
+                visible = visible.exclude(type__category__in=DocumentType.ASB)
+            return visible
+        return self.none()
+
+
+class Document(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="documents")
+    # When set, only this person (a current member of the tenancy) sees it.
+    addressee = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenancy", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subject_ids(self) -> list[int]:
+        """The people whose data this document is about, for the audit log."""
+        if self.addressee_id:
+            return [self.addressee_id]
+        return list(
+            Membership.objects.filter(tenancy_id=self.tenancy_id).values_list("person_id", flat=True).distinct()
+        )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpRequest
+
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.documents.files import CheckedFile
+from porch.documents.models import Document, DocumentType
+from porch.housing.models import Person, Tenancy
+
+
+def document_upload(
+    *,
+    actor: Actor,
+    tenancy: Tenancy,
+    document_type: DocumentType,
+    title: str,
+    checked: CheckedFile,
+    addressee: Person | None,
+    idempotency_key: uuid.UUID,
+    request: HttpRequest | None = None,
+) -> Document:
+    """Store a document once, however many times the form is submitted."""
+    existing = Document.objects.filter(idempotency_key=idempotency_key, tenancy=tenancy).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                tenancy=tenancy,
+                addressee=addressee,
+                type=document_type,
+                title=title,
+                file=checked.content,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by_id=actor.user_id,
+                idempotency_key=idempotency_key,
+            )
+            record(
+                actor=actor,
+                action="create",
+                object_type="document",
+                object_id=document.uuid,
+                subject_ids=document.subject_ids,
+                request=request,
+            )
+    except IntegrityError:
+        return Document.objects.get(idempotency_key=idempotency_key, tenancy=tenancy)
+    return document
+
+
+def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -> FileResponse:
+    record(
+        actor=actor,
+        action="download",
+        object_type="document",
+        object_id=document.uuid,
+        subject_ids=document.subject_ids,
+        request=request,
+    )
+    extension = document.file.name.rsplit(".", 1)[-1]
+    filename = f"{document.title[:80]}.{extension}".replace('"', "")
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document_type_set_visibility(
+    *, actor: Actor, document_type: DocumentType, resident_visible: bool, request: HttpRequest | None = None
+) -> None:
+    if resident_visible and not document_type.may_be_resident_visible:
+        raise ValueError("This type of document can never be shown to residents.")
+    with transaction.atomic():
+        document_type.resident_visible = resident_visible
+        document_type.save(update_fields=["resident_visible"])
+        record(
+            actor=actor,
+            action="update",
+            object_type="document_type",
+            object_id=document_type.uuid,
+            reason=f"resident_visible set to {resident_visible}",
+            request=request,
+        )

@@ -1,0 +1,73 @@
+"""The one way in to housing objects. Not visible: 404. Visible but not allowed: 403."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import Http404
+
+from porch.core.actor import Actor
+from porch.housing.models import Membership, Person, Tenancy
+
+
+def get_tenancy_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Tenancy:
+    """A tenancy the actor may see, with its property and patch loaded."""
+    tenancy = (
+        Tenancy.objects.visible_to(actor).select_related("property__block__estate__patch").filter(uuid=code).first()
+    )
+    if tenancy is None:
+        raise Http404
+    return tenancy
+
+
+def get_person_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Person:
+    person = Person.objects.visible_to(actor).filter(uuid=code).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def current_tenancies_of(actor: Actor) -> list[Tenancy]:
+    """The tenancies a resident holds now, oldest first, with their property."""
+    return list(Tenancy.objects.visible_to(actor).select_related("property").order_by("start_date", "id"))
+
+
+def household_of(actor: Actor, tenancy: Tenancy) -> list[Membership]:
+    """The current members of a tenancy the actor can see."""
+    get_tenancy_for(actor, tenancy.uuid)
+    return list(
+        Membership.objects.current()
+        .filter(tenancy=tenancy)
+        .select_related("person")
+        .order_by("role", "person__last_name", "person__first_name")
+    )
+
+
+def own_person(actor: Actor) -> Person:
+    """The resident's own record."""
+    if not actor.person_id:
+        raise Http404
+    return Person.objects.get(id=actor.person_id)
+
+
+def search_tenancies(actor: Actor, term: str, *, limit: int = 50) -> list[Tenancy]:
+    """Staff search by reference, postcode, surname or first address line, within what they may see."""
+    compact = term.replace(" ", "").upper()
+    return list(
+        Tenancy.objects.visible_to(actor)
+        .filter(
+            Q(reference=compact)
+            | Q(property__postcode_normalised=compact)
+            | Q(memberships__person__last_name__iexact=term)
+            | Q(property__address_line_1__icontains=term)
+        )
+        .select_related("property")
+        .distinct()
+        .order_by("reference")[:limit]
+    )
+
+
+def people_ids_of(tenancies: list[Tenancy]) -> set[int | None]:
+    """Everyone who has been a member of these tenancies (the subjects of a staff look)."""
+    return set(Membership.objects.filter(tenancy__in=tenancies).values_list("person_id", flat=True))

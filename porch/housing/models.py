@@ -1,0 +1,262 @@
+"""The access graph: where people live and who belongs to which tenancy.
+
+Every resident-owned row elsewhere carries a tenancy and/or person key that
+points back here, so scoping is one indexed predicate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING
+from uuid import uuid4
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED
+
+if TYPE_CHECKING:
+    from porch.core.actor import Actor
+
+
+def normalise_postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+def normalise_reference(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+class Patch(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Estate(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    patch = models.ForeignKey(Patch, on_delete=models.PROTECT, related_name="estates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Block(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="blocks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Property(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="properties")
+    address_line_1 = models.CharField(max_length=200)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    postcode_normalised = models.CharField(max_length=10, db_index=True, editable=False)
+    uprn = models.CharField("UPRN", max_length=12, unique=True, null=True, blank=True)
+    is_test = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "properties"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.postcode_normalised = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"{self.address_line_1}, {self.postcode}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
+
+
+class TenancyQuerySet(models.QuerySet["Tenancy"]):
+    def current(self, on: datetime.date | None = None) -> TenancyQuerySet:
+        today = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=today), start_date__lte=today)
+
+    def visible_to(self, actor: Actor) -> TenancyQuerySet:
+        """Residents: tenancies they are a current account-holding member of.
+        Staff: every tenancy for organisation-wide roles; their patches for patch roles.
+        Everybody else: nothing."""
+        if actor.is_resident and actor.person_id:
+            held = Membership.objects.current().account_holders().filter(person_id=actor.person_id)
+            return self.current().filter(id__in=held.values("tenancy_id"))
+        if actor.is_staff and actor.roles & ORGANISATION_WIDE:
+            return self.all()
+        if actor.is_staff and actor.roles & PATCH_SCOPED:
+            return self.filter(property__block__estate__patch_id__in=actor.patch_ids)
+        return self.none()
+
+
+class Tenancy(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL_RENT = "social_rent", "Social rent"
+        SHARED_OWNERSHIP = "shared_ownership", "Shared ownership"
+        LEASEHOLD = "leasehold", "Leasehold"
+        FACTORED = "factored", "Factored homeowner"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=30, unique=True)
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="tenancies")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    is_test = models.BooleanField(default=False)
+
+    objects = TenancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "tenancies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="tenancy_ends_after_it_starts",
+            )
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.reference = normalise_reference(self.reference)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        today = on or timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date > today)
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, actor: Actor) -> PersonQuerySet:
+        """Residents: themselves and the current members of their current tenancies.
+        Staff: members (past or present) of the tenancies they can see."""
+        tenancies = Tenancy.objects.visible_to(actor)
+        if actor.is_resident and actor.person_id:
+            household = Membership.objects.current().filter(tenancy__in=tenancies)
+            return self.filter(Q(id=actor.person_id) | Q(id__in=household.values("person_id")))
+        if actor.is_staff:
+            return self.filter(id__in=Membership.objects.filter(tenancy__in=tenancies).values("person_id"))
+        return self.none()
+
+
+class Person(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    housing_reference = models.CharField(max_length=30, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=20, blank=True)
+    is_test = models.BooleanField(default=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        """Memberships in force today, of tenancies in force today."""
+        today = on or timezone.localdate()
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=today),
+            Q(tenancy__end_date__isnull=True) | Q(tenancy__end_date__gt=today),
+            start_date__lte=today,
+            tenancy__start_date__lte=today,
+        )
+
+    def account_holders(self) -> MembershipQuerySet:
+        return self.filter(role__in=Membership.ACCOUNT_ROLES)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEAD_TENANT = "lead_tenant", "Lead tenant"
+        JOINT_TENANT = "joint_tenant", "Joint tenant"
+        HOUSEHOLD_MEMBER = "household_member", "Household member"
+        HOMEOWNER = "homeowner", "Homeowner"
+
+    # Roles that may hold a portal account and sign up themselves.
+    ACCOUNT_ROLES = (Role.LEAD_TENANT, Role.JOINT_TENANT, Role.HOMEOWNER)
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "tenancy"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}) in {self.tenancy}"
+
+
+class DetailsChangeRequestQuerySet(models.QuerySet["DetailsChangeRequest"]):
+    def visible_to(self, actor: Actor) -> DetailsChangeRequestQuerySet:
+        """Residents: their own requests. Staff: requests about people they can see."""
+        if actor.is_resident and actor.person_id:
+            return self.filter(person_id=actor.person_id)
+        if actor.is_staff:
+            return self.filter(person__in=Person.objects.visible_to(actor))
+        return self.none()
+
+
+class DetailsChangeRequest(models.Model):
+    """A resident asks for their details to be changed; staff action it later."""
+
+    class Field(models.TextChoices):
+        NAME = "name", "Name"
+        EMAIL = "email", "Email address"
+        MOBILE = "mobile", "Mobile number"
+        DATE_OF_BIRTH = "date_of_birth", "Date of birth"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for us to check"
+        DONE = "done", "Changed"
+        DECLINED = "declined", "Not changed"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="change_requests")
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="change_requests")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    new_value = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
+
+    objects = DetailsChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]

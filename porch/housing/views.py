@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from porch.audit.services import record
+from porch.core.routes import RESIDENT, SIGNED_IN, audience
+from porch.documents.access import documents_visible_to
+from porch.housing import access
+from porch.housing.forms import ChangeRequestForm
+from porch.housing.models import DetailsChangeRequest
+from porch.housing.services import details_change_request_create
+
+
+@audience(SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if actor.is_staff:
+        return redirect("staff:home")
+    if not actor.is_resident:
+        return render(request, "housing/no_access.html")
+    tenancies = access.current_tenancies_of(actor)
+    households = [(tenancy, access.household_of(actor, tenancy)) for tenancy in tenancies]
+    recent_documents = list(documents_visible_to(actor)[:3])
+    subjects = {membership.person_id for _, members in households for membership in members} | {actor.person_id}
+    record(actor=actor, action="view", object_type="dashboard", subject_ids=subjects, request=request)
+    return render(
+        request,
+        "housing/dashboard.html",
+        {"person": access.own_person(actor), "households": households, "recent_documents": recent_documents},
+    )
+
+
+@audience(RESIDENT)
+def my_details(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    person = access.own_person(actor)
+    changes = DetailsChangeRequest.objects.visible_to(actor)[:10]
+    record(
+        actor=actor,
+        action="view",
+        object_type="person",
+        object_id=person.uuid,
+        subject_ids=[person.id],
+        request=request,
+    )
+    return render(request, "housing/my_details.html", {"person": person, "changes": changes})
+
+
+@audience(RESIDENT)
+def change_request(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    person = access.own_person(actor)
+    tenancies = access.current_tenancies_of(actor)
+    if not tenancies:
+        return render(request, "housing/no_access.html")
+    form = ChangeRequestForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        details_change_request_create(
+            actor=actor, person=person, tenancy=tenancies[0], request=request, **form.cleaned_data
+        )
+        messages.success(request, "We have your request. We will check it and write to you within 10 working days.")
+        return redirect("housing:my_details")
+    return render(request, "housing/change_request.html", {"form": form})

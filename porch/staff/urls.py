@@ -1,0 +1,18 @@
+from django.urls import path
+
+from porch.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tenancies/", views.tenancy_search, name="tenancy_search"),
+    path("tenancies/<uuid:code>/", views.tenancy_detail, name="tenancy_detail"),
+    path("tenancies/<uuid:code>/documents/new/", views.document_upload_view, name="document_upload"),
+    path("people/<uuid:code>/audit/", views.person_audit, name="person_audit"),
+    path("letters/", views.letters, name="letters"),
+    path("letters/<uuid:code>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("letters/<uuid:code>/printed/", views.letter_printed, name="letter_printed"),
+    path("sign-up-help/", views.help_requests, name="help_requests"),
+    path("document-types/", views.document_types, name="document_types"),
+    path("document-types/<uuid:code>/", views.document_type_edit, name="document_type_edit"),
+]

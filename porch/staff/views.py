@@ -1,0 +1,196 @@
+"""Back-office pages for staff. Every look at a resident's data is audited."""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from porch.accounts import access as account_access
+from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
+from porch.accounts.services import letter_mark_printed
+from porch.accounts.sudo import sudo_required
+from porch.audit.access import events_about
+from porch.audit.services import record
+from porch.core.routes import audience, staff
+from porch.documents import access as document_access
+from porch.documents.services import document_type_set_visibility, document_upload
+from porch.housing import access as housing_access
+from porch.housing.models import Tenancy
+from porch.staff.forms import DocumentTypeVisibilityForm, DocumentUploadForm, TenancySearchForm
+
+# Roles that work with residents' personal data.
+CASEWORK = staff(*sorted(ORGANISATION_WIDE | PATCH_SCOPED))
+FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO)
+SYSADMIN = staff(StaffRole.SYSADMIN)
+
+
+@audience(staff())
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    return render(request, "staff/home.html", {"counts": account_access.queue_counts(actor)})
+
+
+@audience(CASEWORK)
+def tenancy_search(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = TenancySearchForm(request.GET or None)
+    results: list[Tenancy] = []
+    if form.is_valid():
+        term = form.cleaned_data["q"].strip()
+        results = housing_access.search_tenancies(actor, term)
+        subjects = housing_access.people_ids_of(results)
+        record(
+            actor=actor,
+            action="search",
+            object_type="tenancy",
+            reason=f"search: {term}",
+            subject_ids=subjects or {None},
+            request=request,
+        )
+    return render(request, "staff/tenancy_search.html", {"form": form, "results": results, "searched": form.is_bound})
+
+
+@audience(CASEWORK)
+def tenancy_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    tenancy = housing_access.get_tenancy_for(actor, code)
+    members = list(tenancy.memberships.select_related("person").order_by("-start_date", "role"))
+    documents = list(document_access.documents_of_tenancy(actor, tenancy)[:50])
+    record(
+        actor=actor,
+        action="view",
+        object_type="tenancy",
+        object_id=tenancy.uuid,
+        subject_ids={m.person_id for m in members} or {None},
+        request=request,
+    )
+    return render(
+        request, "staff/tenancy_detail.html", {"tenancy": tenancy, "members": members, "documents": documents}
+    )
+
+
+@audience(CASEWORK)
+def document_upload_view(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    tenancy = housing_access.get_tenancy_for(actor, code, action="upload")
+    document_access.may_upload_to(actor, tenancy)
+    members = housing_access.household_of(actor, tenancy)
+    form = DocumentUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"idempotency_key": uuid.uuid4()},
+        types=document_access.uploadable_types_for(actor),
+        members=members,
+    )
+    if request.method == "POST" and form.is_valid() and form.checked is not None:
+        document_upload(
+            actor=actor,
+            tenancy=tenancy,
+            document_type=form.cleaned_data["document_type"],
+            title=form.cleaned_data["title"],
+            checked=form.checked,
+            addressee=form.cleaned_data["addressee"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            request=request,
+        )
+        messages.success(request, "The document has been added.")
+        return redirect("staff:tenancy_detail", code=tenancy.uuid)
+    return render(request, "staff/document_upload.html", {"form": form, "tenancy": tenancy})
+
+
+@audience(CASEWORK)
+def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    person = housing_access.get_person_for(actor, code)
+    page = Paginator(events_about(actor, person), 50).get_page(request.GET.get("page"))
+    record(
+        actor=actor,
+        action="view",
+        object_type="audit_trail",
+        object_id=person.uuid,
+        subject_ids=[person.id],
+        request=request,
+    )
+    return render(request, "staff/person_audit.html", {"person": person, "page": page})
+
+
+@audience(FRONT_DESK)
+def letters(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    waiting = list(account_access.letters_waiting(actor))
+    record(
+        actor=actor,
+        action="list",
+        object_type="activation_letter",
+        subject_ids={letter.person_id for letter in waiting} or {None},
+        request=request,
+    )
+    return render(request, "staff/letters.html", {"letters": waiting})
+
+
+@audience(FRONT_DESK)
+def letter_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    letter = account_access.get_letter_for(actor, code)
+    record(
+        actor=actor,
+        action="download",
+        object_type="activation_letter",
+        object_id=letter.uuid,
+        subject_ids=[letter.person_id],
+        request=request,
+    )
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="activation-letter-{letter.uuid}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@audience(FRONT_DESK)
+@require_POST
+def letter_printed(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    letter = account_access.get_letter_for(actor, code)
+    letter_mark_printed(actor=actor, letter=letter, request=request)
+    messages.success(request, "Marked as printed. The letter has been removed from the queue.")
+    return redirect("staff:letters")
+
+
+@audience(FRONT_DESK)
+def help_requests(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    waiting = list(account_access.help_requests_waiting(actor))
+    record(actor=actor, action="list", object_type="signup_help_request", request=request)
+    return render(request, "staff/help_requests.html", {"help_requests": waiting})
+
+
+@audience(SYSADMIN)
+def document_types(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/document_types.html", {"types": document_access.all_document_types()})
+
+
+@audience(SYSADMIN)
+@sudo_required
+def document_type_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    document_type = document_access.get_document_type_for(actor, code, action="change")
+    initial = {"resident_visible": "yes" if document_type.resident_visible else "no"}
+    form = DocumentTypeVisibilityForm(request.POST or None, initial=initial)
+    if not document_type.may_be_resident_visible:
+        return render(request, "staff/document_type_locked.html", {"document_type": document_type})
+    if request.method == "POST" and form.is_valid():
+        document_type_set_visibility(
+            actor=actor,
+            document_type=document_type,
+            resident_visible=form.cleaned_data["resident_visible"],
+            request=request,
+        )
+        messages.success(request, f"Saved: {document_type.name}.")
+        return redirect("staff:document_types")
+    return render(request, "staff/document_type_edit.html", {"form": form, "document_type": document_type})

@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Find lookups of personal-data models that bypass the app's access layer.
+
+Rules (each finding fails CI):
+- In views, forms and template tags, a personal-data model's manager may only
+  be used as `Model.objects.visible_to(actor)`: every other use must go
+  through the app's access.py.
+- Anywhere outside migrations: no raw SQL (`.raw(`, `.extra(`, `cursor()`).
+
+Usage: python tools/check_unscoped.py [paths...]   (default: porch/)
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+PERSONAL_MODELS = frozenset(
+    {
+        "Person",
+        "Tenancy",
+        "Membership",
+        "Property",
+        "Document",
+        "DetailsChangeRequest",
+        "AccessEvent",
+        "User",
+        "SignupCode",
+        "ActivationLetter",
+        "SignupHelpRequest",
+    }
+)
+SCOPED_FILES = ("views.py", "forms.py")
+RAW_SQL_CALLS = frozenset({"raw", "extra", "cursor"})
+
+
+def findings_in(path: Path, source: str) -> list[str]:
+    tree = ast.parse(source, filename=str(path))
+    problems: list[str] = []
+    scoped = path.name in SCOPED_FILES or "templatetags" in path.parts
+    for node in ast.walk(tree):
+        if scoped and isinstance(node, ast.Attribute) and node.attr == "objects":
+            target = node.value
+            if isinstance(target, ast.Name) and target.id in PERSONAL_MODELS:
+                parent_ok = _is_visible_to_call(tree, node)
+                if not parent_ok:
+                    problems.append(
+                        f"{path}:{node.lineno}: {target.id}.objects used directly; "
+                        "get it through the app's access.py or .visible_to(actor)"
+                    )
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr in RAW_SQL_CALLS and "migrations" not in path.parts:  # type: ignore[attr-defined]
+            problems.append(f"{path}:{node.lineno}: raw SQL ({node.func.attr}) outside a migration")
+    return problems
+
+
+def _is_visible_to_call(tree: ast.AST, objects_node: ast.Attribute) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.value is objects_node:
+            return node.attr == "visible_to"
+    return False
+
+
+def main(argv: list[str]) -> int:
+    roots = [Path(arg) for arg in argv] or [Path("porch")]
+    problems: list[str] = []
+    for root in roots:
+        files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+        for path in files:
+            if "tests" in path.parts:
+                continue
+            problems.extend(findings_in(path, path.read_text()))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} unscoped lookup(s) found.")
+        return 1
+    print("No unscoped lookups of personal data.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
