@@ -41,3 +41,26 @@ class PorchAdminSite(admin.AdminSite):
 
 
 admin_site = PorchAdminSite(name="admin")
+
+
+def _is_sysadmin(request: HttpRequest) -> bool:
+    return bool(request.actor.has_role(StaffRole.SYSADMIN))  # type: ignore[attr-defined]
+
+
+class SysadminModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Configuration models: system administrators may manage them, nobody else."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_sysadmin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_sysadmin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_sysadmin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_sysadmin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_sysadmin(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -21,4 +22,5 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the page must render even when they are what failed.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    context = {"landlord_name": settings.LANDLORD_NAME, "landlord_phone": settings.LANDLORD_PHONE}
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)

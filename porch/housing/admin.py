@@ -1,6 +1,6 @@
-from porch.core.admin_site import admin_site
+from porch.core.admin_site import SysadminModelAdmin, admin_site
 from porch.housing.models import Block, Estate, Patch
 
-admin_site.register(Patch)
-admin_site.register(Estate)
-admin_site.register(Block)
+admin_site.register(Patch, SysadminModelAdmin)
+admin_site.register(Estate, SysadminModelAdmin)
+admin_site.register(Block, SysadminModelAdmin)

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import PASSWORD, Cast, sign_in
+from porch.accounts.models import User
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_resident_signs_in_with_a_password(cast: Cast, client: Client) -> None:
+    response = client.post("/sign-in/", {"username": "alice@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_session_id_changes_at_sign_in(cast: Cast, client: Client) -> None:
+    client.get("/sign-up/")
+    client.post("/sign-in/", {"username": "alice@example.org", "password": "wrong password!!"})
+    before = client.cookies.get("sessionid")
+    client.post("/sign-in/", {"username": "alice@example.org", "password": PASSWORD})
+    assert client.cookies["sessionid"].value != (before.value if before else None)
+
+
+def test_a_wrong_password_gets_one_message_for_any_account(cast: Cast, client: Client) -> None:
+    wrong = client.post("/sign-in/", {"username": "alice@example.org", "password": "not the password"})
+    unknown = client.post("/sign-in/", {"username": "nobody@example.org", "password": "not the password"})
+    assert "Enter a correct sign-in name and password" in wrong.content.decode()
+    assert "Enter a correct sign-in name and password" in unknown.content.decode()
+
+
+def test_repeated_failures_pause_sign_in_for_that_account(cast: Cast, client: Client) -> None:
+    for _ in range(5):
+        client.post("/sign-in/", {"username": "alice@example.org", "password": "not the password"})
+    response = Client().post("/sign-in/", {"username": "alice@example.org", "password": PASSWORD})
+    assert response.status_code == 200 and "Try again in 15 minutes" in response.content.decode()
+
+
+def test_staff_must_give_a_code_before_they_are_signed_in(cast: Cast, client: Client) -> None:
+    response = client.post("/sign-in/", {"username": "north@staff.example.org", "password": PASSWORD})
+    assert response["Location"] == "/sign-in/code/"
+    assert client.get("/staff/").status_code == 302  # not signed in yet
+    device = TOTPDevice.objects.get(user=cast.staff["north"])
+    assert client.post("/sign-in/code/", {"code": current_code(device)})["Location"] == "/"
+    assert client.get("/staff/").status_code == 200
+
+
+def test_a_code_cannot_be_used_twice(cast: Cast) -> None:
+    device = TOTPDevice.objects.get(user=cast.staff["north"])
+    code = current_code(device)
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.post("/sign-in/", {"username": "north@staff.example.org", "password": PASSWORD})
+    assert first.post("/sign-in/code/", {"code": code}).status_code == 302
+    assert second.post("/sign-in/code/", {"code": code}).status_code == 200
+
+
+def test_a_recovery_code_works_once(cast: Cast) -> None:
+    user = cast.staff["north"]
+    static = StaticDevice.objects.create(user=user, name="Recovery codes")
+    static.token_set.create(token="abc123-def456")
+    client = Client()
+    client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert client.post("/sign-in/code/", {"code": "abc123-def456"}).status_code == 302
+    again = Client()
+    again.post("/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert again.post("/sign-in/code/", {"code": "abc123-def456"}).status_code == 200
+
+
+def test_staff_without_two_factor_must_set_it_up_first(cast: Cast, client: Client) -> None:
+    user = User.objects.create_user(username="new@staff.example.org", password=PASSWORD, kind=User.Kind.STAFF)
+    user.role_grants.create(role="customer_services")
+    client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert client.get("/staff/")["Location"] == "/account/two-factor/"
+    page = client.get("/account/two-factor/")
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post("/account/two-factor/", {"code": current_code(device)})
+    assert response["Location"] == "/account/two-factor/recovery-codes/"
+    codes_page = client.get(response["Location"]).content.decode()
+    assert codes_page.count("<code>") == 10
+    assert client.get("/staff/").status_code == 200
+
+
+def test_turning_on_two_factor_ends_other_sessions(cast: Cast) -> None:
+    alice = cast.resident("alice")
+    other = sign_in(Client(), alice)
+    this = sign_in(Client(), alice)
+    this.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    this.post("/account/two-factor/", {"code": current_code(device)})
+    assert this.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(cast: Cast) -> None:
+    alice = cast.resident("alice")
+    other = sign_in(Client(), alice)
+    this = sign_in(Client(), alice)
+    response = this.post(
+        "/account/password/",
+        {"current-password": PASSWORD, "password": "a brand new passphrase", "password_again": "a brand new passphrase"},
+    )
+    assert response.status_code == 302
+    assert this.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+
+
+def test_sign_out_everywhere_else_needs_the_password_again(cast: Cast) -> None:
+    alice = cast.resident("alice")
+    other = sign_in(Client(), alice)
+    this = sign_in(Client(), alice)
+    response = this.post("/account/sign-out-elsewhere/")
+    assert response["Location"].startswith("/account/confirm-password/")
+    this.post("/account/confirm-password/", {"password": PASSWORD, "next": "/account/"})
+    this.post("/account/sign-out-elsewhere/")
+    assert this.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+
+
+def test_an_idle_resident_is_signed_out_after_30_minutes(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.resident("alice"))
+    client.get("/")
+    session = client.session
+    session["porch_last_seen"] = time.time() - 31 * 60
+    session.save()
+    assert client.get("/").status_code == 302
+
+
+def test_staff_are_signed_out_after_15_idle_minutes(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.staff["north"])
+    client.get("/staff/")
+    session = client.session
+    session["porch_last_seen"] = time.time() - 16 * 60
+    session.save()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_no_session_outlives_its_absolute_limit(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.resident("alice"))
+    client.get("/")
+    session = client.session
+    session["porch_started"] = time.time() - 12 * 60 * 60 - 1
+    session.save()
+    assert client.get("/").status_code == 302
+
+
+def test_password_reset_says_the_same_whether_or_not_the_account_exists(cast: Cast, client: Client, mailoutbox) -> None:
+    known = client.post("/password-reset/", {"email": "alice@example.org"})
+    unknown = client.post("/password-reset/", {"email": "nobody@example.org"})
+    assert known["Location"] == unknown["Location"] == "/password-reset/sent/"
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("password", ["short pass", "password1234"])
+def test_weak_passwords_are_refused(cast: Cast, password: str) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    response = client.post("/account/password/", {"current-password": PASSWORD, "password": password, "password_again": password})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+
+
+def test_a_post_without_a_csrf_token_is_refused(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/sign-in/", {"username": "alice@example.org", "password": PASSWORD}).status_code == 403
+
+
+def test_argon2id_is_the_first_hasher() -> None:
+    from django.conf import settings
+
+    from porch.accounts.hashers import OwaspArgon2PasswordHasher
+
+    hasher = OwaspArgon2PasswordHasher()
+    encoded = hasher.encode("a long passphrase", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "OwaspArgon2PasswordHasher" in settings.PASSWORD_HASHERS[0] or settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")

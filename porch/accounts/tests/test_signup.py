@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PASSWORD, Cast
+from porch.accounts.models import ActivationLetter, SignupCode, SignupHelpRequest, User
+from porch.core.sms import OutboxSmsBackend
+from porch.housing.models import Membership, Person
+
+
+def details(person: Person, reference: str, postcode: str) -> dict[str, str]:
+    dob = person.date_of_birth or datetime.date(2000, 1, 1)
+    return {
+        "reference": reference,
+        "date_of_birth_day": str(dob.day),
+        "date_of_birth_month": str(dob.month),
+        "date_of_birth_year": str(dob.year),
+        "postcode": postcode,
+    }
+
+
+@pytest.fixture
+def newcomer(cast: Cast) -> Person:
+    """A joint tenant of the Coles with an email on record and no account yet."""
+    cole = cast["cole"]
+    person = Person.objects.create(
+        housing_reference="P9001", first_name="Nia", last_name="Cole", date_of_birth=datetime.date(1990, 6, 15), email="nia@example.org"
+    )
+    Membership.objects.create(tenancy=cole.tenancy, person=person, role=Membership.Role.JOINT_TENANT, start_date=datetime.date(2020, 1, 1))
+    return person
+
+
+@pytest.fixture(autouse=True)
+def _deliver_after_commit(django_capture_on_commit_callbacks):
+    """Codes are sent once the transaction commits; run those callbacks in tests."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
+def start(client: Client, person: Person, cast: Cast, **overrides: str):
+    cole = cast["cole"]
+    data = details(person, cole.tenancy.reference.lower(), cole.tenancy.property.postcode.lower())
+    data.update(overrides)
+    with _capture(execute=True):
+        return client.post("/sign-up/", data)
+
+
+def code_from_email() -> str:
+    match = re.search(r"code is (\d{6})", mail.outbox[-1].body)
+    assert match
+    return match.group(1)
+
+
+def test_matching_details_send_a_code_to_the_email_on_record(cast: Cast, newcomer: Person, client: Client) -> None:
+    response = start(client, newcomer, cast)
+    assert response.status_code == 302 and response["Location"] == "/sign-up/code/"
+    assert [message.to for message in mail.outbox] == [["nia@example.org"]]
+
+
+def test_a_whole_sign_up_creates_a_resident_account_and_signs_in(cast: Cast, newcomer: Person, client: Client) -> None:
+    start(client, newcomer, cast)
+    assert client.post("/sign-up/code/", {"code": code_from_email()})["Location"] == "/sign-up/password/"
+    response = client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.get(person=newcomer)
+    assert user.username == "nia@example.org" and user.kind == User.Kind.RESIDENT
+    assert "Hello, Nia" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"reference": "T999999"},
+        {"postcode": "ZZ1 1ZZ"},
+        {"date_of_birth_year": "1991"},
+    ],
+    ids=["reference", "postcode", "date of birth"],
+)
+def test_wrong_details_look_exactly_like_right_ones(cast: Cast, newcomer: Person, wrong: dict[str, str]) -> None:
+    right_client, wrong_client = Client(), Client()
+    right = start(right_client, newcomer, cast)
+    mail.outbox.clear()
+    mismatch = start(wrong_client, newcomer, cast, **wrong)
+    assert mismatch.status_code == right.status_code and mismatch["Location"] == right["Location"]
+    assert mail.outbox == []
+    right_page = right_client.get("/sign-up/code/").content.decode()
+    wrong_page = wrong_client.get("/sign-up/code/").content.decode()
+    strip = lambda page: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)  # noqa: E731
+    assert strip(right_page) == strip(wrong_page)
+    assert wrong_client.post("/sign-up/code/", {"code": "123456"}).status_code == 200
+
+
+def test_household_members_cannot_sign_up(cast: Cast, client: Client) -> None:
+    ashton = cast["ashton"]
+    amy = ashton.people["amy"]
+    client.post("/sign-up/", details(amy, ashton.tenancy.reference, ashton.tenancy.property.postcode))
+    assert mail.outbox == [] and not SignupCode.objects.filter(person=amy).exists()
+
+
+def test_people_who_already_have_an_account_get_no_new_code(cast: Cast, client: Client) -> None:
+    cole = cast["cole"]
+    carol = cole.people["carol"]
+    client.post("/sign-up/", details(carol, cole.tenancy.reference, cole.tenancy.property.postcode))
+    assert mail.outbox == []
+
+
+def test_the_sign_up_response_takes_the_same_time_either_way(cast: Cast, newcomer: Person, settings) -> None:
+    import time
+
+    settings.SIGNUP_RESPONSE_FLOOR_MS = 300
+    timings = []
+    for overrides in ({}, {"reference": "T999999"}):
+        began = time.monotonic()
+        start(Client(), newcomer, cast, **overrides)
+        timings.append(time.monotonic() - began)
+    assert all(0.3 <= taken < 0.6 for taken in timings), timings
+
+
+def test_a_code_works_once(cast: Cast, newcomer: Person, client: Client) -> None:
+    start(client, newcomer, cast)
+    code = code_from_email()
+    client.post("/sign-up/code/", {"code": code})
+    client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
+    client.logout()
+    again = Client()
+    session = again.session
+    session["porch_signup_code"] = str(SignupCode.objects.get(person=newcomer).uuid)
+    session.save()
+    response = again.post("/sign-up/code/", {"code": code})
+    assert response.status_code == 200 and "not correct or has expired" in response.content.decode()
+
+
+def test_an_expired_code_is_refused(cast: Cast, newcomer: Person, client: Client) -> None:
+    start(client, newcomer, cast)
+    code = code_from_email()
+    SignupCode.objects.filter(person=newcomer).update(expires_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    response = client.post("/sign-up/code/", {"code": code})
+    assert response.status_code == 200 and "not correct or has expired" in response.content.decode()
+
+
+def test_wrong_codes_pause_further_tries(cast: Cast, newcomer: Person, client: Client) -> None:
+    start(client, newcomer, cast)
+    for _ in range(5):
+        client.post("/sign-up/code/", {"code": "000000"})
+    response = client.post("/sign-up/code/", {"code": code_from_email()})
+    assert "Try again in 15 minutes" in response.content.decode()
+
+
+def test_a_person_with_only_a_mobile_gets_a_text(cast: Cast, newcomer: Person, client: Client) -> None:
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="07700900123")
+    start(client, newcomer, cast)
+    assert mail.outbox == []
+    assert [message.to for message in OutboxSmsBackend.outbox] == ["07700900123"]
+
+
+def test_a_person_with_no_contact_details_gets_a_letter_in_the_print_queue(cast: Cast, newcomer: Person, client: Client) -> None:
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
+    start(client, newcomer, cast)
+    letter = ActivationLetter.objects.get(person=newcomer)
+    assert bytes(letter.pdf).startswith(b"%PDF")
+    code = letter.signup_code
+    assert code.expires_at - code.created_at >= datetime.timedelta(days=13, hours=23)
+
+
+def test_the_help_form_records_one_request_however_often_it_is_sent(client: Client, db) -> None:
+    page = client.get("/sign-up/help/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"idempotency_key": key, "full_name": "Pat Jones", "contact": "pat@example.org"}
+    client.post("/sign-up/help/", data)
+    client.post("/sign-up/help/", data)
+    assert SignupHelpRequest.objects.count() == 1
+
+
+def test_the_help_form_shows_an_error_summary(client: Client, db) -> None:
+    page = client.post("/sign-up/help/", {"idempotency_key": "x"}).content.decode()
+    assert "There is a problem" in page and "Enter your full name" in page

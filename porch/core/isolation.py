@@ -1,0 +1,111 @@
+"""The canary crawl: proof that one household's data never reaches another.
+
+Sign in as a resident, follow every link reachable from their dashboard,
+download every document they can reach, then try every URL pattern filled
+with other households' ids. Any response carrying another household's canary
+marker is a leak. The test suite runs this against the cast; the isolation
+self-test command runs it against a live installation's test households.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Links a crawl must not follow: they end the session or change state.
+NEVER_FOLLOW = ("/sign-out/",)
+
+
+@dataclass(frozen=True)
+class Leak:
+    url: str
+    marker: str
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag == "form" and (values.get("method") or "get").lower() == "get" and values.get("action"):
+            self.links.append(values["action"] or "")
+
+
+def links_in(html: str, base: str) -> list[str]:
+    parser = _LinkParser()
+    parser.feed(html)
+    found = []
+    for href in parser.links:
+        absolute = urljoin(base, href)
+        parts = urlsplit(absolute)
+        if parts.netloc not in ("", "testserver") or not parts.path.startswith("/"):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def body_of(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def url_templates() -> list[tuple[str, list[str]]]:
+    """Every URL pattern as (template with {name} holes, names of its holes)."""
+    templates: list[tuple[str, list[str]]] = []
+
+    def walk(patterns: Iterable[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                holes = re.findall(r"<(?:\w+:)?(\w+)>", route)
+                template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+                templates.append(("/" + template.lstrip("^").rstrip("$"), holes))
+
+    walk(get_resolver().url_patterns, "")
+    return templates
+
+
+def crawl(client: Any, *, foreign_markers: Iterable[str], foreign_codes: Iterable[str], start: str = "/") -> list[Leak]:
+    """Crawl as the client's signed-in user and report every foreign marker seen."""
+    markers = [marker.encode() for marker in foreign_markers]
+    leaks: list[Leak] = []
+    seen: set[str] = set()
+    queue: deque[str] = deque([start])
+
+    def check(url: str, response: Any) -> bytes:
+        body = body_of(response)
+        leaks.extend(Leak(url, marker.decode()) for marker in markers if marker in body)
+        return body
+
+    while queue:
+        url = queue.popleft()
+        if url in seen or any(url.startswith(path) for path in NEVER_FOLLOW) or url.startswith("/static/"):
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        body = check(url, response)
+        if response.get("Content-Type", "").startswith("text/html"):
+            queue.extend(links_in(body.decode(errors="replace"), url))
+
+    codes = list(foreign_codes)
+    for template, holes in url_templates():
+        if not holes or set(holes) - {"code"}:
+            continue
+        for code in codes:
+            url = template.format(code=code)
+            check(url, client.get(url, follow=True))
+    return leaks

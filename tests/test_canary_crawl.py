@@ -1,0 +1,62 @@
+"""The canary crawl: each resident crawls everything they can reach, and tries
+every URL pattern with every other household's ids. No other household's
+canary marker may appear in any page or file."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Cast, sign_in
+from porch.core.isolation import crawl
+
+RESIDENTS = [("ashton", "alice"), ("ashton", "bob"), ("cole", "carol"), ("dunn", "dan"), ("evans", "erin"), ("smith", "sam")]
+
+
+@pytest.mark.parametrize(("household", "resident"), RESIDENTS)
+def test_no_resident_sees_another_households_canary(cast: Cast, client, household: str, resident: str) -> None:
+    others = [h for key, h in cast.households.items() if key != household]
+    sign_in(client, cast.resident(resident))
+    leaks = crawl(
+        client,
+        foreign_markers=[h.marker for h in others],
+        foreign_codes=[code for h in others for code in h.codes],
+    )
+    assert leaks == []
+
+
+def test_the_crawl_reaches_the_residents_own_documents(cast: Cast, client) -> None:
+    """A crawl that saw nothing would prove nothing: check it finds Alice's own data."""
+    ashton = cast["ashton"]
+    sign_in(client, cast.resident("alice"))
+    seen = crawl(client, foreign_markers=[ashton.marker], foreign_codes=[])
+    urls = {leak.url for leak in seen}
+    assert f"/documents/{ashton.documents['letter'].uuid}/download/" in urls
+    assert f"/documents/{ashton.documents['addressed'].uuid}/download/" in urls
+    assert "/" in urls
+
+
+def test_a_joint_tenant_does_not_see_a_letter_addressed_to_the_other(cast: Cast, client) -> None:
+    ashton = cast["ashton"]
+    sign_in(client, cast.resident("bob"))
+    response = client.get(f"/documents/{ashton.documents['addressed'].uuid}/download/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["note", "asb", "agreement"])
+def test_internal_and_asb_documents_never_reach_residents(cast: Cast, client, kind: str) -> None:
+    ashton = cast["ashton"]
+    sign_in(client, cast.resident("alice"))
+    assert client.get(f"/documents/{ashton.documents[kind].uuid}/download/").status_code == 404
+    assert ashton.documents[kind].title not in client.get("/documents/").content.decode()
+
+
+def test_staff_in_one_patch_see_nothing_of_another(cast: Cast, client) -> None:
+    south = [h for key, h in cast.households.items() if key != "smith"]
+    sign_in(client, cast.staff["south"])
+    leaks = crawl(
+        client,
+        start="/staff/",
+        foreign_markers=[h.marker for h in south],
+        foreign_codes=[code for h in south for code in h.codes],
+    )
+    assert leaks == []
