@@ -674,7 +674,6 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
             password=password,
             kind=User.Kind.STAFF,
             is_staff=role == "sysadmin",
-            is_superuser=role == "sysadmin",
         )
         RoleGrant.objects.create(user=user, role=role)
         if patch_names:

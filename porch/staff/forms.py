@@ -37,7 +37,7 @@ class DocumentUploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a file",
         help_text="A PDF, JPG or PNG, smaller than 10MB.",
-        error_messages={"required": "Select a file"},
+        error_messages={"required": "Select a file", "empty": "The selected file is empty", "invalid": "Select a file"},
     )
 
     def __init__(self, *args: Any, types: list[DocumentType], members: list[Membership], **kwargs: Any) -> None:

@@ -1,0 +1,85 @@
+# Porch: run `make help` to see every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Find a Python 3.12+ interpreter: python3.13, python3.12, or python3 if new enough.
+PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
+DEV_ENV := DEBUG=1
+SQLITE_DB := sqlite:///$(CURDIR)/db.sqlite3
+
+.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed lock clean
+
+help: ## List every target
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "Porch needs Python 3.12 or newer. Install it (for example with pyenv: pyenv install 3.13.0) and try again."; exit 1; fi
+	@test -d $(VENV) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/porch.css: node_modules/.installed frontend/porch.scss frontend/porch.js frontend/build.mjs
+	npm run --silent build
+
+assets: static/build/porch.css ## Build the front-end assets (GOV.UK Frontend, rebranded)
+
+demo: install assets ## Migrate the SQLite database and load demo data (once)
+	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py migrate --verbosity 0
+	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py createcachetable
+	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py seed_demo --homes 1000 --if-empty
+
+run: demo ## Serve the portal with demo data at http://127.0.0.1:8000
+	@echo "Demo logins (password: porch-demo-password) are listed in README.md."
+	@echo "Staff need a two-step code: make demo-code WHO=dpo"
+	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:8000
+
+demo-code: install ## Print the current two-step code of a demo staff user: make demo-code WHO=dpo
+	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py demo_code $(WHO)
+
+test: install assets ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(DEV_ENV) $(PY) -m pytest --create-db -q
+
+test-fast: install ## Run the suite without the browser tests
+	$(DEV_ENV) $(PY) -m pytest -q -m "not e2e"
+
+e2e: install assets ## Run only the browser journeys (needs Debian's chromium)
+	$(DEV_ENV) $(PY) -m pytest -q -m e2e
+
+lint: install ## ruff (lint and format) and the unscoped-lookup check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) tools/check_unscoped.py
+
+typecheck: install ## mypy with django-stubs
+	$(DEV_ENV) $(VENV)/bin/mypy porch config tools
+
+migrations-check: install ## Fail if models and migrations disagree
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: install ## Django's deployment checks under production-like settings
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DATABASE_URL=$(SQLITE_DB) ALLOWED_HOSTS=porch.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+check: lint typecheck migrations-check deploy-check test ## Everything CI runs on one database
+
+bench-seed: install ## Time seed_demo at 150,000 homes on PostgreSQL (see bench/README.md)
+	bench/seed_demo.sh
+
+lock: ## Re-pin dependencies after editing requirements*.in
+	$(VENV)/bin/pip install --quiet uv==0.13.8
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes requirements-dev.in -o requirements-dev.txt
+
+clean: ## Remove the virtualenv, built assets and the SQLite database
+	rm -rf $(VENV) node_modules static/build db.sqlite3 var

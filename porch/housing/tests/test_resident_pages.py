@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Cast, make_document, sign_in
+from porch.audit.models import AccessEvent
+from porch.housing.models import DetailsChangeRequest
+
+
+def test_the_dashboard_shows_the_home_and_household_names(cast: Cast) -> None:
+    page = sign_in(Client(), cast.resident("alice")).get("/").content.decode()
+    ashton = cast["ashton"]
+    assert ashton.tenancy.property.address_line_1 in page
+    assert all(person.full_name in page for person in ashton.people.values())
+    assert cast["cole"].marker not in page
+
+
+def test_a_former_tenant_is_told_they_have_no_current_home(cast: Cast) -> None:
+    page = sign_in(Client(), cast.resident("erin")).get("/").content.decode()
+    assert "not linked to a current tenancy" in page
+    assert cast["evans"].tenancy.property.address_line_1 not in page
+
+
+def test_my_details_shows_only_my_own_details(cast: Cast) -> None:
+    page = sign_in(Client(), cast.resident("bob")).get("/my-details/").content.decode()
+    assert "bob@example.org" in page and "alice@example.org" not in page
+
+
+def test_a_change_request_is_stored_once_and_audited(cast: Cast) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    form = client.get("/my-details/change/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    data = {"idempotency_key": key, "field": "mobile", "new_value": "07700900999", "note": ""}
+    assert client.post("/my-details/change/", data)["Location"] == "/my-details/"
+    client.post("/my-details/change/", data)
+    change = DetailsChangeRequest.objects.get()
+    assert change.person == cast["ashton"].people["alice"] and change.tenancy == cast["ashton"].tenancy
+    assert AccessEvent.objects.filter(object_type="details_change_request", action="create").count() == 1
+    assert "Waiting for us to check" in client.get("/my-details/").content.decode()
+
+
+def test_a_change_request_without_answers_shows_the_errors_and_keeps_what_was_typed(cast: Cast) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    page = client.post("/my-details/change/", {"idempotency_key": "not-a-key", "new_value": "My new name"}).content.decode()
+    assert "There is a problem" in page and "Select what you want to change" in page
+    assert 'value="My new name"' in page
+
+
+def test_the_documents_list_runs_a_fixed_number_of_queries(cast: Cast) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    client.get("/documents/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/documents/")
+    ashton = cast["ashton"]
+    for number in range(15):
+        make_document(ashton.tenancy, cast.types["letter"], f"Letter {number}", ashton.marker)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/documents/")
+    assert len(many) == len(few)
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(cast: Cast) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    ashton = cast["ashton"]
+    for number in range(10):
+        make_document(ashton.tenancy, cast.types["letter"], f"Letter {number}", ashton.marker)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(many) == len(few)
+
+
+def test_staff_search_finds_only_tenancies_in_their_patch_and_is_audited(cast: Cast) -> None:
+    reference = cast["ashton"].tenancy.reference
+    north = sign_in(Client(), cast.staff["north"]).get("/staff/tenancies/", {"q": reference}).content.decode()
+    south = sign_in(Client(), cast.staff["south"]).get("/staff/tenancies/", {"q": reference}).content.decode()
+    assert "1 result" in north and "0 results" in south
+    assert AccessEvent.objects.filter(action="search", reason=f"search: {reference}").count() >= 2
+
+
+def test_the_tenancy_page_runs_a_fixed_number_of_queries(cast: Cast) -> None:
+    client = sign_in(Client(), cast.staff["north"])
+    url = f"/staff/tenancies/{cast['ashton'].tenancy.uuid}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    ashton = cast["ashton"]
+    for number in range(10):
+        make_document(ashton.tenancy, cast.types["letter"], f"Letter {number}", ashton.marker)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

@@ -1,0 +1,114 @@
+"""Property tests: for every protected model, the single-object check and the
+list filter agree with each other and with the rule written in plain Python,
+across generated actors and relationship states."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from porch.accounts.actors import actor_for_user
+from porch.accounts.models import User
+from porch.accounts.roles import ASB_READERS, ORGANISATION_WIDE, StaffRole
+from porch.documents.access import get_document_for
+from porch.documents.models import Document, DocumentType
+from porch.housing.access import get_person_for, get_tenancy_for
+from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy
+
+TODAY = datetime.date.today()
+offsets = st.one_of(st.none(), st.integers(min_value=-400, max_value=400))
+roles = st.sampled_from(list(Membership.Role))
+type_names = st.sampled_from(["Letter", "Tenancy agreement", "Internal note", "ASB case file", "Witness statement"])
+staff_roles = st.sampled_from([role.value for role in StaffRole])
+
+
+def day(offset: int | None) -> datetime.date | None:
+    return None if offset is None else TODAY + datetime.timedelta(days=offset)
+
+
+def build_world(membership_end: int | None, tenancy_end: int | None, role: str, in_north: bool):
+    north, south = Patch.objects.create(name="N"), Patch.objects.create(name="S")
+    patch = north if in_north else south
+    block = Block.objects.create(name="B", estate=Estate.objects.create(name="E", patch=patch))
+    home = Property.objects.create(block=block, address_line_1="1 Road", town="Town", postcode="AB1 2CD")
+    start = TODAY - datetime.timedelta(days=800)
+    end = day(tenancy_end)
+    tenancy = Tenancy.objects.create(reference="T1", property=home, kind="social_rent", start_date=start, end_date=end if end is None or end >= start else start)
+    resident = Person.objects.create(housing_reference="P1", first_name="R", last_name="R")
+    other = Person.objects.create(housing_reference="P2", first_name="O", last_name="O")
+    m_end = day(membership_end)
+    Membership.objects.create(tenancy=tenancy, person=resident, role=role, start_date=start, end_date=m_end if m_end is None or m_end >= start else start)
+    Membership.objects.create(tenancy=tenancy, person=other, role=Membership.Role.JOINT_TENANT, start_date=start)
+    user = User.objects.create_user(username="r", kind=User.Kind.RESIDENT, person=resident)
+    return north, tenancy, resident, other, user
+
+
+def resident_may_see_tenancy(tenancy: Tenancy, membership: Membership) -> bool:
+    current = lambda start, end: start <= TODAY and (end is None or end > TODAY)  # noqa: E731
+    return (
+        membership.role in Membership.ACCOUNT_ROLES
+        and current(membership.start_date, membership.end_date)
+        and current(tenancy.start_date, tenancy.end_date)
+    )
+
+
+class ResidentAccessAgrees(TestCase):
+    @settings(max_examples=60, deadline=None)
+    @given(
+        membership_end=offsets,
+        tenancy_end=offsets,
+        role=roles,
+        documents=st.lists(st.tuples(type_names, st.booleans(), st.sampled_from(["all", "me", "other"])), max_size=4),
+    )
+    def test_resident_checks_agree(self, membership_end, tenancy_end, role, documents) -> None:
+        _, tenancy, resident, other, user = build_world(membership_end, tenancy_end, role, True)
+        membership = Membership.objects.get(person=resident)
+        actor = actor_for_user(user, verified=False)
+        sees_tenancy = resident_may_see_tenancy(tenancy, membership)
+        self.assertEqual(self._found(get_tenancy_for, actor, tenancy), sees_tenancy)
+        self.assertEqual(Tenancy.objects.visible_to(actor).filter(pk=tenancy.pk).exists(), sees_tenancy)
+        self.assertEqual(self._found(get_person_for, actor, other), sees_tenancy)
+        for name, visible, audience in documents:
+            doc_type = DocumentType.objects.get(name=name)
+            doc_type.resident_visible = visible and doc_type.may_be_resident_visible  # "retyped"
+            doc_type.save()
+            addressee = {"all": None, "me": resident, "other": other}[audience]
+            document = Document.objects.create(tenancy=tenancy, addressee=addressee, type=doc_type, title="d", file="x.pdf", content_type="application/pdf", size=1)
+            expected = sees_tenancy and doc_type.resident_visible and audience in ("all", "me")
+            self.assertEqual(self._found(get_document_for, actor, document), expected)
+            self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), expected)
+
+    @staticmethod
+    def _found(getter, actor, obj) -> bool:
+        try:
+            getter(actor, obj.uuid)
+        except Http404:
+            return False
+        return True
+
+
+class StaffAccessAgrees(TestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(granted=st.sets(staff_roles, max_size=3), in_north=st.booleans(), has_north=st.booleans(), type_name=type_names)
+    def test_staff_checks_agree(self, granted, in_north, has_north, type_name) -> None:
+        north, tenancy, resident, other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
+        staff = User.objects.create_user(username="s", kind=User.Kind.STAFF)
+        for role in granted:
+            staff.role_grants.create(role=role)
+        if has_north:
+            staff.patches.add(north)
+        actor = actor_for_user(staff, verified=True)
+        document = Document.objects.create(tenancy=tenancy, type=DocumentType.objects.get(name=type_name), title="d", file="x.pdf", content_type="application/pdf", size=1)
+        sees_tenancy = bool(granted & ORGANISATION_WIDE) or (StaffRole.HOUSING_OFFICER in granted and has_north and in_north)
+        sees_document = sees_tenancy and (document.type.category not in DocumentType.ASB or bool(granted & ASB_READERS))
+        self.assertEqual(ResidentAccessAgrees._found(get_tenancy_for, actor, tenancy), sees_tenancy)
+        self.assertEqual(Tenancy.objects.visible_to(actor).filter(pk=tenancy.pk).exists(), sees_tenancy)
+        self.assertEqual(ResidentAccessAgrees._found(get_person_for, actor, resident), sees_tenancy)
+        self.assertEqual(ResidentAccessAgrees._found(get_document_for, actor, document), sees_document)
+        self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), sees_document)
+        unverified = actor_for_user(staff, verified=False)
+        self.assertFalse(ResidentAccessAgrees._found(get_tenancy_for, unverified, tenancy))
