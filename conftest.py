@@ -73,9 +73,11 @@ class Household:
 
     @property
     def codes(self) -> list[str]:
-        return [str(self.tenancy.uuid)] + [str(p.uuid) for p in self.people.values()] + [
-            str(d.uuid) for d in self.documents.values()
-        ]
+        return (
+            [str(self.tenancy.uuid)]
+            + [str(p.uuid) for p in self.people.values()]
+            + [str(d.uuid) for d in self.documents.values()]
+        )
 
 
 @dataclass
@@ -95,7 +97,9 @@ class Cast:
         raise KeyError(name)
 
 
-def make_document(tenancy: Tenancy, doc_type: DocumentType, title: str, marker: str, addressee: Person | None = None) -> Document:
+def make_document(
+    tenancy: Tenancy, doc_type: DocumentType, title: str, marker: str, addressee: Person | None = None
+) -> Document:
     content = pdf_bytes(f"{title} {marker}")
     return Document.objects.create(
         tenancy=tenancy,
@@ -188,8 +192,14 @@ def cast(db: Any) -> Cast:
     R = Membership.Role
     households = {
         "ashton": make_household(
-            "ashton", ash, 1,
-            [("alice", R.LEAD_TENANT, "Ashton"), ("bob", R.JOINT_TENANT, "Ashton"), ("amy", R.HOUSEHOLD_MEMBER, "Ashton")],
+            "ashton",
+            ash,
+            1,
+            [
+                ("alice", R.LEAD_TENANT, "Ashton"),
+                ("bob", R.JOINT_TENANT, "Ashton"),
+                ("amy", R.HOUSEHOLD_MEMBER, "Ashton"),
+            ],
             types,
         ),
         "cole": make_household("cole", ash, 2, [("carol", R.LEAD_TENANT, "Cole")], types),

@@ -37,11 +37,23 @@ def build_world(membership_end: int | None, tenancy_end: int | None, role: str, 
     home = Property.objects.create(block=block, address_line_1="1 Road", town="Town", postcode="AB1 2CD")
     start = TODAY - datetime.timedelta(days=800)
     end = day(tenancy_end)
-    tenancy = Tenancy.objects.create(reference="T1", property=home, kind="social_rent", start_date=start, end_date=end if end is None or end >= start else start)
+    tenancy = Tenancy.objects.create(
+        reference="T1",
+        property=home,
+        kind="social_rent",
+        start_date=start,
+        end_date=end if end is None or end >= start else start,
+    )
     resident = Person.objects.create(housing_reference="P1", first_name="R", last_name="R")
     other = Person.objects.create(housing_reference="P2", first_name="O", last_name="O")
     m_end = day(membership_end)
-    Membership.objects.create(tenancy=tenancy, person=resident, role=role, start_date=start, end_date=m_end if m_end is None or m_end >= start else start)
+    Membership.objects.create(
+        tenancy=tenancy,
+        person=resident,
+        role=role,
+        start_date=start,
+        end_date=m_end if m_end is None or m_end >= start else start,
+    )
     Membership.objects.create(tenancy=tenancy, person=other, role=Membership.Role.JOINT_TENANT, start_date=start)
     user = User.objects.create_user(username="r", kind=User.Kind.RESIDENT, person=resident)
     return north, tenancy, resident, other, user
@@ -77,7 +89,15 @@ class ResidentAccessAgrees(TestCase):
             doc_type.resident_visible = visible and doc_type.may_be_resident_visible  # "retyped"
             doc_type.save()
             addressee = {"all": None, "me": resident, "other": other}[audience]
-            document = Document.objects.create(tenancy=tenancy, addressee=addressee, type=doc_type, title="d", file="x.pdf", content_type="application/pdf", size=1)
+            document = Document.objects.create(
+                tenancy=tenancy,
+                addressee=addressee,
+                type=doc_type,
+                title="d",
+                file="x.pdf",
+                content_type="application/pdf",
+                size=1,
+            )
             expected = sees_tenancy and doc_type.resident_visible and audience in ("all", "me")
             self.assertEqual(self._found(get_document_for, actor, document), expected)
             self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), expected)
@@ -93,17 +113,28 @@ class ResidentAccessAgrees(TestCase):
 
 class StaffAccessAgrees(TestCase):
     @settings(max_examples=40, deadline=None)
-    @given(granted=st.sets(staff_roles, max_size=3), in_north=st.booleans(), has_north=st.booleans(), type_name=type_names)
+    @given(
+        granted=st.sets(staff_roles, max_size=3), in_north=st.booleans(), has_north=st.booleans(), type_name=type_names
+    )
     def test_staff_checks_agree(self, granted, in_north, has_north, type_name) -> None:
-        north, tenancy, resident, other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
+        north, tenancy, resident, _other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
         staff = User.objects.create_user(username="s", kind=User.Kind.STAFF)
         for role in granted:
             staff.role_grants.create(role=role)
         if has_north:
             staff.patches.add(north)
         actor = actor_for_user(staff, verified=True)
-        document = Document.objects.create(tenancy=tenancy, type=DocumentType.objects.get(name=type_name), title="d", file="x.pdf", content_type="application/pdf", size=1)
-        sees_tenancy = bool(granted & ORGANISATION_WIDE) or (StaffRole.HOUSING_OFFICER in granted and has_north and in_north)
+        document = Document.objects.create(
+            tenancy=tenancy,
+            type=DocumentType.objects.get(name=type_name),
+            title="d",
+            file="x.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+        sees_tenancy = bool(granted & ORGANISATION_WIDE) or (
+            StaffRole.HOUSING_OFFICER in granted and has_north and in_north
+        )
         sees_document = sees_tenancy and (document.type.category not in DocumentType.ASB or bool(granted & ASB_READERS))
         self.assertEqual(ResidentAccessAgrees._found(get_tenancy_for, actor, tenancy), sees_tenancy)
         self.assertEqual(Tenancy.objects.visible_to(actor).filter(pk=tenancy.pk).exists(), sees_tenancy)

@@ -9,7 +9,14 @@ import pytest
 from conftest import Cast, sign_in
 from porch.core.isolation import crawl
 
-RESIDENTS = [("ashton", "alice"), ("ashton", "bob"), ("cole", "carol"), ("dunn", "dan"), ("evans", "erin"), ("smith", "sam")]
+RESIDENTS = [
+    ("ashton", "alice"),
+    ("ashton", "bob"),
+    ("cole", "carol"),
+    ("dunn", "dan"),
+    ("evans", "erin"),
+    ("smith", "sam"),
+]
 
 
 @pytest.mark.parametrize(("household", "resident"), RESIDENTS)

@@ -101,7 +101,8 @@ def test_public_routes_are_exactly_the_allow_list() -> None:
 
 def test_every_route_has_a_role_ladder() -> None:
     missing = [
-        name for name, _, _ in ROUTE_LIST
+        name
+        for name, _, _ in ROUTE_LIST
         if name not in ROUTES and name not in PUBLIC_ROUTES and not name.startswith("admin:")
     ]
     assert missing == []
@@ -135,8 +136,14 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
     }
     if ladder.code == "letter":
         person = ashton.people["amy"]
-        code = SignupCode.objects.create(person=person, tenancy=ashton.tenancy, channel="post", code_hash="x", expires_at="2100-01-01T00:00:00Z")
-        codes["letter"] = str(ActivationLetter.objects.create(signup_code=code, person=person, tenancy=ashton.tenancy, pdf=b"%PDF-1.4").uuid)
+        code = SignupCode.objects.create(
+            person=person, tenancy=ashton.tenancy, channel="post", code_hash="x", expires_at="2100-01-01T00:00:00Z"
+        )
+        codes["letter"] = str(
+            ActivationLetter.objects.create(
+                signup_code=code, person=person, tenancy=ashton.tenancy, pdf=b"%PDF-1.4"
+            ).uuid
+        )
     path = "/" + route
     for hole, value in {
         "<uuid:code>": codes.get(ladder.code or "", ""),

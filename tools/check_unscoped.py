@@ -49,10 +49,13 @@ def findings_in(path: Path, source: str) -> list[str]:
                         f"{path}:{node.lineno}: {target.id}.objects used directly; "
                         "get it through the app's access.py or .visible_to(actor)"
                     )
-        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        if is_call and node.func.attr in RAW_SQL_CALLS and "migrations" not in path.parts:  # type: ignore[attr-defined]
-            problems.append(f"{path}:{node.lineno}: raw SQL ({node.func.attr}) outside a migration")
+        if _is_raw_sql_call(node) and "migrations" not in path.parts:
+            problems.append(f"{path}:{getattr(node, 'lineno', 0)}: raw SQL outside a migration")
     return problems
+
+
+def _is_raw_sql_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RAW_SQL_CALLS
 
 
 def _is_visible_to_call(tree: ast.AST, objects_node: ast.Attribute) -> bool:

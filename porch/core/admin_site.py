@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -19,7 +18,7 @@ class PorchAdminSite(admin.AdminSite):
         actor = request.actor  # type: ignore[attr-defined]
         return bool(actor.has_role(StaffRole.SYSADMIN) and request.user.is_active)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         protected = super().admin_view(view, cacheable)
 
         def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

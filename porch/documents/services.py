@@ -62,7 +62,7 @@ def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -
         subject_ids=document.subject_ids,
         request=request,
     )
-    extension = document.file.name.rsplit(".", 1)[-1]
+    extension = (document.file.name or "").rsplit(".", 1)[-1]
     filename = f"{document.title[:80]}.{extension}".replace('"', "")
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=filename, content_type=document.content_type

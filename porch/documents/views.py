@@ -3,7 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from porch.audit.services import record
@@ -22,7 +22,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def document_download(request: HttpRequest, code: UUID) -> HttpResponse:
+def document_download(request: HttpRequest, code: UUID) -> FileResponse:
     actor = request.actor  # type: ignore[attr-defined]
     document = access.get_document_for(actor, code)
     return services.document_stream(document=document, actor=actor, request=request)

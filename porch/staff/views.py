@@ -146,7 +146,7 @@ def letter_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
         subject_ids=[letter.person_id],
         request=request,
     )
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response = HttpResponse(bytes(letter.pdf or b""), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="activation-letter-{letter.uuid}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

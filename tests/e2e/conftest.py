@@ -5,24 +5,21 @@ One browser per session; a fresh context (cookies, storage) per test. These
 tests are never skipped: without Chromium they fail, saying how to install it.
 
 The live server needs real transactions, so the cast is built in a
-transactional database. Flushing after each test would also wipe the rows the
-data migrations seeded (the default document types), so the journeys use
-serialized rollback, and the seed rows are put back when the session ends for
-anyone reusing the test database (--reuse-db).
+transactional database. The flush after each test also wipes the rows the
+data migrations seeded (the default document types), so each journey seeds
+them again first, and they are put back once the journeys are done.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
+from importlib import import_module
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
 
 from conftest import Cast
 
@@ -39,11 +36,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _allow_orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API keeps an asyncio loop in this thread, which makes
-    Django refuse ORM calls from the test (SynchronousOnlyOperation). The test
-    code itself is synchronous, so allow it for the e2e session only."""
+    """Playwright's sync API marks its asyncio loop as running in this thread
+    between calls, so Django takes the test code for async code and refuses ORM
+    calls (SynchronousOnlyOperation). The test code is synchronous: allow them,
+    for this package only."""
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
@@ -53,18 +51,18 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_allow_orm_beside_playwright: None) -> Iterator[Any]:
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+    """One Chromium for all the journeys. Package-scoped rather than session-scoped,
+    so Playwright (and its loop) is gone before any test outside tests/e2e runs."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
-            f"The e2e tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium; "
-            "or set PORCH_E2E_CHROMIUM). Do not run `playwright install`.",
+            f"The e2e tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium), "
+            "or its path in PORCH_E2E_CHROMIUM. They are never skipped. Do not run `playwright install`.",
             pytrace=False,
         )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:  # pragma: no cover - the dev requirements include it
-        pytest.fail(f"The e2e tests need the playwright package: {error}", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -76,24 +74,35 @@ def browser(_allow_orm_beside_playwright: None) -> Iterator[Any]:
     playwright.stop()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _put_seed_rows_back(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """Transactional tests end with a flush; restore what the migrations
-    seeded so a reused test database still has it next time."""
+def _seed() -> None:
+    """Put back the rows the data migrations create (the default document types)."""
+    from django.apps import apps
+
+    import_module("porch.documents.migrations.0002_default_types").forwards(apps, None)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _leave_seed_rows_behind(
+    _allow_orm_beside_playwright: None, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[None]:
+    """Each journey ends with a flush, which empties every table: seed the
+    database again at the end, so a reused test database (--reuse-db) is as
+    the migrations left it."""
     yield
     with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+        _seed()
 
 
 @pytest.fixture
-def live_cast(request: Any, live_server: Any, django_db_serialized_rollback: None, cast: Cast) -> Iterator[Cast]:
-    """The named cast, in a database the live server's thread can see."""
-    from django.db import connection; print("DBG", id(connection), hasattr(connection, "_test_serialized_contents"))
+def _seeded(transactional_db: None) -> None:
+    _seed()
+
+
+@pytest.fixture
+def live_cast(live_server: Any, _seeded: None, cast: Cast) -> Iterator[Cast]:
+    """The named cast, in a (transactional) database the live server's thread can see."""
     yield cast
-    # Rate limits and used one-time codes live in the cache table, which a flush leaves alone.
+    # Rate limits and used one-time codes live in the cache table, which the flush leaves alone.
     cache.clear()
 
 
@@ -106,9 +115,9 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "status of 404" not in message.text
-        else None,
+        lambda message: (
+            errors.append(message.text) if message.type == "error" and "status of 404" not in message.text else None
+        ),
     )
     yield page
     context.close()

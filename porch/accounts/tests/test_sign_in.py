@@ -106,7 +106,11 @@ def test_changing_the_password_ends_other_sessions(cast: Cast) -> None:
     this = sign_in(Client(), alice)
     response = this.post(
         "/account/password/",
-        {"current-password": PASSWORD, "password": "a brand new passphrase", "password_again": "a brand new passphrase"},
+        {
+            "current-password": PASSWORD,
+            "password": "a brand new passphrase",
+            "password_again": "a brand new passphrase",
+        },
     )
     assert response.status_code == 302
     assert this.get("/").status_code == 200
@@ -162,7 +166,9 @@ def test_password_reset_says_the_same_whether_or_not_the_account_exists(cast: Ca
 @pytest.mark.parametrize("password", ["short pass", "password1234"])
 def test_weak_passwords_are_refused(cast: Cast, password: str) -> None:
     client = sign_in(Client(), cast.resident("alice"))
-    response = client.post("/account/password/", {"current-password": PASSWORD, "password": password, "password_again": password})
+    response = client.post(
+        "/account/password/", {"current-password": PASSWORD, "password": password, "password_again": password}
+    )
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
 
 
@@ -179,4 +185,6 @@ def test_argon2id_is_the_first_hasher() -> None:
     hasher = OwaspArgon2PasswordHasher()
     encoded = hasher.encode("a long passphrase", hasher.salt())
     assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
-    assert "OwaspArgon2PasswordHasher" in settings.PASSWORD_HASHERS[0] or settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+    assert "OwaspArgon2PasswordHasher" in settings.PASSWORD_HASHERS[0] or settings.PASSWORD_HASHERS[0].endswith(
+        "MD5PasswordHasher"
+    )

@@ -29,9 +29,15 @@ def newcomer(cast: Cast) -> Person:
     """A joint tenant of the Coles with an email on record and no account yet."""
     cole = cast["cole"]
     person = Person.objects.create(
-        housing_reference="P9001", first_name="Nia", last_name="Cole", date_of_birth=datetime.date(1990, 6, 15), email="nia@example.org"
+        housing_reference="P9001",
+        first_name="Nia",
+        last_name="Cole",
+        date_of_birth=datetime.date(1990, 6, 15),
+        email="nia@example.org",
     )
-    Membership.objects.create(tenancy=cole.tenancy, person=person, role=Membership.Role.JOINT_TENANT, start_date=datetime.date(2020, 1, 1))
+    Membership.objects.create(
+        tenancy=cole.tenancy, person=person, role=Membership.Role.JOINT_TENANT, start_date=datetime.date(2020, 1, 1)
+    )
     return person
 
 
@@ -158,7 +164,9 @@ def test_a_person_with_only_a_mobile_gets_a_text(cast: Cast, newcomer: Person, c
     assert [message.to for message in OutboxSmsBackend.outbox] == ["07700900123"]
 
 
-def test_a_person_with_no_contact_details_gets_a_letter_in_the_print_queue(cast: Cast, newcomer: Person, client: Client) -> None:
+def test_a_person_with_no_contact_details_gets_a_letter_in_the_print_queue(
+    cast: Cast, newcomer: Person, client: Client
+) -> None:
     Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
     start(client, newcomer, cast)
     letter = ActivationLetter.objects.get(person=newcomer)

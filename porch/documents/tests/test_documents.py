@@ -58,7 +58,9 @@ def test_a_double_submit_creates_one_document(cast: Cast, officer: Client) -> No
     ],
     ids=["script renamed pdf", "html renamed pdf", "pdf renamed exe", "too big"],
 )
-def test_bad_uploads_get_a_clear_error_and_store_nothing(cast: Cast, officer: Client, name: str, content: bytes, message: str) -> None:
+def test_bad_uploads_get_a_clear_error_and_store_nothing(
+    cast: Cast, officer: Client, name: str, content: bytes, message: str
+) -> None:
     response = upload(officer, cast, SimpleUploadedFile(name, content, "application/pdf"))
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page and message in page

@@ -45,7 +45,9 @@ def test_a_change_request_is_stored_once_and_audited(cast: Cast) -> None:
 
 def test_a_change_request_without_answers_shows_the_errors_and_keeps_what_was_typed(cast: Cast) -> None:
     client = sign_in(Client(), cast.resident("alice"))
-    page = client.post("/my-details/change/", {"idempotency_key": "not-a-key", "new_value": "My new name"}).content.decode()
+    page = client.post(
+        "/my-details/change/", {"idempotency_key": "not-a-key", "new_value": "My new name"}
+    ).content.decode()
     assert "There is a problem" in page and "Select what you want to change" in page
     assert 'value="My new name"' in page
 
