@@ -205,14 +205,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        wait = ratelimit.minutes_to_wait("password_reset", request.client_ip)  # type: ignore[attr-defined]
+        email = request.POST.get("email", "").strip().lower()
+        wait = ratelimit.minutes_to_wait("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
         if wait:
             form = self.get_form()
             form.is_valid()
             form.add_error(None, ratelimit.pause_message(wait))
             return self.form_invalid(form)
         # Every request counts, found or not, so the limit reveals nothing either.
-        ratelimit.record_failure("password_reset", request.client_ip)  # type: ignore[attr-defined]
+        ratelimit.record_failure("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
         return super().post(request, *args, **kwargs)
 
 
@@ -239,7 +240,8 @@ def signup_start(request: HttpRequest) -> HttpResponse:
     form = SignupStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
-        wait = ratelimit.minutes_to_wait("signup", request.client_ip)  # type: ignore[attr-defined]
+        reference = form.cleaned_data["reference"].replace(" ", "").upper()
+        wait = ratelimit.minutes_to_wait("signup", request.client_ip, reference)  # type: ignore[attr-defined]
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         else:
@@ -250,7 +252,7 @@ def signup_start(request: HttpRequest) -> HttpResponse:
             )
             code = signup.signup_start(match)
             if code is None:
-                ratelimit.record_failure("signup", request.client_ip)  # type: ignore[attr-defined]
+                ratelimit.record_failure("signup", request.client_ip, reference)  # type: ignore[attr-defined]
             request.session[SIGNUP_CODE] = str(code.uuid) if code else str(uuid.uuid4())
             signup.pad_to_floor(started)
             return redirect("accounts:signup_code")

@@ -188,3 +188,11 @@ def test_argon2id_is_the_first_hasher() -> None:
     assert "OwaspArgon2PasswordHasher" in settings.PASSWORD_HASHERS[0] or settings.PASSWORD_HASHERS[0].endswith(
         "MD5PasswordHasher"
     )
+
+
+def test_password_reset_requests_are_limited_per_address(cast: Cast, client: Client, mailoutbox) -> None:
+    for _ in range(5):
+        client.post("/password-reset/", {"email": "alice@example.org"})
+    response = Client().post("/password-reset/", {"email": "alice@example.org"})
+    assert "Try again in 15 minutes" in response.content.decode()
+    assert len(mailoutbox) == 5

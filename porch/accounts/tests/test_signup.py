@@ -41,19 +41,18 @@ def newcomer(cast: Cast) -> Person:
     return person
 
 
-@pytest.fixture(autouse=True)
-def _deliver_after_commit(django_capture_on_commit_callbacks):
-    """Codes are sent once the transaction commits; run those callbacks in tests."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
+@pytest.fixture
+def start(cast: Cast, django_capture_on_commit_callbacks):
+    """Send the sign-up form for a person of the Cole household; codes go out after commit."""
 
+    def send(client: Client, person: Person, **overrides: str):
+        cole = cast["cole"]
+        data = details(person, cole.tenancy.reference.lower(), cole.tenancy.property.postcode.lower())
+        data.update(overrides)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/sign-up/", data)
 
-def start(client: Client, person: Person, cast: Cast, **overrides: str):
-    cole = cast["cole"]
-    data = details(person, cole.tenancy.reference.lower(), cole.tenancy.property.postcode.lower())
-    data.update(overrides)
-    with _capture(execute=True):
-        return client.post("/sign-up/", data)
+    return send
 
 
 def code_from_email() -> str:
@@ -62,14 +61,18 @@ def code_from_email() -> str:
     return match.group(1)
 
 
-def test_matching_details_send_a_code_to_the_email_on_record(cast: Cast, newcomer: Person, client: Client) -> None:
-    response = start(client, newcomer, cast)
+def test_matching_details_send_a_code_to_the_email_on_record(
+    cast: Cast, newcomer: Person, client: Client, start
+) -> None:
+    response = start(client, newcomer)
     assert response.status_code == 302 and response["Location"] == "/sign-up/code/"
     assert [message.to for message in mail.outbox] == [["nia@example.org"]]
 
 
-def test_a_whole_sign_up_creates_a_resident_account_and_signs_in(cast: Cast, newcomer: Person, client: Client) -> None:
-    start(client, newcomer, cast)
+def test_a_whole_sign_up_creates_a_resident_account_and_signs_in(
+    cast: Cast, newcomer: Person, client: Client, start
+) -> None:
+    start(client, newcomer)
     assert client.post("/sign-up/code/", {"code": code_from_email()})["Location"] == "/sign-up/password/"
     response = client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
     assert response.status_code == 302
@@ -87,11 +90,11 @@ def test_a_whole_sign_up_creates_a_resident_account_and_signs_in(cast: Cast, new
     ],
     ids=["reference", "postcode", "date of birth"],
 )
-def test_wrong_details_look_exactly_like_right_ones(cast: Cast, newcomer: Person, wrong: dict[str, str]) -> None:
+def test_wrong_details_look_exactly_like_right_ones(cast: Cast, newcomer: Person, wrong: dict[str, str], start) -> None:
     right_client, wrong_client = Client(), Client()
-    right = start(right_client, newcomer, cast)
+    right = start(right_client, newcomer)
     mail.outbox.clear()
-    mismatch = start(wrong_client, newcomer, cast, **wrong)
+    mismatch = start(wrong_client, newcomer, **wrong)
     assert mismatch.status_code == right.status_code and mismatch["Location"] == right["Location"]
     assert mail.outbox == []
     right_page = right_client.get("/sign-up/code/").content.decode()
@@ -115,20 +118,20 @@ def test_people_who_already_have_an_account_get_no_new_code(cast: Cast, client: 
     assert mail.outbox == []
 
 
-def test_the_sign_up_response_takes_the_same_time_either_way(cast: Cast, newcomer: Person, settings) -> None:
+def test_the_sign_up_response_takes_the_same_time_either_way(cast: Cast, newcomer: Person, settings, start) -> None:
     import time
 
     settings.SIGNUP_RESPONSE_FLOOR_MS = 300
     timings = []
     for overrides in ({}, {"reference": "T999999"}):
         began = time.monotonic()
-        start(Client(), newcomer, cast, **overrides)
+        start(Client(), newcomer, **overrides)
         timings.append(time.monotonic() - began)
     assert all(0.3 <= taken < 0.6 for taken in timings), timings
 
 
-def test_a_code_works_once(cast: Cast, newcomer: Person, client: Client) -> None:
-    start(client, newcomer, cast)
+def test_a_code_works_once(cast: Cast, newcomer: Person, client: Client, start) -> None:
+    start(client, newcomer)
     code = code_from_email()
     client.post("/sign-up/code/", {"code": code})
     client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
@@ -141,34 +144,34 @@ def test_a_code_works_once(cast: Cast, newcomer: Person, client: Client) -> None
     assert response.status_code == 200 and "not correct or has expired" in response.content.decode()
 
 
-def test_an_expired_code_is_refused(cast: Cast, newcomer: Person, client: Client) -> None:
-    start(client, newcomer, cast)
+def test_an_expired_code_is_refused(cast: Cast, newcomer: Person, client: Client, start) -> None:
+    start(client, newcomer)
     code = code_from_email()
     SignupCode.objects.filter(person=newcomer).update(expires_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     response = client.post("/sign-up/code/", {"code": code})
     assert response.status_code == 200 and "not correct or has expired" in response.content.decode()
 
 
-def test_wrong_codes_pause_further_tries(cast: Cast, newcomer: Person, client: Client) -> None:
-    start(client, newcomer, cast)
+def test_wrong_codes_pause_further_tries(cast: Cast, newcomer: Person, client: Client, start) -> None:
+    start(client, newcomer)
     for _ in range(5):
         client.post("/sign-up/code/", {"code": "000000"})
     response = client.post("/sign-up/code/", {"code": code_from_email()})
     assert "Try again in 15 minutes" in response.content.decode()
 
 
-def test_a_person_with_only_a_mobile_gets_a_text(cast: Cast, newcomer: Person, client: Client) -> None:
+def test_a_person_with_only_a_mobile_gets_a_text(cast: Cast, newcomer: Person, client: Client, start) -> None:
     Person.objects.filter(pk=newcomer.pk).update(email="", mobile="07700900123")
-    start(client, newcomer, cast)
+    start(client, newcomer)
     assert mail.outbox == []
     assert [message.to for message in OutboxSmsBackend.outbox] == ["07700900123"]
 
 
 def test_a_person_with_no_contact_details_gets_a_letter_in_the_print_queue(
-    cast: Cast, newcomer: Person, client: Client
+    cast: Cast, newcomer: Person, client: Client, start
 ) -> None:
     Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
-    start(client, newcomer, cast)
+    start(client, newcomer)
     letter = ActivationLetter.objects.get(person=newcomer)
     assert bytes(letter.pdf).startswith(b"%PDF")
     code = letter.signup_code
@@ -187,3 +190,11 @@ def test_the_help_form_records_one_request_however_often_it_is_sent(client: Clie
 def test_the_help_form_shows_an_error_summary(client: Client, db) -> None:
     page = client.post("/sign-up/help/", {"idempotency_key": "x"}).content.decode()
     assert "There is a problem" in page and "Enter your full name" in page
+
+
+def test_repeated_mismatches_pause_sign_up_for_that_reference(cast: Cast, newcomer: Person, start) -> None:
+    for number in range(5):
+        start(Client(REMOTE_ADDR=f"192.0.2.{number}"), newcomer, postcode="ZZ1 1ZZ")
+    response = start(Client(REMOTE_ADDR="192.0.2.99"), newcomer)
+    assert "Try again in 15 minutes" in response.content.decode()
+    assert mail.outbox == []
