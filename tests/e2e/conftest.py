@@ -1,7 +1,7 @@
 """Browser journeys: Playwright (sync API) driving Debian's Chromium against
 pytest-django's live server.
 
-One browser per session; a fresh context (cookies, storage) per test. These
+One browser for the package (see `browser`); a fresh context (cookies, storage) per test. These
 tests are never skipped: without Chromium they fail, saying how to install it.
 
 The live server needs real transactions, so the cast is built in a
