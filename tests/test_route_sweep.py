@@ -58,7 +58,7 @@ ROUTES: dict[str, Ladder] = {
     "staff:tenancy_search": Ladder(right="staff:north", wrong="staff:admin"),
     "staff:tenancy_detail": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="tenancy"),
     "staff:document_upload": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="tenancy"),
-    "staff:person_audit": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="person"),
+    "staff:person_audit": Ladder(right="staff:dpo", wrong="staff:north", code="person"),
     "staff:letters": Ladder(right="staff:cs", wrong="staff:north"),
     "staff:letter_pdf": Ladder(right="staff:cs", wrong="staff:north", code="letter"),
     "staff:letter_printed": Ladder(right="staff:cs", wrong="staff:north", code="letter", get_status=405),

@@ -31,7 +31,8 @@ ASB_READERS = frozenset({StaffRole.ASB_OFFICER, StaffRole.DPO})
 PLAIN_ROLE = {
     StaffRole.CUSTOMER_SERVICES: "a member of our customer services team",
     StaffRole.HOUSING_OFFICER: "your housing officer",
-    StaffRole.ASB_OFFICER: "a member of our anti-social behaviour team",
+    # Role-neutral on purpose: naming the ASB team could tip off a suspect or expose a witness.
+    StaffRole.ASB_OFFICER: "a member of our housing team",
     StaffRole.REPAIRS_COORDINATOR: "a member of our repairs team",
     StaffRole.INCOME_OFFICER: "a member of our rent and income team",
     StaffRole.DPO: "our Data Protection Officer",

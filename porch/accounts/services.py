@@ -53,5 +53,6 @@ def letter_mark_printed(*, actor: Actor, letter: ActivationLetter, request: Http
             object_id=letter.uuid,
             reason="printed",
             subject_ids=[letter.person_id],
+            tenancy_id=letter.tenancy_id,
             request=request,
         )

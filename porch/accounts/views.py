@@ -306,6 +306,7 @@ def signup_password(request: HttpRequest) -> HttpResponse:
             object_type="user",
             object_id=user.uuid,
             subject_ids=[code.person_id],
+            tenancy_id=code.tenancy_id,
             request=request,
         )
         return _complete_sign_in(request, user, reverse("home"))

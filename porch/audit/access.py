@@ -6,15 +6,25 @@ from django.db.models import Q, QuerySet
 
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
-from porch.housing.models import Person
+from porch.housing.models import Membership, Person
+
+# Events about a person alone (not reached through a tenancy).
+PERSONAL_OBJECTS = ("person", "user", "audit_trail")
 
 
 def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
-    """What a resident sees on their privacy page: other people looking at their data."""
+    """What a resident sees on their privacy page: other people looking at their data,
+    either about them alone, or through a tenancy they hold now, since they joined it.
+
+    A former member of a household never sees what happens in it after they left."""
     if not actor.is_resident or not actor.person_id:
         return AccessEvent.objects.none()
+    shown = Q(tenancy__isnull=True, object_type__in=PERSONAL_OBJECTS)
+    for membership in Membership.objects.current().account_holders().filter(person_id=actor.person_id):
+        shown |= Q(tenancy_id=membership.tenancy_id, at__date__gte=membership.start_date)
     return (
         AccessEvent.objects.filter(subject_id=actor.person_id)
+        .filter(shown)
         .exclude(Q(actor_id=actor.user_id) & Q(on_behalf_of__isnull=True))
         .exclude(action="sign_in")
         .order_by("-at", "-id")
@@ -22,7 +32,7 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
 
 
 def events_about(actor: Actor, person: Person) -> QuerySet[AccessEvent]:
-    """Staff: the audit trail of a person they may see (the caller checks the person)."""
-    if not actor.is_staff:
+    """The Data Protection Officer's view of everything recorded about a person."""
+    if not actor.has_role("dpo"):
         return AccessEvent.objects.none()
     return AccessEvent.objects.filter(subject=person).select_related("actor", "on_behalf_of").order_by("-at", "-id")

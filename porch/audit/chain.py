@@ -13,6 +13,7 @@ CHAINED_FIELDS = (
     "on_behalf_of_id",
     "actor_role",
     "subject_id",
+    "tenancy_id",
     "object_type",
     "object_id",
     "action",

@@ -11,7 +11,9 @@ WHAT = {
     "document": "a document",
     "tenancy": "your tenancy record",
     "details_change_request": "a request to change your details",
-    "search": "a search that found your record",
+    "audit_trail": "the record of who has seen your information",
+    "activation_letter": "your sign-up letter",
+    "user": "your account",
 }
 DID = {
     "view": "looked at",
@@ -34,7 +36,5 @@ def who(event: AccessEvent) -> str:
 def describe(event: AccessEvent) -> str:
     did = DID.get(event.action, "used")
     what = WHAT.get(event.object_type, "your information")
-    text = f"{who(event)} {did} {what}"
-    if event.reason:
-        text += f" (reason: {event.reason})"
-    return text
+    # Staff reasons and search terms are never shown: they can name other people.
+    return f"{who(event)} {did} {what}"

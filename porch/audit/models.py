@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from porch.housing.models import Person
+from porch.housing.models import Person, Tenancy
 
 
 class AccessEvent(models.Model):
@@ -33,6 +33,9 @@ class AccessEvent(models.Model):
     actor_role = models.CharField(max_length=200)
     # One row per data subject, so "who saw this person" is one index range scan.
     subject = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="+")
+    # The tenancy the data was reached through: a resident sees an event only
+    # if it happened while they were a member of that tenancy.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -13,6 +14,16 @@ from porch.audit.models import AccessEvent, ChainHead
 from porch.core.actor import Actor
 
 
+@dataclass(frozen=True)
+class Seen:
+    """One object whose personal data was read or written, and whose data it is."""
+
+    object_id: object = ""
+    subject_ids: Iterable[int | None] = (None,)
+    tenancy_id: int | None = None  # the tenancy the data was reached through, if any
+    reason: str = ""
+
+
 def record(
     *,
     actor: Actor,
@@ -20,13 +31,19 @@ def record(
     object_type: str,
     object_id: object = "",
     subject_ids: Iterable[int | None] = (None,),
+    tenancy_id: int | None = None,
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> None:
     """Append one row per data subject for one read or write of personal data."""
-    subjects = sorted(set(subject_ids), key=lambda s: (s is None, s or 0))
-    if not subjects:
-        return
+    seen = Seen(object_id=object_id, subject_ids=subject_ids, tenancy_id=tenancy_id, reason=reason)
+    record_many(actor=actor, action=action, object_type=object_type, seen=[seen], request=request)
+
+
+def record_many(
+    *, actor: Actor, action: str, object_type: str, seen: Sequence[Seen], request: HttpRequest | None = None
+) -> None:
+    """Append the rows for several objects read at once (a list page, a search)."""
     at = timezone.now()
     base = {
         "at": at,
@@ -34,22 +51,32 @@ def record(
         "on_behalf_of_id": actor.on_behalf_of_id,
         "actor_role": actor.role_label,
         "object_type": object_type,
-        "object_id": str(object_id),
         "action": action,
-        "reason": reason,
         "request_id": getattr(request, "request_id", "") if request else "",
         "client_ip": getattr(request, "client_ip", "") if request else "",
     }
+    rows = [
+        {
+            **base,
+            "object_id": str(item.object_id),
+            "tenancy_id": item.tenancy_id,
+            "reason": item.reason,
+            "subject_id": subject,
+        }
+        for item in seen
+        for subject in sorted(set(item.subject_ids), key=lambda s: (s is None, s or 0))
+    ]
+    if not rows:
+        return
     with transaction.atomic():
         head = _locked_head()
         previous = head.last_hash
-        rows = []
-        for subject_id in subjects:
-            values = {**base, "subject_id": subject_id}
+        events = []
+        for values in rows:
             digest = row_hash(previous, values)
-            rows.append(AccessEvent(**values, previous_hash=previous, row_hash=digest))
+            events.append(AccessEvent(**values, previous_hash=previous, row_hash=digest))
             previous = digest
-        AccessEvent.objects.bulk_create(rows)
+        AccessEvent.objects.bulk_create(events)
         head.last_hash = previous
         head.save(update_fields=["last_hash"])
 

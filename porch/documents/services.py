@@ -46,6 +46,7 @@ def document_upload(
                 object_type="document",
                 object_id=document.uuid,
                 subject_ids=document.subject_ids,
+                tenancy_id=document.tenancy_id,
                 request=request,
             )
     except IntegrityError:
@@ -60,6 +61,7 @@ def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -
         object_type="document",
         object_id=document.uuid,
         subject_ids=document.subject_ids,
+        tenancy_id=document.tenancy_id,
         request=request,
     )
     extension = (document.file.name or "").rsplit(".", 1)[-1]

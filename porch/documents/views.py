@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record_many
 from porch.core.routes import RESIDENT, SIGNED_IN, audience
 from porch.documents import access, services
+from porch.housing import access as housing_access
 
 
 @audience(RESIDENT)
@@ -16,8 +17,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     page = Paginator(access.documents_visible_to(actor), 25).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    subjects: set[int | None] = {actor.person_id}
-    record(actor=actor, action="list", object_type="document", subject_ids=subjects, request=request)
+    seen = [Seen(t.uuid, members, t.id) for t, members in housing_access.members_of_current_tenancies(actor)]
+    record_many(
+        actor=actor, action="list", object_type="document", seen=seen or [Seen("", [actor.person_id])], request=request
+    )
     return render(request, "documents/list.html", {"page": page, "documents": documents})
 
 

@@ -68,6 +68,21 @@ def search_tenancies(actor: Actor, term: str, *, limit: int = 50) -> list[Tenanc
     )
 
 
-def people_ids_of(tenancies: list[Tenancy]) -> set[int | None]:
-    """Everyone who has been a member of these tenancies (the subjects of a staff look)."""
-    return set(Membership.objects.filter(tenancy__in=tenancies).values_list("person_id", flat=True))
+def member_ids_by_tenancy(tenancies: list[Tenancy]) -> dict[int, set[int | None]]:
+    """Everyone who has been a member of each tenancy (the subjects of a staff look)."""
+    members: dict[int, set[int | None]] = {}
+    for tenancy_id, person_id in Membership.objects.filter(tenancy__in=tenancies).values_list(
+        "tenancy_id", "person_id"
+    ):
+        members.setdefault(tenancy_id, set()).add(person_id)
+    return members
+
+
+def members_of_current_tenancies(actor: Actor) -> list[tuple[Tenancy, set[int | None]]]:
+    """A resident's current tenancies, each with the ids of its current members."""
+    tenancies = list(Tenancy.objects.visible_to(actor))
+    current = Membership.objects.current().filter(tenancy__in=tenancies).values_list("tenancy_id", "person_id")
+    members: dict[int, set[int | None]] = {}
+    for tenancy_id, person_id in current:
+        members.setdefault(tenancy_id, set()).add(person_id)
+    return [(tenancy, members.get(tenancy.id, {actor.person_id})) for tenancy in tenancies]

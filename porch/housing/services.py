@@ -41,6 +41,7 @@ def details_change_request_create(
                 object_type="details_change_request",
                 object_id=change.uuid,
                 subject_ids=[person.id],
+                tenancy_id=tenancy.id,
                 request=request,
             )
     except IntegrityError:

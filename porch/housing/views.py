@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record, record_many
 from porch.core.routes import RESIDENT, SIGNED_IN, audience
 from porch.documents.access import documents_visible_to
 from porch.housing import access
@@ -25,8 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     tenancies = access.current_tenancies_of(actor)
     households = [(tenancy, access.household_of(actor, tenancy)) for tenancy in tenancies]
     recent_documents = list(documents_visible_to(actor)[:3])
-    subjects = {membership.person_id for _, members in households for membership in members} | {actor.person_id}
-    record(actor=actor, action="view", object_type="dashboard", subject_ids=subjects, request=request)
+    seen = [Seen(tenancy.uuid, {m.person_id for m in members}, tenancy.id) for tenancy, members in households]
+    record_many(
+        actor=actor, action="view", object_type="dashboard", seen=seen or [Seen("", [actor.person_id])], request=request
+    )
     return render(
         request,
         "housing/dashboard.html",

@@ -16,7 +16,7 @@ from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
 from porch.accounts.services import letter_mark_printed
 from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
-from porch.audit.services import record
+from porch.audit.services import Seen, record, record_many
 from porch.core.routes import audience, staff
 from porch.documents import access as document_access
 from porch.documents.services import document_type_set_visibility, document_upload
@@ -44,13 +44,13 @@ def tenancy_search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         term = form.cleaned_data["q"].strip()
         results = housing_access.search_tenancies(actor, term)
-        subjects = housing_access.people_ids_of(results)
-        record(
+        members = housing_access.member_ids_by_tenancy(results)
+        seen = [Seen(t.uuid, members.get(t.id) or {None}, t.id, f"search: {term}") for t in results]
+        record_many(
             actor=actor,
             action="search",
             object_type="tenancy",
-            reason=f"search: {term}",
-            subject_ids=subjects or {None},
+            seen=seen or [Seen(reason=f"search: {term}")],
             request=request,
         )
     return render(request, "staff/tenancy_search.html", {"form": form, "results": results, "searched": form.is_bound})
@@ -68,10 +68,11 @@ def tenancy_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         object_type="tenancy",
         object_id=tenancy.uuid,
         subject_ids={m.person_id for m in members} or {None},
+        tenancy_id=tenancy.id,
         request=request,
     )
     return render(
-        request, "staff/tenancy_detail.html", {"tenancy": tenancy, "members": members, "documents": documents}
+        request, "staff/tenancy_detail.html", {"tenancy": tenancy, "members": members, "documents": documents, "is_dpo": actor.has_role(StaffRole.DPO)}
     )
 
 
@@ -101,14 +102,23 @@ def document_upload_view(request: HttpRequest, code: UUID) -> HttpResponse:
         )
         messages.success(request, "The document has been added.")
         return redirect("staff:tenancy_detail", code=tenancy.uuid)
+    # The form lists the household by name.
+    record(
+        actor=actor,
+        action="view",
+        object_type="tenancy",
+        object_id=tenancy.uuid,
+        subject_ids={m.person_id for m in members} or {None},
+        tenancy_id=tenancy.id,
+        request=request,
+    )
     return render(request, "staff/document_upload.html", {"form": form, "tenancy": tenancy})
 
 
-@audience(CASEWORK)
+@audience(staff(StaffRole.DPO))
 def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     person = housing_access.get_person_for(actor, code)
-    page = Paginator(events_about(actor, person), 50).get_page(request.GET.get("page"))
     record(
         actor=actor,
         action="view",
@@ -117,6 +127,7 @@ def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
         subject_ids=[person.id],
         request=request,
     )
+    page = Paginator(events_about(actor, person), 50).get_page(request.GET.get("page"))
     return render(request, "staff/person_audit.html", {"person": person, "page": page})
 
 
@@ -124,13 +135,8 @@ def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
 def letters(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     waiting = list(account_access.letters_waiting(actor))
-    record(
-        actor=actor,
-        action="list",
-        object_type="activation_letter",
-        subject_ids={letter.person_id for letter in waiting} or {None},
-        request=request,
-    )
+    seen = [Seen(letter.uuid, [letter.person_id], letter.tenancy_id) for letter in waiting]
+    record_many(actor=actor, action="list", object_type="activation_letter", seen=seen or [Seen()], request=request)
     return render(request, "staff/letters.html", {"letters": waiting})
 
 
@@ -144,6 +150,7 @@ def letter_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
         object_type="activation_letter",
         object_id=letter.uuid,
         subject_ids=[letter.person_id],
+        tenancy_id=letter.tenancy_id,
         request=request,
     )
     response = HttpResponse(bytes(letter.pdf or b""), content_type="application/pdf")
