@@ -34,6 +34,10 @@ DATABASES = {
         env_str("DATABASE_URL", _default_database), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Take the write lock when a transaction starts, so concurrent audited requests
+    # queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

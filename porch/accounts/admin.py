@@ -8,20 +8,26 @@ from porch.core.admin_site import SysadminModelAdmin, admin_site
 
 
 class RoleGrantInline(admin.TabularInline):
+    """Roles are shown, never changed here: a role widens who sees residents' data,
+    so it is granted through `manage.py grant_role` (audited), and later through
+    two-person approval."""
+
     model = RoleGrant
     extra = 0
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return True
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return True
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return True
+    fields = ("role", "granted_at")
+    readonly_fields = ("role", "granted_at")
 
     def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return True
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(User, site=admin_site)
@@ -30,7 +36,8 @@ class UserAdmin(SysadminModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("username",)
     fields = ("username", "kind", "is_active", "firm", "patches", "last_login")
-    readonly_fields = ("username", "kind", "last_login")
+    # Patches decide which residents a housing officer sees: not editable here either.
+    readonly_fields = ("username", "kind", "firm", "patches", "last_login")
     inlines = [RoleGrantInline]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ import base64
 import secrets
 import uuid
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django_otp import match_token
 from django_otp.models import Device
@@ -15,13 +16,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from porch.accounts.models import User
 
 RECOVERY_CODE_COUNT = 10
+PENDING_DEVICE = "porch_pending_totp_device"
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed device being set up; the same one across page loads."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def pending_totp_device(user: User, session: SessionBase) -> TOTPDevice:
+    """The unconfirmed device being set up in this session: a fresh secret per
+    session, so nobody who saw another session's secret can use it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=session.get(PENDING_DEVICE)).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        session[PENDING_DEVICE] = device.pk
     return device
 
 

@@ -56,3 +56,27 @@ def letter_mark_printed(*, actor: Actor, letter: ActivationLetter, request: Http
             tenancy_id=letter.tenancy_id,
             request=request,
         )
+
+
+def staff_role_grant(*, username: str, role: str, patch_names: list[str], reason: str) -> None:
+    """Give a staff member a role, from the command line only, and record it."""
+    from porch.accounts.models import RoleGrant
+    from porch.core.actor import ANONYMOUS_ACTOR
+    from porch.housing.models import Patch
+
+    user = User.objects.filter(username=username, kind=User.Kind.STAFF).first()
+    if user is None:
+        raise ValueError(f"No staff account called {username}.")
+    patches = list(Patch.objects.filter(name__in=patch_names))
+    if len(patches) != len(set(patch_names)):
+        raise ValueError("One or more patches do not exist.")
+    with transaction.atomic():
+        RoleGrant.objects.get_or_create(user=user, role=role)
+        user.patches.add(*patches)
+        record(
+            actor=ANONYMOUS_ACTOR,
+            action="update",
+            object_type="role_grant",
+            object_id=user.uuid,
+            reason=f"{role} granted from the command line, patches {sorted(patch_names)}: {reason}"[:500],
+        )

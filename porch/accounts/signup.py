@@ -7,6 +7,7 @@ to contact details already on that record, never to anything typed.
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from porch.accounts.models import ActivationLetter, SignupCode, User
@@ -24,6 +26,7 @@ from porch.housing.models import Membership, Person, Tenancy, normalise_postcode
 EMAIL_OR_SMS_LIFETIME = datetime.timedelta(minutes=10)
 LETTER_LIFETIME = datetime.timedelta(days=14)
 MAX_CODE_ATTEMPTS = 5
+MAX_CODES_PER_DAY = 3
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,29 @@ def new_code() -> str:
 
 
 def signup_start(match: Match | None) -> SignupCode | None:
-    """Send a code for a match. A mismatch does the same hashing work and sends nothing."""
+    """Send a code for a match. A mismatch does the same hashing work and sends nothing.
+
+    A letter already on its way is not sent again: its code stays the one to use.
+    Email and text codes: at most MAX_CODES_PER_DAY a day, each new one cancelling
+    the ones before; past the limit, the newest code still works."""
     code = new_code()
     code_hash = make_password(code)
     if match is None:
         return None
     person = match.person
-    if person.email:
-        channel, lifetime = SignupCode.Channel.EMAIL, EMAIL_OR_SMS_LIFETIME
-    elif person.mobile:
-        channel, lifetime = SignupCode.Channel.SMS, EMAIL_OR_SMS_LIFETIME
-    else:
-        channel, lifetime = SignupCode.Channel.POST, LETTER_LIFETIME
+    now = timezone.now()
+    live = SignupCode.objects.filter(person=person, used_at__isnull=True, expires_at__gt=now).order_by("-created_at")
+    channel, lifetime = _channel_for(person)
+    if channel == SignupCode.Channel.POST:
+        letter_code = live.filter(channel=channel).first()
+        if letter_code is not None:
+            return letter_code
+    elif (
+        SignupCode.objects.filter(person=person, created_at__gte=now - datetime.timedelta(days=1)).count()
+        >= MAX_CODES_PER_DAY
+    ):
+        return live.first()
+    live.update(expires_at=now)
     with transaction.atomic():
         signup_code = SignupCode.objects.create(
             person=person,
@@ -90,6 +104,14 @@ def signup_start(match: Match | None) -> SignupCode | None:
     return signup_code
 
 
+def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:
+    if person.email:
+        return SignupCode.Channel.EMAIL, EMAIL_OR_SMS_LIFETIME
+    if person.mobile:
+        return SignupCode.Channel.SMS, EMAIL_OR_SMS_LIFETIME
+    return SignupCode.Channel.POST, LETTER_LIFETIME
+
+
 def _deliver(channel: str, person: Person, code: str) -> None:
     message = (
         f"Your {settings.LANDLORD_NAME} sign-up code is {code}. It expires in 10 minutes. "
@@ -102,22 +124,30 @@ def _deliver(channel: str, person: Person, code: str) -> None:
 
 
 def signup_code_check(*, code_uuid: str | None, code: str) -> SignupCode | None:
-    """The unused, unexpired code this is, or None. Every wrong guess counts."""
+    """The unused, unexpired code this is, or None. Every wrong guess counts.
+
+    Exactly one password-hash check runs whatever happens, so the time taken
+    does not tell whether the details given at the start matched a record."""
     signup_code = None
     if code_uuid:
         signup_code = SignupCode.objects.filter(uuid=code_uuid).select_related("person", "tenancy").first()
-    if signup_code is None:
-        check_password(code, make_password("decoy"))  # the same work as a real check
-        return None
     usable = (
-        signup_code.used_at is None
+        signup_code is not None
+        and signup_code.used_at is None
         and signup_code.expires_at > timezone.now()
         and signup_code.failed_attempts < MAX_CODE_ATTEMPTS
     )
-    if usable and check_password(code.strip(), signup_code.code_hash):
+    correct = check_password(code.strip(), signup_code.code_hash if usable and signup_code else _decoy_hash())
+    if usable and correct:
         return signup_code
-    SignupCode.objects.filter(pk=signup_code.pk).update(failed_attempts=signup_code.failed_attempts + 1)
+    if signup_code is not None:
+        SignupCode.objects.filter(pk=signup_code.pk).update(failed_attempts=F("failed_attempts") + 1)
     return None
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    return make_password(secrets.token_hex(16))
 
 
 def verified_code(code_uuid: object) -> SignupCode | None:
@@ -128,7 +158,12 @@ def verified_code(code_uuid: object) -> SignupCode | None:
 
 
 def sign_in_name_for(person: Person) -> str:
-    return person.email or person.mobile or person.housing_reference
+    """The email or mobile on record, unless another account already uses it
+    (joint tenants may share one): then the person's customer reference."""
+    for name in (person.email, person.mobile):
+        if name and not User.objects.filter(username=name.lower()).exists():
+            return name
+    return person.housing_reference
 
 
 def signup_finish(*, signup_code: SignupCode, password: str) -> User:

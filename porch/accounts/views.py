@@ -57,15 +57,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        wait = ratelimit.minutes_to_wait("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
         user = None if wait else authenticate(request, username=username, password=form.cleaned_data["password"])
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         elif user is None:
-            ratelimit.record_failure("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
             form.add_error(None, "Enter a correct sign-in name and password")
         else:
-            ratelimit.clear("sign_in", username)
+            ratelimit.succeeded("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
             if user_has_device(user):
                 request.session[PENDING_USER] = user.pk
                 request.session[PENDING_NEXT] = _safe_next(request)
@@ -92,15 +91,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.minutes_to_wait("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
         device = None if wait else mfa.verify_code(user, form.cleaned_data["code"])
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         elif device is None:
-            ratelimit.record_failure("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
             form.add_error("code", "The code is not correct. Check your app and try again")
         else:
-            ratelimit.clear("mfa", str(user.pk))
+            ratelimit.succeeded("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
             target = request.session.pop(PENDING_NEXT, reverse("home"))
             request.session.pop(PENDING_USER, None)
             return _complete_sign_in(request, user, target, device)
@@ -136,15 +134,14 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = ConfirmPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.minutes_to_wait("sudo", str(user.pk))
+        wait = ratelimit.attempt("sudo", str(user.pk))
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         elif user.check_password(form.cleaned_data["password"]):
-            ratelimit.clear("sudo", str(user.pk))
+            ratelimit.succeeded("sudo", str(user.pk))
             grant_sudo(request)
             return HttpResponseRedirect(_safe_next(request, "accounts:account"))
         else:
-            ratelimit.record_failure("sudo", str(user.pk))
             form.add_error("password", "The password is not correct")
     return render(request, "accounts/confirm_password.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -152,13 +149,17 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 @audience(SETTING_UP)
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if user_has_device(user) and not request.user.is_verified():  # type: ignore[union-attr]
+        logout(request)  # only reachable if a device was added mid-session: sign in again with it
+        return redirect("accounts:login")
     if user_has_device(user) and not has_sudo(request):
         return sudo_redirect(request)
-    device = mfa.pending_totp_device(user)
+    device = mfa.pending_totp_device(user, request.session)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
             recovery_codes = mfa.confirm_device(user, device)
+            request.session.pop(mfa.PENDING_DEVICE, None)
             otp_login(request, device)
             update_session_auth_hash(request, user)
             request.session["porch_recovery_codes"] = recovery_codes
@@ -206,14 +207,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         email = request.POST.get("email", "").strip().lower()
-        wait = ratelimit.minutes_to_wait("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
         if wait:
             form = self.get_form()
             form.is_valid()
             form.add_error(None, ratelimit.pause_message(wait))
             return self.form_invalid(form)
         # Every request counts, found or not, so the limit reveals nothing either.
-        ratelimit.record_failure("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
         return super().post(request, *args, **kwargs)
 
 
@@ -241,7 +241,7 @@ def signup_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         reference = form.cleaned_data["reference"].replace(" ", "").upper()
-        wait = ratelimit.minutes_to_wait("signup", request.client_ip, reference)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("signup", request.client_ip, reference)  # type: ignore[attr-defined]
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         else:
@@ -250,9 +250,8 @@ def signup_start(request: HttpRequest) -> HttpResponse:
                 date_of_birth=form.cleaned_data["date_of_birth"],
                 postcode=form.cleaned_data["postcode"],
             )
+            # Every try counts, matched or not: the limit must not reveal a match.
             code = signup.signup_start(match)
-            if code is None:
-                ratelimit.record_failure("signup", request.client_ip, reference)  # type: ignore[attr-defined]
             request.session[SIGNUP_CODE] = str(code.uuid) if code else str(uuid.uuid4())
             signup.pad_to_floor(started)
             return redirect("accounts:signup_code")
@@ -266,17 +265,20 @@ def signup_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:signup_start")
     form = SignupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.minutes_to_wait("signup_code", request.client_ip)  # type: ignore[attr-defined]
+        started = time.monotonic()
+        wait = ratelimit.attempt("signup_code", request.client_ip)  # type: ignore[attr-defined]
         found = None
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         else:
             found = signup.signup_code_check(code_uuid=request.session[SIGNUP_CODE], code=form.cleaned_data["code"])
+            signup.pad_to_floor(started)
             if found is None:
-                ratelimit.record_failure("signup_code", request.client_ip)  # type: ignore[attr-defined]
                 form.add_error(
                     "code", "The code is not correct or has expired. Check it, or start again to get a new code"
                 )
+            else:
+                ratelimit.succeeded("signup_code", request.client_ip)  # type: ignore[attr-defined]
         if found is not None:
             request.session.cycle_key()
             request.session[SIGNUP_VERIFIED] = str(found.uuid)

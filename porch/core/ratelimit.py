@@ -1,15 +1,18 @@
-"""Failure counting with a time-limited pause, kept in the shared cache.
+"""Attempt counting with a time-limited pause, kept in the shared cache.
 
-Each guarded action counts failures per key (an account, a client address).
-After RATE_LIMIT_FAILURES failures the key is paused for RATE_LIMIT_PAUSE_MINUTES.
-There is no permanent lockout: the pause ends by itself.
+Each guarded action counts an attempt per key (an account, a client address)
+*before* doing the work, so a burst of parallel requests cannot slip past the
+check; a success takes its attempt back. After RATE_LIMIT_FAILURES attempts
+without success, the key is paused until RATE_LIMIT_PAUSE_MINUTES after its
+first attempt. There is no permanent lockout: the pause ends by itself.
+
+Counting is atomic on Redis (REDIS_URL), which several servers must use; the
+database cache, for a single server, is close enough.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,35 +23,30 @@ def _key(action: str, subject: str) -> str:
     return f"ratelimit:{action}:{digest}"
 
 
-def minutes_to_wait(action: str, *subjects: str) -> int:
-    """Whole minutes until every subject may try again; 0 when none is paused."""
-    now = time.time()
-    wait = 0.0
-    for subject in subjects:
-        if not subject:
-            continue
-        state = cache.get(_key(action, subject))
-        if state and state["count"] >= settings.RATE_LIMIT_FAILURES:
-            wait = max(wait, state["until"] - now)
-    return math.ceil(wait / 60) if wait > 0 else 0
-
-
-def record_failure(action: str, *subjects: str) -> None:
-    pause = settings.RATE_LIMIT_PAUSE_MINUTES * 60
-    for subject in subjects:
-        if not subject:
-            continue
+def attempt(action: str, *subjects: str) -> int:
+    """Count an attempt; return the minutes to wait if any subject is paused, else 0."""
+    pause = settings.RATE_LIMIT_PAUSE_MINUTES
+    paused = False
+    for subject in filter(None, subjects):
         key = _key(action, subject)
-        state = cache.get(key) or {"count": 0, "until": 0.0}
-        state["count"] += 1
-        state["until"] = time.time() + pause
-        cache.set(key, state, timeout=pause)
+        cache.add(key, 0, timeout=pause * 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=pause * 60)
+            count = 1
+        paused = paused or count > settings.RATE_LIMIT_FAILURES
+    return pause if paused else 0
 
 
-def clear(action: str, *subjects: str) -> None:
-    for subject in subjects:
-        if subject:
-            cache.delete(_key(action, subject))
+def succeeded(action: str, *subjects: str) -> None:
+    """Take back the attempt that worked, so only failures add up."""
+    for subject in filter(None, subjects):
+        try:
+            if cache.decr(_key(action, subject)) < 0:
+                cache.delete(_key(action, subject))
+        except ValueError:
+            pass
 
 
 def pause_message(minutes: int) -> str:

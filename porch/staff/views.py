@@ -72,7 +72,9 @@ def tenancy_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         request=request,
     )
     return render(
-        request, "staff/tenancy_detail.html", {"tenancy": tenancy, "members": members, "documents": documents, "is_dpo": actor.has_role(StaffRole.DPO)}
+        request,
+        "staff/tenancy_detail.html",
+        {"tenancy": tenancy, "members": members, "documents": documents, "is_dpo": actor.has_role(StaffRole.DPO)},
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -196,3 +197,44 @@ def test_password_reset_requests_are_limited_per_address(cast: Cast, client: Cli
     response = Client().post("/password-reset/", {"email": "alice@example.org"})
     assert "Try again in 15 minutes" in response.content.decode()
     assert len(mailoutbox) == 5
+
+
+def test_a_system_administrator_cannot_grant_roles_in_the_admin(cast: Cast) -> None:
+    admin = cast.staff["admin"]
+    client = sign_in(Client(), admin)
+    page = client.get(f"/admin/accounts/user/{admin.pk}/change/").content.decode()
+    assert 'name="role_grants-0-role"' not in page and 'name="patches"' not in page
+    client.post(
+        f"/admin/accounts/user/{admin.pk}/change/",
+        {
+            "is_active": "on",
+            "role_grants-TOTAL_FORMS": "1",
+            "role_grants-INITIAL_FORMS": "0",
+            "role_grants-0-role": "dpo",
+        },
+    )
+    assert list(admin.role_grants.values_list("role", flat=True)) == ["sysadmin"]
+
+
+def test_roles_are_granted_from_the_command_line_and_audited(cast: Cast) -> None:
+    from django.core.management import call_command
+
+    from porch.audit.models import AccessEvent
+
+    call_command(
+        "grant_role", "south@staff.example.org", "housing_officer", "--patch", "North", "--reason", "covering leave"
+    )
+    south = cast.staff["south"]
+    assert set(south.patches.values_list("name", flat=True)) == {"North", "South"}
+    assert AccessEvent.objects.filter(object_type="role_grant", object_id=str(south.uuid)).exists()
+
+
+def test_each_set_up_session_gets_its_own_secret(cast: Cast) -> None:
+    user = User.objects.create_user(username="new@staff.example.org", password=PASSWORD, kind=User.Kind.STAFF)
+    first, second = sign_in(Client(), user), sign_in(Client(), user)
+
+    def secret(client):
+        return re.search(r'porch-secret">([A-Z0-9 ]+)<', client.get("/account/two-factor/").content.decode()).group(1)
+
+    assert secret(first) != secret(second)
+    assert secret(first) == secret(first)

@@ -198,3 +198,32 @@ def test_repeated_mismatches_pause_sign_up_for_that_reference(cast: Cast, newcom
     response = start(Client(REMOTE_ADDR="192.0.2.99"), newcomer)
     assert "Try again in 15 minutes" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_letter_is_sent_once_and_its_code_works_from_a_new_visit(cast: Cast, newcomer: Person, start) -> None:
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
+    start(Client(), newcomer)
+    letter = ActivationLetter.objects.get(person=newcomer)
+    letter.printed_at = letter.created_at
+    letter.save()
+    later = Client()
+    start(later, newcomer)
+    assert ActivationLetter.objects.filter(person=newcomer).count() == 1
+    assert later.session["porch_signup_code"] == str(letter.signup_code.uuid)
+
+
+def test_a_new_code_cancels_the_last_and_at_most_three_are_sent_a_day(cast: Cast, newcomer: Person, start) -> None:
+    for _ in range(5):
+        start(Client(), newcomer)
+    assert len(mail.outbox) == 3
+    live = SignupCode.objects.filter(person=newcomer, expires_at__gt=datetime.datetime.now(tz=datetime.UTC))
+    assert live.count() == 1
+
+
+def test_joint_tenants_sharing_an_email_sign_in_with_their_reference(cast: Cast, newcomer: Person, start) -> None:
+    Person.objects.filter(pk=newcomer.pk).update(email="carol@example.org")
+    client = Client()
+    start(client, newcomer)
+    client.post("/sign-up/code/", {"code": code_from_email()})
+    client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
+    assert User.objects.get(person=newcomer).username == "p9001"
