@@ -3,12 +3,13 @@ from django.urls import include, path
 from porch.accounts.roles import StaffRole
 from porch.core.admin_site import admin_site
 from porch.core.routes import declare_patterns, staff
-from porch.core.views import brand_css
+from porch.core.views import accessibility, brand_css
 from porch.housing.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("brand.css", brand_css, name="brand_css"),
+    path("accessibility/", accessibility, name="accessibility"),
     path("", include("porch.accounts.urls")),
     path("", include("porch.housing.urls")),
     path("", include("porch.documents.urls")),

@@ -18,6 +18,7 @@ from porch.core.routes import PUBLIC
 # The explicit allow-list of pages anyone may open without signing in.
 PUBLIC_ROUTES = {
     "brand_css",
+    "accessibility",
     "accounts:login",
     "accounts:sign_in_code",
     "accounts:password_reset",

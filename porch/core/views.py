@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from porch.core.routes import PUBLIC, audience
@@ -22,3 +23,8 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(f":root{{--porch-brand:{settings.BRAND_COLOUR}}}\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@audience(PUBLIC)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")

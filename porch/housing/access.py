@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404
 
 from porch.core.actor import Actor
 from porch.housing.models import Membership, Person, Tenancy
+
+# Lead tenant, then joint tenants and homeowners, then the rest of the household.
+LEAD_FIRST = Case(
+    When(role=Membership.Role.LEAD_TENANT, then=0),
+    When(role__in=[Membership.Role.JOINT_TENANT, Membership.Role.HOMEOWNER], then=1),
+    default=2,
+)
 
 
 def get_tenancy_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Tenancy:
@@ -40,7 +47,7 @@ def household_of(actor: Actor, tenancy: Tenancy) -> list[Membership]:
         Membership.objects.current()
         .filter(tenancy=tenancy)
         .select_related("person")
-        .order_by("role", "person__last_name", "person__first_name")
+        .order_by(LEAD_FIRST, "person__last_name", "person__first_name")
     )
 
 
