@@ -70,7 +70,9 @@ def signup_start(match: Match | None) -> SignupCode | None:
         return None
     person = match.person
     now = timezone.now()
-    live = SignupCode.objects.filter(person=person, used_at__isnull=True, expires_at__gt=now).order_by("-created_at")
+    live = SignupCode.objects.filter(
+        person=person, used_at__isnull=True, expires_at__gt=now, failed_attempts__lt=MAX_CODE_ATTEMPTS
+    ).order_by("-created_at")
     channel, lifetime = _channel_for(person)
     if channel == SignupCode.Channel.POST:
         letter_code = live.filter(channel=channel).first()

@@ -227,3 +227,11 @@ def test_joint_tenants_sharing_an_email_sign_in_with_their_reference(cast: Cast,
     client.post("/sign-up/code/", {"code": code_from_email()})
     client.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
     assert User.objects.get(person=newcomer).username == "p9001"
+
+
+def test_a_letter_code_worn_out_by_wrong_guesses_is_replaced(cast: Cast, newcomer: Person, start) -> None:
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
+    start(Client(), newcomer)
+    SignupCode.objects.filter(person=newcomer).update(failed_attempts=5)
+    start(Client(), newcomer)
+    assert ActivationLetter.objects.filter(person=newcomer).count() == 2
