@@ -224,3 +224,13 @@ def test_every_admin_request_is_audited(cast: Cast) -> None:
     event = AccessEvent.objects.filter(action="admin").latest("id")
     assert event.actor == cast.staff["admin"]
     assert event.reason == "GET /admin/housing/patch/"
+
+
+def test_estates_cannot_be_moved_to_another_patch_in_the_admin(cast: Cast) -> None:
+    from porch.housing.models import Estate
+
+    oak = Estate.objects.get(name="Oak Estate")
+    client = client_for("staff:admin", cast)
+    client.post(f"/admin/housing/estate/{oak.pk}/change/", {"name": "Oak Estate", "patch": cast.patches["north"].pk})
+    oak.refresh_from_db()
+    assert oak.patch == cast.patches["south"]

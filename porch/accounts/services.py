@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import getpass
 import uuid
 
 from django.contrib.auth import update_session_auth_hash
@@ -78,5 +79,7 @@ def staff_role_grant(*, username: str, role: str, patch_names: list[str], reason
             action="update",
             object_type="role_grant",
             object_id=user.uuid,
-            reason=f"{role} granted from the command line, patches {sorted(patch_names)}: {reason}"[:500],
+            reason=f"{role} granted by {getpass.getuser()} on the command line, patches {sorted(patch_names)}: {reason}"[
+                :500
+            ],
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -61,29 +61,37 @@ def new_code() -> str:
 def signup_start(match: Match | None) -> SignupCode | None:
     """Send a code for a match. A mismatch does the same hashing work and sends nothing.
 
-    A letter already on its way is not sent again: its code stays the one to use.
-    Email and text codes: at most MAX_CODES_PER_DAY a day, each new one cancelling
-    the ones before; past the limit, the newest code still works."""
+    Email and text codes belong to the visit that asked for them: at most
+    MAX_CODES_PER_DAY a day per person, and an earlier code is never handed to
+    a new visit. A letter is different: it arrives days later, so a live letter
+    code is the one to use from any visit; at most one letter is sent per
+    LETTER_LIFETIME, after which staff help (the "can't sign up?" route)."""
     code = new_code()
     code_hash = make_password(code)
     if match is None:
         return None
     person = match.person
-    now = timezone.now()
-    live = SignupCode.objects.filter(
-        person=person, used_at__isnull=True, expires_at__gt=now, failed_attempts__lt=MAX_CODE_ATTEMPTS
-    ).order_by("-created_at")
     channel, lifetime = _channel_for(person)
-    if channel == SignupCode.Channel.POST:
-        letter_code = live.filter(channel=channel).first()
-        if letter_code is not None:
-            return letter_code
-    elif (
-        SignupCode.objects.filter(person=person, created_at__gte=now - datetime.timedelta(days=1)).count()
-        >= MAX_CODES_PER_DAY
-    ):
-        return live.first()
-    live.update(expires_at=now)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one start per person at a time
+        now = timezone.now()
+        if channel == SignupCode.Channel.POST:
+            letters = SignupCode.objects.filter(person=person, channel=channel, created_at__gt=now - LETTER_LIFETIME)
+            letter_code = letters.filter(
+                used_at__isnull=True, expires_at__gt=now, failed_attempts__lt=MAX_CODE_ATTEMPTS
+            ).first()
+            if letter_code is not None or letters.exists():
+                return letter_code
+        elif (
+            SignupCode.objects.filter(person=person, created_at__gt=now - datetime.timedelta(days=1)).count()
+            >= MAX_CODES_PER_DAY
+        ):
+            return None
+        return _issue(match, channel, lifetime, code, code_hash)
+
+
+def _issue(match: Match, channel: str, lifetime: datetime.timedelta, code: str, code_hash: str) -> SignupCode:
+    person = match.person
     with transaction.atomic():
         signup_code = SignupCode.objects.create(
             person=person,
@@ -170,21 +178,26 @@ def sign_in_name_for(person: Person) -> str:
 
 def signup_finish(*, signup_code: SignupCode, password: str) -> User:
     """Create the resident's account and spend the code, exactly once."""
+    person = signup_code.person
     with transaction.atomic():
         spent = SignupCode.objects.filter(pk=signup_code.pk, used_at__isnull=True).update(used_at=timezone.now())
-        if not spent or User.objects.filter(person=signup_code.person).exists():
+        if not spent or User.objects.filter(person=person).exists():
             raise ValueError("This code has already been used.")
-        person = signup_code.person
-        user = User.objects.create_user(
-            username=sign_in_name_for(person).lower(),
-            email=person.email,
-            password=password,
-            kind=User.Kind.RESIDENT,
-            person=person,
-            first_name=person.first_name,
-            last_name=person.last_name,
-        )
-    return user
+        for username in dict.fromkeys([sign_in_name_for(person), person.housing_reference]):
+            try:
+                with transaction.atomic():
+                    return User.objects.create_user(
+                        username=username.lower(),
+                        email=person.email,
+                        password=password,
+                        kind=User.Kind.RESIDENT,
+                        person=person,
+                        first_name=person.first_name,
+                        last_name=person.last_name,
+                    )
+            except IntegrityError:
+                continue  # someone took that name a moment ago
+        raise ValueError("No free sign-in name.")
 
 
 def pad_to_floor(started: float) -> None:

@@ -36,6 +36,7 @@ from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_requir
 from porch.audit.services import record
 from porch.core import ratelimit
 from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, audience
+from porch.housing.models import normalise_reference
 
 PENDING_USER = "porch_pending_user"
 PENDING_NEXT = "porch_pending_next"
@@ -240,7 +241,7 @@ def signup_start(request: HttpRequest) -> HttpResponse:
     form = SignupStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
-        reference = form.cleaned_data["reference"].replace(" ", "").upper()
+        reference = normalise_reference(form.cleaned_data["reference"])
         wait = ratelimit.attempt("signup", request.client_ip, reference)  # type: ignore[attr-defined]
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))

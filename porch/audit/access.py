@@ -10,6 +10,9 @@ from porch.housing.models import Membership, Person
 
 # Events about a person alone (not reached through a tenancy).
 PERSONAL_OBJECTS = ("person", "user", "audit_trail")
+# What a resident may be told about. Anything else (internal documents, ASB
+# material, staff-only records) is never mentioned: even its existence is private.
+RESIDENT_FACING = (*PERSONAL_OBJECTS, "dashboard", "tenancy", "document", "details_change_request", "activation_letter")
 
 
 def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
@@ -23,7 +26,7 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
     for membership in Membership.objects.current().account_holders().filter(person_id=actor.person_id):
         shown |= Q(tenancy_id=membership.tenancy_id, at__date__gte=membership.start_date)
     return (
-        AccessEvent.objects.filter(subject_id=actor.person_id)
+        AccessEvent.objects.filter(subject_id=actor.person_id, object_type__in=RESIDENT_FACING)
         .filter(shown)
         .exclude(Q(actor_id=actor.user_id) & Q(on_behalf_of__isnull=True))
         .exclude(action="sign_in")

@@ -102,6 +102,12 @@ class Document(models.Model):
         return self.title
 
     @property
+    def audit_type(self) -> str:
+        """Events about documents residents cannot see never reach a privacy page,
+        which would reveal that such documents exist."""
+        return "document" if self.type.resident_visible else "internal_document"
+
+    @property
     def subject_ids(self) -> list[int]:
         """The people whose data this document is about, for the audit log."""
         if self.addressee_id:

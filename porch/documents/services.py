@@ -43,7 +43,7 @@ def document_upload(
             record(
                 actor=actor,
                 action="create",
-                object_type="document",
+                object_type=document.audit_type,
                 object_id=document.uuid,
                 subject_ids=document.subject_ids,
                 tenancy_id=document.tenancy_id,
@@ -58,7 +58,7 @@ def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -
     record(
         actor=actor,
         action="download",
-        object_type="document",
+        object_type=document.audit_type,
         object_id=document.uuid,
         subject_ids=document.subject_ids,
         tenancy_id=document.tenancy_id,

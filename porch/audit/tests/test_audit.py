@@ -119,3 +119,15 @@ def test_only_the_dpo_reads_a_persons_audit_trail(cast: Cast) -> None:
     assert sign_in(Client(), cast.staff["north"]).get(f"/staff/people/{alice.uuid}/audit/").status_code == 403
     page = sign_in(Client(), cast.staff["dpo"]).get(f"/staff/people/{alice.uuid}/audit/").content.decode()
     assert "dpo@staff.example.org" in page  # the DPO's own look is the newest row, on the first page
+
+
+def test_looks_at_internal_documents_never_show_on_a_residents_privacy_page(cast: Cast) -> None:
+    ashton = cast["ashton"]
+    asb = sign_in(Client(), cast.staff["asb"])
+    assert asb.get(f"/documents/{ashton.documents['asb'].uuid}/download/").status_code == 200
+    assert asb.get(f"/documents/{ashton.documents['note'].uuid}/download/").status_code == 200
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "Nobody else has looked at your information yet" in page
+    sign_in(Client(), cast.staff["north"]).get(f"/documents/{ashton.documents['letter'].uuid}/download/")
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "Your housing officer downloaded a document" in page

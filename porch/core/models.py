@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class AttemptCounter(models.Model):
+    """Attempts at a guarded action (sign-in, a code, sign-up) for one key, in a
+    fixed window. Counted with atomic UPDATEs in the shared database, so every
+    process and server sees the same count and parallel requests cannot race."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
