@@ -36,6 +36,7 @@ from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_requir
 from porch.audit.services import record
 from porch.core import ratelimit
 from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, audience
+from porch.core.types import PorchRequest
 from porch.housing.models import normalise_reference
 
 PENDING_USER = "porch_pending_user"
@@ -44,7 +45,7 @@ SIGNUP_CODE = "porch_signup_code"
 SIGNUP_VERIFIED = "porch_signup_verified"
 
 
-def _safe_next(request: HttpRequest, default: str = "home") -> str:
+def _safe_next(request: PorchRequest, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
@@ -52,20 +53,20 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
 
 
 @audience(PUBLIC)
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: PorchRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        wait = ratelimit.attempt("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("sign_in", username, request.client_ip)
         user = None if wait else authenticate(request, username=username, password=form.cleaned_data["password"])
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         elif user is None:
             form.add_error(None, "Enter a correct sign-in name and password")
         else:
-            ratelimit.succeeded("sign_in", username, request.client_ip)  # type: ignore[attr-defined]
+            ratelimit.succeeded("sign_in", username, request.client_ip)
             if user_has_device(user):
                 request.session[PENDING_USER] = user.pk
                 request.session[PENDING_NEXT] = _safe_next(request)
@@ -74,7 +75,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-def _complete_sign_in(request: HttpRequest, user: User, target: str, device: object = None) -> HttpResponse:
+def _complete_sign_in(request: PorchRequest, user: User, target: str, device: object = None) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session id
     if device is not None:
         otp_login(request, device)
@@ -86,20 +87,20 @@ def _complete_sign_in(request: HttpRequest, user: User, target: str, device: obj
 
 
 @audience(PUBLIC)
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: PorchRequest) -> HttpResponse:
     user = account_access.user_pending_sign_in(request.session.get(PENDING_USER))
     if user is None:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.attempt("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("mfa", str(user.pk), request.client_ip)
         device = None if wait else mfa.verify_code(user, form.cleaned_data["code"])
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         elif device is None:
             form.add_error("code", "The code is not correct. Check your app and try again")
         else:
-            ratelimit.succeeded("mfa", str(user.pk), request.client_ip)  # type: ignore[attr-defined]
+            ratelimit.succeeded("mfa", str(user.pk), request.client_ip)
             target = request.session.pop(PENDING_NEXT, reverse("home"))
             request.session.pop(PENDING_USER, None)
             return _complete_sign_in(request, user, target, device)
@@ -108,14 +109,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 @audience(SETTING_UP)
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: PorchRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
 
 
 @audience(SIGNED_IN)
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return render(request, "accounts/account.html", {"has_mfa": user_has_device(user)})
 
@@ -123,14 +124,14 @@ def account(request: HttpRequest) -> HttpResponse:
 @audience(SIGNED_IN)
 @require_POST
 @sudo_required
-def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
+def sign_out_elsewhere(request: PorchRequest) -> HttpResponse:
     user_end_other_sessions(user=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, "You have been signed out everywhere else.")
     return redirect("accounts:account")
 
 
 @audience(SIGNED_IN)
-def confirm_password(request: HttpRequest) -> HttpResponse:
+def confirm_password(request: PorchRequest) -> HttpResponse:
     """Sudo mode: confirm the password before a sensitive action."""
     user: User = request.user  # type: ignore[assignment]
     form = ConfirmPasswordForm(request.POST or None)
@@ -148,7 +149,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 
 
 @audience(SETTING_UP)
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user_has_device(user) and not request.user.is_verified():  # type: ignore[union-attr]
         logout(request)  # only reachable if a device was added mid-session: sign in again with it
@@ -173,7 +174,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+def mfa_recovery_codes(request: PorchRequest) -> HttpResponse:
     codes = request.session.pop("porch_recovery_codes", None)
     if not codes:
         return redirect("accounts:account")
@@ -184,7 +185,7 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = NewPasswordForm(request.POST or None, user=user)
     current = ConfirmPasswordForm(request.POST or None, prefix="current")
@@ -208,7 +209,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         email = request.POST.get("email", "").strip().lower()
-        wait = ratelimit.attempt("password_reset", request.client_ip, email)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("password_reset", getattr(request, "client_ip", ""), email)
         if wait:
             form = self.get_form()
             form.is_valid()
@@ -237,12 +238,12 @@ password_reset_complete = audience(PUBLIC)(
 
 
 @audience(PUBLIC)
-def signup_start(request: HttpRequest) -> HttpResponse:
+def signup_start(request: PorchRequest) -> HttpResponse:
     form = SignupStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         reference = normalise_reference(form.cleaned_data["reference"])
-        wait = ratelimit.attempt("signup", request.client_ip, reference)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("signup", request.client_ip, reference)
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         else:
@@ -260,14 +261,14 @@ def signup_start(request: HttpRequest) -> HttpResponse:
 
 
 @audience(PUBLIC)
-def signup_code(request: HttpRequest) -> HttpResponse:
+def signup_code(request: PorchRequest) -> HttpResponse:
     """The same page whether or not the details matched."""
     if SIGNUP_CODE not in request.session:
         return redirect("accounts:signup_start")
     form = SignupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
-        wait = ratelimit.attempt("signup_code", request.client_ip)  # type: ignore[attr-defined]
+        wait = ratelimit.attempt("signup_code", request.client_ip)
         found = None
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
@@ -279,7 +280,7 @@ def signup_code(request: HttpRequest) -> HttpResponse:
                     "code", "The code is not correct or has expired. Check it, or start again to get a new code"
                 )
             else:
-                ratelimit.succeeded("signup_code", request.client_ip)  # type: ignore[attr-defined]
+                ratelimit.succeeded("signup_code", request.client_ip)
         if found is not None:
             request.session.cycle_key()
             request.session[SIGNUP_VERIFIED] = str(found.uuid)
@@ -288,7 +289,7 @@ def signup_code(request: HttpRequest) -> HttpResponse:
 
 
 @audience(PUBLIC)
-def signup_password(request: HttpRequest) -> HttpResponse:
+def signup_password(request: PorchRequest) -> HttpResponse:
     code = signup.verified_code(request.session.get(SIGNUP_VERIFIED))
     if code is None:
         return redirect("accounts:signup_start")
@@ -321,7 +322,7 @@ def signup_password(request: HttpRequest) -> HttpResponse:
 
 
 @audience(PUBLIC)
-def signup_help(request: HttpRequest) -> HttpResponse:
+def signup_help(request: PorchRequest) -> HttpResponse:
     form = HelpRequestForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         help_request_create(**form.cleaned_data)

@@ -3,18 +3,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
 from porch.audit.services import Seen, record_many
 from porch.core.routes import RESIDENT, SIGNED_IN, audience
+from porch.core.types import PorchRequest
 from porch.documents import access, services
 from porch.housing import access as housing_access
 
 
 @audience(RESIDENT)
-def document_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def document_list(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     page = Paginator(access.documents_visible_to(actor), 25).get_page(request.GET.get("page"))
     documents = list(page.object_list)
     seen = [Seen(t.uuid, members, t.id) for t, members in housing_access.members_of_current_tenancies(actor)]
@@ -25,7 +26,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def document_download(request: HttpRequest, code: UUID) -> FileResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def document_download(request: PorchRequest, code: UUID) -> FileResponse:
+    actor = request.actor
     document = access.get_document_for(actor, code)
     return services.document_stream(document=document, actor=actor, request=request)

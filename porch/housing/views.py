@@ -3,11 +3,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from porch.audit.services import Seen, record, record_many
 from porch.core.routes import RESIDENT, SIGNED_IN, audience
+from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
 from porch.housing import access
 from porch.housing.forms import ChangeRequestForm
@@ -16,8 +17,8 @@ from porch.housing.services import details_change_request_create
 
 
 @audience(SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def home(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     if actor.is_staff:
         return redirect("staff:home")
     if not actor.is_resident:
@@ -37,8 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @audience(RESIDENT)
-def my_details(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def my_details(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     person = access.own_person(actor)
     changes = DetailsChangeRequest.objects.visible_to(actor)[:10]
     record(
@@ -53,8 +54,8 @@ def my_details(request: HttpRequest) -> HttpResponse:
 
 
 @audience(RESIDENT)
-def change_request(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def change_request(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     person = access.own_person(actor)
     tenancies = access.current_tenancies_of(actor)
     if not tenancies:

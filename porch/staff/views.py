@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
 from porch.core.routes import audience, staff
+from porch.core.types import PorchRequest
 from porch.documents import access as document_access
 from porch.documents.services import document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
@@ -31,14 +32,14 @@ SYSADMIN = staff(StaffRole.SYSADMIN)
 
 
 @audience(staff())
-def home(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def home(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     return render(request, "staff/home.html", {"counts": account_access.queue_counts(actor)})
 
 
 @audience(CASEWORK)
-def tenancy_search(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def tenancy_search(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     form = TenancySearchForm(request.GET or None)
     results: list[Tenancy] = []
     if form.is_valid():
@@ -57,8 +58,8 @@ def tenancy_search(request: HttpRequest) -> HttpResponse:
 
 
 @audience(CASEWORK)
-def tenancy_detail(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def tenancy_detail(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     tenancy = housing_access.get_tenancy_for(actor, code)
     members = list(tenancy.memberships.select_related("person").order_by("-start_date", "role"))
     documents = list(document_access.documents_of_tenancy(actor, tenancy)[:50])
@@ -79,8 +80,8 @@ def tenancy_detail(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @audience(CASEWORK)
-def document_upload_view(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def document_upload_view(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     tenancy = housing_access.get_tenancy_for(actor, code, action="upload")
     document_access.may_upload_to(actor, tenancy)
     members = housing_access.household_of(actor, tenancy)
@@ -118,8 +119,8 @@ def document_upload_view(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @audience(staff(StaffRole.DPO))
-def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def person_audit(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     person = housing_access.get_person_for(actor, code)
     record(
         actor=actor,
@@ -134,8 +135,8 @@ def person_audit(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @audience(FRONT_DESK)
-def letters(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def letters(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     waiting = list(account_access.letters_waiting(actor))
     seen = [Seen(letter.uuid, [letter.person_id], letter.tenancy_id) for letter in waiting]
     record_many(actor=actor, action="list", object_type="activation_letter", seen=seen or [Seen()], request=request)
@@ -143,8 +144,8 @@ def letters(request: HttpRequest) -> HttpResponse:
 
 
 @audience(FRONT_DESK)
-def letter_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def letter_pdf(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     letter = account_access.get_letter_for(actor, code)
     record(
         actor=actor,
@@ -163,8 +164,8 @@ def letter_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @audience(FRONT_DESK)
 @require_POST
-def letter_printed(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def letter_printed(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     letter = account_access.get_letter_for(actor, code)
     letter_mark_printed(actor=actor, letter=letter, request=request)
     messages.success(request, "Marked as printed. The letter has been removed from the queue.")
@@ -172,22 +173,22 @@ def letter_printed(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @audience(FRONT_DESK)
-def help_requests(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def help_requests(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
     waiting = list(account_access.help_requests_waiting(actor))
     record(actor=actor, action="list", object_type="signup_help_request", request=request)
     return render(request, "staff/help_requests.html", {"help_requests": waiting})
 
 
 @audience(SYSADMIN)
-def document_types(request: HttpRequest) -> HttpResponse:
+def document_types(request: PorchRequest) -> HttpResponse:
     return render(request, "staff/document_types.html", {"types": document_access.all_document_types()})
 
 
 @audience(SYSADMIN)
 @sudo_required
-def document_type_edit(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
     document_type = document_access.get_document_type_for(actor, code, action="change")
     initial = {"resident_visible": "yes" if document_type.resident_visible else "no"}
     form = DocumentTypeVisibilityForm(request.POST or None, initial=initial)
