@@ -167,7 +167,12 @@ def make_household(
 
 
 def make_staff(username: str, roles: list[str], patches: list[Patch]) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, kind=User.Kind.STAFF)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        kind=User.Kind.STAFF,
+        training_completed_on=TODAY - datetime.timedelta(days=30),
+    )
     for role in roles:
         user.role_grants.create(role=role)
     user.patches.set(patches)

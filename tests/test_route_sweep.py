@@ -64,6 +64,9 @@ ROUTES: dict[str, Ladder] = {
     "staff:letter_pdf": Ladder(right="staff:cs", wrong="staff:north", code="letter"),
     "staff:letter_printed": Ladder(right="staff:cs", wrong="staff:north", code="letter", get_status=405),
     "staff:help_requests": Ladder(right="staff:cs", wrong="staff:north"),
+    "staff:break_glass": Ladder(right="staff:north", wrong="staff:cs"),
+    "staff:break_glass_reviews": Ladder(right="staff:dpo", wrong="staff:north"),
+    "staff:break_glass_reviewed": Ladder(right="staff:dpo", wrong="staff:north", code="break_glass", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -135,6 +138,17 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         "person": str(ashton.people["alice"].uuid),
         "type": str(cast.types["letter"].uuid),
     }
+    if ladder.code == "break_glass":
+        from porch.staff.models import BreakGlass
+
+        opened = BreakGlass.objects.create(
+            staff=cast.staff["south"],
+            tenancy=ashton.tenancy,
+            reason="call",
+            details="x",
+            expires_at="2100-01-01T00:00:00Z",
+        )
+        codes["break_glass"] = str(opened.uuid)
     if ladder.code == "letter":
         person = ashton.people["amy"]
         code = SignupCode.objects.create(

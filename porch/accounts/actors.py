@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor
 from porch.housing.models import Membership
+
+
+def training_is_current(user: object) -> bool:
+    completed = getattr(user, "training_completed_on", None)
+    window = datetime.timedelta(days=settings.TRAINING_VALID_DAYS)
+    return completed is not None and completed > timezone.localdate() - window
 
 
 def actor_for_user(user: object, *, verified: bool) -> Actor:
@@ -19,11 +29,15 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
     if user.kind == User.Kind.STAFF:
         if not verified:
             return Actor(kind=STAFF, user_id=user.pk, needs_mfa_setup=True)
+        from porch.staff.access import open_break_glass_tenancy_ids
+
         return Actor(
             kind=STAFF,
             user_id=user.pk,
             roles=frozenset(user.role_grants.values_list("role", flat=True)),
             patch_ids=frozenset(user.patches.values_list("id", flat=True)),
+            trained=training_is_current(user),
+            break_glass_tenancy_ids=open_break_glass_tenancy_ids(user.pk),
         )
     if user.kind == User.Kind.CONTRACTOR:
         return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id)

@@ -33,6 +33,8 @@ class User(AbstractUser):
     # Rotating this ends every other session (see _get_session_auth_hash).
     session_stamp = models.UUIDField(default=uuid4, editable=False)
     is_test = models.BooleanField(default=False)
+    # Staff: the date data-protection training was last completed.
+    training_completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -24,6 +24,7 @@ class AccessEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_UP = "sign_up", "Signed up"
         ADMIN = "admin", "Used the admin site"
+        BREAK_GLASS = "break_glass", "Opened outside their patch"
 
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -38,7 +39,7 @@ class AccessEvent(models.Model):
     tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(max_length=500, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
     client_ip = models.CharField(max_length=45, blank=True)

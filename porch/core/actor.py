@@ -25,6 +25,10 @@ class Actor:
     firm_id: int | None = None
     on_behalf_of_id: int | None = None
     needs_mfa_setup: bool = False
+    # Staff: data-protection training within the window; without it, no personal data.
+    trained: bool = False
+    # Staff: tenancies opened outside their patches with a stated reason (break glass).
+    break_glass_tenancy_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_authenticated(self) -> bool:
@@ -44,6 +48,11 @@ class Actor:
 
     def has_role(self, *roles: str) -> bool:
         return self.is_staff and bool(self.roles.intersection(roles))
+
+    @property
+    def reads_personal_data(self) -> bool:
+        """Staff may open residents' personal data only with current training."""
+        return self.is_staff and self.trained
 
     @property
     def role_label(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from porch.core.actor import Actor
@@ -29,6 +30,8 @@ class Audience:
     check: Callable[[Actor], bool]
     # Signed-in users who still have to set up two-factor authentication may use it.
     during_mfa_setup: bool = False
+    # Staff pages that show residents' personal data: they need current training.
+    personal_data: bool = False
 
     def allows(self, actor: Actor) -> bool:
         return self.check(actor)
@@ -48,11 +51,16 @@ def resident_with(*membership_roles: str) -> Audience:
     )
 
 
-def staff(*roles: str) -> Audience:
-    """Staff holding any of the roles; with no roles, any verified staff member."""
-    if not roles:
-        return Audience("staff", lambda actor: actor.is_staff)
-    return Audience(f"staff ({', '.join(sorted(roles))})", lambda actor: actor.has_role(*roles))
+def staff(*roles: str, personal_data: bool = False) -> Audience:
+    """Staff holding any of the roles; with no roles, any verified staff member.
+    With personal_data, the staff member also needs current data-protection training."""
+    name = f"staff ({', '.join(sorted(roles))})" if roles else "staff"
+
+    def check(actor: Actor) -> bool:
+        allowed = actor.has_role(*roles) if roles else actor.is_staff
+        return allowed and (actor.trained or not personal_data)
+
+    return Audience(name, check, personal_data=personal_data)
 
 
 def audience(declared: Audience) -> Callable[[V], V]:
@@ -107,5 +115,7 @@ class AudienceMiddleware:
         if actor.needs_mfa_setup and not declared.during_mfa_setup:
             return HttpResponseRedirect(reverse("accounts:mfa_setup"))
         if not declared.allows(actor):
+            if declared.personal_data and actor.is_staff and not actor.trained:
+                return render(request, "staff/training_needed.html", status=403)
             raise PermissionDenied
         return None

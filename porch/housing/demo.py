@@ -673,6 +673,7 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
             email=username,
             password=password,
             kind=User.Kind.STAFF,
+            training_completed_on=datetime.date.today() - datetime.timedelta(days=60),
             is_staff=role == "sysadmin",
         )
         RoleGrant.objects.create(user=user, role=role)

@@ -88,15 +88,21 @@ class TenancyQuerySet(models.QuerySet["Tenancy"]):
 
     def visible_to(self, actor: Actor) -> TenancyQuerySet:
         """Residents: tenancies they are a current account-holding member of.
-        Staff: every tenancy for organisation-wide roles; their patches for patch roles.
+        Staff, only with current data-protection training: every tenancy for
+        organisation-wide roles; for patch roles, their patches and any tenancy
+        opened outside them with a stated reason (break glass).
         Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
             held = Membership.objects.current().account_holders().filter(person_id=actor.person_id)
             return self.current().filter(id__in=held.values("tenancy_id"))
-        if actor.is_staff and actor.roles & ORGANISATION_WIDE:
+        if not actor.reads_personal_data:
+            return self.none()
+        if actor.roles & ORGANISATION_WIDE:
             return self.all()
-        if actor.is_staff and actor.roles & PATCH_SCOPED:
-            return self.filter(property__block__estate__patch_id__in=actor.patch_ids)
+        if actor.roles & PATCH_SCOPED:
+            return self.filter(
+                Q(property__block__estate__patch_id__in=actor.patch_ids) | Q(id__in=actor.break_glass_tenancy_ids)
+            )
         return self.none()
 
 

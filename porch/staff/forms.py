@@ -9,6 +9,7 @@ from porch.core.forms import GovukForm
 from porch.documents.files import CheckedFile, check_upload
 from porch.documents.models import DocumentType
 from porch.housing.models import Membership, Person
+from porch.staff.models import BreakGlass
 
 
 class TenancySearchForm(GovukForm):
@@ -69,4 +70,34 @@ class DocumentTypeVisibilityForm(GovukForm):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether residents can see documents of this type"},
+    )
+
+
+class BreakGlassForm(GovukForm):
+    reference = forms.CharField(
+        label="Tenancy reference",
+        max_length=30,
+        error_messages={"required": "Enter the tenancy reference"},
+    )
+    reason = forms.ChoiceField(
+        label="Why do you need to open this record?",
+        choices=BreakGlass.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need to open this record"},
+    )
+    details = forms.CharField(
+        label="Give details",
+        help_text="For example the call reference, or the colleague you are covering for. The Data Protection Officer reads this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Give details of why you need to open this record"},
+    )
+
+
+class BreakGlassReviewForm(GovukForm):
+    note = forms.CharField(
+        label="What did you check?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Add a note saying what you checked"},
     )

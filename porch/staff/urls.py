@@ -13,6 +13,9 @@ urlpatterns = [
     path("letters/<uuid:code>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("letters/<uuid:code>/printed/", views.letter_printed, name="letter_printed"),
     path("sign-up-help/", views.help_requests, name="help_requests"),
+    path("outside-my-patch/", views.break_glass, name="break_glass"),
+    path("outside-patch-reviews/", views.break_glass_reviews, name="break_glass_reviews"),
+    path("outside-patch-reviews/<uuid:code>/reviewed/", views.break_glass_reviewed, name="break_glass_reviewed"),
     path("document-types/", views.document_types, name="document_types"),
     path("document-types/<uuid:code>/", views.document_type_edit, name="document_type_edit"),
 ]

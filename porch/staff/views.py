@@ -23,18 +23,33 @@ from porch.documents import access as document_access
 from porch.documents.services import document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
 from porch.housing.models import Tenancy
-from porch.staff.forms import DocumentTypeVisibilityForm, DocumentUploadForm, TenancySearchForm
+from porch.staff import access as staff_access
+from porch.staff.forms import (
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    DocumentTypeVisibilityForm,
+    DocumentUploadForm,
+    TenancySearchForm,
+)
+from porch.staff.services import BreakGlassRefused, break_glass_open, break_glass_review
 
 # Roles that work with residents' personal data.
-CASEWORK = staff(*sorted(ORGANISATION_WIDE | PATCH_SCOPED))
-FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO)
+CASEWORK = staff(*sorted(ORGANISATION_WIDE | PATCH_SCOPED), personal_data=True)
+PATCH_STAFF = staff(*sorted(PATCH_SCOPED), personal_data=True)
+FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO, personal_data=True)
+DPO = staff(StaffRole.DPO, personal_data=True)
 SYSADMIN = staff(StaffRole.SYSADMIN)
 
 
 @audience(staff())
 def home(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    return render(request, "staff/home.html", {"counts": account_access.queue_counts(actor)})
+    context = {
+        "counts": account_access.queue_counts(actor),
+        "reviews": staff_access.break_glass_waiting_review(actor).count(),
+        "is_patch_staff": bool(actor.roles & PATCH_SCOPED),
+    }
+    return render(request, "staff/home.html", context)
 
 
 @audience(CASEWORK)
@@ -75,7 +90,13 @@ def tenancy_detail(request: PorchRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "staff/tenancy_detail.html",
-        {"tenancy": tenancy, "members": members, "documents": documents, "is_dpo": actor.has_role(StaffRole.DPO)},
+        {
+            "tenancy": tenancy,
+            "members": members,
+            "documents": documents,
+            "is_dpo": actor.has_role(StaffRole.DPO),
+            "break_glass": staff_access.open_break_glass_on(actor, tenancy.id),
+        },
     )
 
 
@@ -118,7 +139,7 @@ def document_upload_view(request: PorchRequest, code: UUID) -> HttpResponse:
     return render(request, "staff/document_upload.html", {"form": form, "tenancy": tenancy})
 
 
-@audience(staff(StaffRole.DPO))
+@audience(DPO)
 def person_audit(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     person = housing_access.get_person_for(actor, code)
@@ -204,3 +225,38 @@ def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
         messages.success(request, f"Saved: {document_type.name}.")
         return redirect("staff:document_types")
     return render(request, "staff/document_type_edit.html", {"form": form, "document_type": document_type})
+
+
+@audience(PATCH_STAFF)
+def break_glass(request: PorchRequest) -> HttpResponse:
+    """Open a record outside one's patch: a reason is required, and it is reviewed."""
+    actor = request.actor
+    form = BreakGlassForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = break_glass_open(actor=actor, request=request, **form.cleaned_data)
+        except BreakGlassRefused as refusal:
+            form.add_error("reference", str(refusal))
+        else:
+            return redirect("staff:tenancy_detail", code=opened.tenancy.uuid)
+    return render(request, "staff/break_glass.html", {"form": form})
+
+
+@audience(DPO)
+def break_glass_reviews(request: PorchRequest) -> HttpResponse:
+    waiting = list(staff_access.break_glass_waiting_review(request.actor))
+    return render(request, "staff/break_glass_reviews.html", {"waiting": waiting, "form": BreakGlassReviewForm()})
+
+
+@audience(DPO)
+@require_POST
+def break_glass_reviewed(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    opened = staff_access.get_break_glass_for(actor, code)
+    form = BreakGlassReviewForm(request.POST)
+    if form.is_valid():
+        break_glass_review(actor=actor, opened=opened, note=form.cleaned_data["note"], request=request)
+        messages.success(request, "Marked as reviewed.")
+    else:
+        messages.error(request, "Add a note saying what you checked before marking it reviewed.")
+    return redirect("staff:break_glass_reviews")

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from porch.accounts.roles import PATCH_SCOPED
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.housing.models import Membership, Tenancy, normalise_reference
+from porch.staff.models import BreakGlass
+
+
+class BreakGlassRefused(Exception):
+    pass
+
+
+def break_glass_open(
+    *, actor: Actor, reference: str, reason: str, details: str, request: HttpRequest | None = None
+) -> BreakGlass:
+    """Open one tenancy outside the staff member's patches, for a few hours, on the record."""
+    if not (actor.reads_personal_data and actor.roles & PATCH_SCOPED and actor.user_id):
+        raise BreakGlassRefused("Only patch-based staff with current training can open records outside their patch.")
+    tenancy = Tenancy.objects.filter(reference=normalise_reference(reference)).first()
+    if tenancy is None:
+        raise BreakGlassRefused("No tenancy has that reference. Check it and try again.")
+    with transaction.atomic():
+        opened = BreakGlass.objects.create(
+            staff_id=actor.user_id,
+            tenancy=tenancy,
+            reason=reason,
+            details=details,
+            expires_at=timezone.now() + datetime.timedelta(hours=settings.BREAK_GLASS_HOURS),
+        )
+        record(
+            actor=actor,
+            action="break_glass",
+            object_type="tenancy",
+            object_id=tenancy.uuid,
+            subject_ids=set(Membership.objects.filter(tenancy=tenancy).values_list("person_id", flat=True)) or {None},
+            tenancy_id=tenancy.id,
+            reason=f"break glass ({reason}): {details}"[:500],
+            request=request,
+        )
+    return opened
+
+
+def break_glass_review(*, actor: Actor, opened: BreakGlass, note: str, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        opened.reviewed_at = timezone.now()
+        opened.reviewed_by_id = actor.user_id
+        opened.review_note = note
+        opened.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+        record(
+            actor=actor,
+            action="update",
+            object_type="break_glass",
+            object_id=opened.uuid,
+            reason=f"reviewed: {note}"[:500],
+            request=request,
+        )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from conftest import Cast, sign_in
+from porch.accounts.models import User
+from porch.audit.models import AccessEvent
+from porch.staff.models import BreakGlass
+
+
+def open_outside_patch(client: Client, reference: str, **overrides: str):
+    data = {
+        "reference": reference,
+        "reason": "call",
+        "details": "Resident phoned about a leak, call ref 12345",
+        **overrides,
+    }
+    return client.post("/staff/outside-my-patch/", data)
+
+
+def test_an_officer_opens_a_home_outside_their_patch_with_a_reason(cast: Cast) -> None:
+    ashton = cast["ashton"]
+    south = sign_in(Client(), cast.staff["south"])
+    url = f"/staff/tenancies/{ashton.tenancy.uuid}/"
+    assert south.get(url).status_code == 404
+    response = open_outside_patch(south, ashton.tenancy.reference.lower())
+    assert response["Location"] == url
+    page = south.get(url).content.decode()
+    assert "This home is outside your patch" in page and ashton.people["alice"].full_name in page
+    event = AccessEvent.objects.filter(action="break_glass").first()
+    assert event is not None and event.actor == cast.staff["south"] and "call ref 12345" in event.reason
+
+
+def test_a_reason_is_required(cast: Cast) -> None:
+    south = sign_in(Client(), cast.staff["south"])
+    page = open_outside_patch(south, cast["ashton"].tenancy.reference, reason="", details="").content.decode()
+    assert "There is a problem" in page
+    assert "Select why you need to open this record" in page and "Give details" in page
+    assert not BreakGlass.objects.exists()
+
+
+def test_an_unknown_reference_is_refused_clearly(cast: Cast) -> None:
+    south = sign_in(Client(), cast.staff["south"])
+    page = open_outside_patch(south, "T999999").content.decode()
+    assert "No tenancy has that reference" in page
+
+
+def test_the_record_closes_again_after_the_set_hours(cast: Cast) -> None:
+    ashton = cast["ashton"]
+    south = sign_in(Client(), cast.staff["south"])
+    open_outside_patch(south, ashton.tenancy.reference)
+    BreakGlass.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert south.get(f"/staff/tenancies/{ashton.tenancy.uuid}/").status_code == 404
+
+
+def test_the_dpo_reviews_every_opening(cast: Cast) -> None:
+    open_outside_patch(sign_in(Client(), cast.staff["south"]), cast["ashton"].tenancy.reference)
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    page = dpo.get("/staff/outside-patch-reviews/").content.decode()
+    assert "south@staff.example.org" in page and "call ref 12345" in page
+    opened = BreakGlass.objects.get()
+    dpo.post(f"/staff/outside-patch-reviews/{opened.uuid}/reviewed/", {"note": "Checked the call log"})
+    opened.refresh_from_db()
+    assert opened.reviewed_by == cast.staff["dpo"] and opened.review_note == "Checked the call log"
+    assert "Nothing to review" in dpo.get("/staff/outside-patch-reviews/").content.decode()
+
+
+def test_organisation_wide_staff_have_no_need_to_break_glass(cast: Cast) -> None:
+    assert sign_in(Client(), cast.staff["cs"]).get("/staff/outside-my-patch/").status_code == 403
+
+
+def test_staff_without_current_training_cannot_open_personal_data(cast: Cast) -> None:
+    User.objects.filter(pk=cast.staff["north"].pk).update(
+        training_completed_on=timezone.localdate() - datetime.timedelta(days=366)
+    )
+    north = sign_in(Client(), cast.staff["north"])
+    response = north.get(f"/staff/tenancies/{cast['ashton'].tenancy.uuid}/")
+    assert response.status_code == 403 and "Complete your data protection training" in response.content.decode()
+    assert north.get(f"/documents/{cast['ashton'].documents['letter'].uuid}/download/").status_code == 404
+    assert "training is not up to date" in north.get("/staff/").content.decode()
+
+
+def test_staff_never_trained_cannot_open_personal_data(cast: Cast) -> None:
+    User.objects.filter(pk=cast.staff["cs"].pk).update(training_completed_on=None)
+    response = sign_in(Client(), cast.staff["cs"]).get("/staff/tenancies/", {"q": "Ashton"})
+    assert response.status_code == 403
