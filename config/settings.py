@@ -124,6 +124,8 @@ STAFF_SESSION_ABSOLUTE_MINUTES = env_int("STAFF_SESSION_ABSOLUTE_MINUTES", 10 * 
 SUDO_MINUTES = env_int("SUDO_MINUTES", 15, minimum=1)
 # Staff must have completed data-protection training within this many days.
 TRAINING_VALID_DAYS = env_int("TRAINING_VALID_DAYS", 365, minimum=1)
+# The longest a "view as resident" session may last.
+VIEW_AS_MINUTES = env_int("VIEW_AS_MINUTES", 30, minimum=1)
 # How long a record opened outside one's patch (break glass) stays open.
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4, minimum=1)
 SESSION_COOKIE_AGE = max(RESIDENT_SESSION_ABSOLUTE_MINUTES, STAFF_SESSION_ABSOLUTE_MINUTES) * 60

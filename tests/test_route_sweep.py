@@ -67,6 +67,8 @@ ROUTES: dict[str, Ladder] = {
     "staff:break_glass": Ladder(right="staff:north", wrong="staff:cs"),
     "staff:break_glass_reviews": Ladder(right="staff:dpo", wrong="staff:north"),
     "staff:break_glass_reviewed": Ladder(right="staff:dpo", wrong="staff:north", code="break_glass", get_status=405),
+    "staff:view_as_start": Ladder(right="staff:viewer", wrong="staff:north", code="person", get_status=302),
+    "staff:view_as_end": Ladder(right="viewing", wrong="alice", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -178,9 +180,38 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
 def client_for(who: str | None, cast: Cast) -> Client:
     if who is None:
         return Client()
+    if who in ("staff:viewer", "viewing"):
+        return viewer(cast, viewing=who == "viewing")
     if who.startswith("staff:"):
         return sign_in(Client(), cast.staff[who.removeprefix("staff:")])
     return sign_in(Client(), cast.resident(who))
+
+
+def viewer(cast: Cast, *, viewing: bool) -> Client:
+    """Customer services with the view-as permission; optionally already viewing as Alice."""
+    import datetime
+
+    from django.utils import timezone
+
+    from porch.staff.models import ViewAsSession
+    from porch.staff.services import VIEW_AS_SESSION_KEY
+
+    staff = cast.staff["cs"]
+    staff.role_grants.get_or_create(role="view_as")
+    client = sign_in(Client(), staff)
+    if viewing:
+        session = ViewAsSession.objects.create(
+            staff=staff,
+            person=cast["ashton"].people["alice"],
+            resident=cast.resident("alice"),
+            reason="call",
+            reference="sweep",
+            expires_at=timezone.now() + datetime.timedelta(minutes=5),
+        )
+        browser_session = client.session
+        browser_session[VIEW_AS_SESSION_KEY] = str(session.uuid)
+        browser_session.save()
+    return client
 
 
 PROTECTED = [(name, route) for name, route, view in ROUTE_LIST if name not in PUBLIC_ROUTES]

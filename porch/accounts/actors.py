@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -49,4 +51,27 @@ def actor_for_request(request: HttpRequest) -> Actor:
     if not user.is_authenticated:
         return ANONYMOUS_ACTOR
     verified = bool(getattr(user, "is_verified", lambda: False)())
-    return actor_for_user(user, verified=verified)
+    actor = actor_for_user(user, verified=verified)
+    if actor.has_role("view_as") and actor.reads_personal_data:
+        return viewing_as(request, actor) or actor
+    return actor
+
+
+def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
+    """The resident this staff member is viewing as, with the staff member behind them.
+
+    The staff member's own session and permissions never change: only the
+    principal of access decisions does, for at most VIEW_AS_MINUTES."""
+    from porch.staff.access import active_view_as
+    from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
+
+    session = active_view_as(staff.user_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
+    if session is None:
+        request.session.pop(VIEW_AS_SESSION_KEY, None)
+        return None
+    if session.expires_at <= timezone.now():
+        view_as_end(session=session, request=request, why="ended: time limit reached")
+        messages.info(request, f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.")
+        return None
+    resident = actor_for_user(session.resident, verified=False)
+    return replace(resident, on_behalf_of_id=staff.user_id, behind_roles=staff.roles)

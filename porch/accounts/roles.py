@@ -11,6 +11,8 @@ class StaffRole(models.TextChoices):
     INCOME_OFFICER = "income_officer", "Income officer"
     DPO = "dpo", "Data Protection Officer"
     SYSADMIN = "sysadmin", "System administrator"
+    # A permission rather than a job: may see the portal as one resident sees it.
+    VIEW_AS = "view_as", "May view the portal as a resident"
 
 
 # Roles that see residents across the whole organisation.
@@ -37,4 +39,5 @@ PLAIN_ROLE = {
     StaffRole.INCOME_OFFICER: "a member of our rent and income team",
     StaffRole.DPO: "our Data Protection Officer",
     StaffRole.SYSADMIN: "a system administrator",
+    StaffRole.VIEW_AS: "a member of our staff",
 }

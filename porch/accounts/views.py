@@ -35,7 +35,7 @@ from porch.accounts.services import help_request_create, user_end_other_sessions
 from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_required
 from porch.audit.services import record
 from porch.core import ratelimit
-from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, audience
+from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audience
 from porch.core.types import PorchRequest
 from porch.housing.models import normalise_reference
 
@@ -56,7 +56,7 @@ def _safe_next(request: PorchRequest, default: str = "home") -> str:
 def sign_in(request: PorchRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
         wait = ratelimit.attempt("sign_in", username, request.client_ip)
@@ -91,7 +91,7 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
     user = account_access.user_pending_sign_in(request.session.get(PENDING_USER))
     if user is None:
         return redirect("accounts:login")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wait = ratelimit.attempt("mfa", str(user.pk), request.client_ip)
         device = None if wait else mfa.verify_code(user, form.cleaned_data["code"])
@@ -107,7 +107,7 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
-@audience(SETTING_UP)
+@audience(SIGNING_OUT)
 @require_POST
 def sign_out(request: PorchRequest) -> HttpResponse:
     logout(request)
@@ -134,7 +134,7 @@ def sign_out_elsewhere(request: PorchRequest) -> HttpResponse:
 def confirm_password(request: PorchRequest) -> HttpResponse:
     """Sudo mode: confirm the password before a sensitive action."""
     user: User = request.user  # type: ignore[assignment]
-    form = ConfirmPasswordForm(request.POST or None)
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wait = ratelimit.attempt("sudo", str(user.pk))
         if wait:
@@ -157,7 +157,7 @@ def mfa_setup(request: PorchRequest) -> HttpResponse:
     if user_has_device(user) and not has_sudo(request):
         return sudo_redirect(request)
     device = mfa.pending_totp_device(user, request.session)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
             recovery_codes = mfa.confirm_device(user, device)
@@ -187,8 +187,8 @@ def mfa_recovery_codes(request: PorchRequest) -> HttpResponse:
 @audience(SIGNED_IN)
 def password_change(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = NewPasswordForm(request.POST or None, user=user)
-    current = ConfirmPasswordForm(request.POST or None, prefix="current")
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, user=user)
+    current = ConfirmPasswordForm(request.POST if request.method == "POST" else None, prefix="current")
     if request.method == "POST" and current.is_valid() and form.is_valid():
         if not user.check_password(current.cleaned_data["password"]):
             current.add_error("password", "Your current password is not correct")
@@ -239,7 +239,7 @@ password_reset_complete = audience(PUBLIC)(
 
 @audience(PUBLIC)
 def signup_start(request: PorchRequest) -> HttpResponse:
-    form = SignupStartForm(request.POST or None)
+    form = SignupStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         reference = normalise_reference(form.cleaned_data["reference"])
@@ -265,7 +265,7 @@ def signup_code(request: PorchRequest) -> HttpResponse:
     """The same page whether or not the details matched."""
     if SIGNUP_CODE not in request.session:
         return redirect("accounts:signup_start")
-    form = SignupCodeForm(request.POST or None)
+    form = SignupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         wait = ratelimit.attempt("signup_code", request.client_ip)
@@ -293,7 +293,7 @@ def signup_password(request: PorchRequest) -> HttpResponse:
     code = signup.verified_code(request.session.get(SIGNUP_VERIFIED))
     if code is None:
         return redirect("accounts:signup_start")
-    form = NewPasswordForm(request.POST or None)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = signup.signup_finish(signup_code=code, password=form.cleaned_data["password"])
@@ -323,7 +323,9 @@ def signup_password(request: PorchRequest) -> HttpResponse:
 
 @audience(PUBLIC)
 def signup_help(request: PorchRequest) -> HttpResponse:
-    form = HelpRequestForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    form = HelpRequestForm(
+        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
+    )
     if request.method == "POST" and form.is_valid():
         help_request_create(**form.cleaned_data)
         return render(request, "accounts/signup_help_done.html")

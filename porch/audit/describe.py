@@ -26,7 +26,7 @@ DID = {
 
 
 def who(event: AccessEvent) -> str:
-    role = event.actor_role
+    role = event.actor_role.removeprefix("view_as:")
     if role == "resident":
         return "Someone in your household"
     first = role.split(",")[0]
@@ -37,4 +37,8 @@ def describe(event: AccessEvent) -> str:
     did = DID.get(event.action, "used")
     what = WHAT.get(event.object_type, "your information")
     # Staff reasons and search terms are never shown: they can name other people.
+    if event.on_behalf_of_id:
+        return f"{who(event)} {did} {what}, seeing your account as you see it"
+    if event.action == "view_as":
+        return f"{who(event)} started or ended seeing your account as you see it"
     return f"{who(event)} {did} {what}"

@@ -25,6 +25,7 @@ class AccessEvent(models.Model):
         SIGN_UP = "sign_up", "Signed up"
         ADMIN = "admin", "Used the admin site"
         BREAK_GLASS = "break_glass", "Opened outside their patch"
+        VIEW_AS = "view_as", "Viewed as the resident"
 
     at = models.DateTimeField()
     actor = models.ForeignKey(

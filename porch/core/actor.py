@@ -23,7 +23,9 @@ class Actor:
     patch_ids: frozenset[int] = field(default_factory=frozenset)
     membership_roles: frozenset[str] = field(default_factory=frozenset)
     firm_id: int | None = None
+    # View as resident: the staff member behind this resident actor, and their roles.
     on_behalf_of_id: int | None = None
+    behind_roles: frozenset[str] = field(default_factory=frozenset)
     needs_mfa_setup: bool = False
     # Staff: data-protection training within the window; without it, no personal data.
     trained: bool = False
@@ -59,7 +61,14 @@ class Actor:
         """The role recorded in the audit log for this actor."""
         if self.is_staff:
             return ",".join(sorted(self.roles)) or "staff"
+        if self.is_viewing_as:
+            return "view_as:" + (",".join(sorted(self.behind_roles - {"view_as"})) or "staff")
         return self.kind
+
+    @property
+    def is_viewing_as(self) -> bool:
+        """A staff member seeing the portal as this resident sees it (read-only)."""
+        return self.on_behalf_of_id is not None
 
 
 ANONYMOUS_ACTOR = Actor()

@@ -14,9 +14,21 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     ``actor`` is the request's Actor (lazily resolved by ActorMiddleware), or
     None when the middleware has not run (for example on some error pages).
     """
+    actor = getattr(request, "actor", None)
     return {
         "landlord_name": settings.LANDLORD_NAME,
         "landlord_phone": settings.LANDLORD_PHONE,
         "brand_colour": settings.BRAND_COLOUR,
-        "actor": getattr(request, "actor", None),
+        "actor": actor,
+        "view_as": _view_as(request, actor),
     }
+
+
+def _view_as(request: HttpRequest, actor: Any) -> Any:
+    """The running view-as session, for the banner on every page."""
+    if actor is None or not actor.is_viewing_as:
+        return None
+    from porch.staff.access import active_view_as
+    from porch.staff.services import VIEW_AS_SESSION_KEY
+
+    return active_view_as(actor.on_behalf_of_id, request.session.get(VIEW_AS_SESSION_KEY))

@@ -32,15 +32,39 @@ class Audience:
     during_mfa_setup: bool = False
     # Staff pages that show residents' personal data: they need current training.
     personal_data: bool = False
+    # Pages a staff member may open while viewing as a resident (read-only)...
+    during_view_as: bool = False
+    # ...and the few that may be posted to then (ending view-as, signing out).
+    writes_during_view_as: bool = False
 
     def allows(self, actor: Actor) -> bool:
         return self.check(actor)
 
 
-PUBLIC = Audience("public", lambda actor: True, during_mfa_setup=True)
+PUBLIC = Audience("public", lambda actor: True, during_mfa_setup=True, during_view_as=True)
 SETTING_UP = Audience("signed in, setting up", lambda actor: actor.is_authenticated, during_mfa_setup=True)
+# Signing out works from anywhere, including in the middle of viewing as a resident.
+SIGNING_OUT = Audience(
+    "signed in, signing out",
+    lambda actor: actor.is_authenticated,
+    during_mfa_setup=True,
+    during_view_as=True,
+    writes_during_view_as=True,
+)
 SIGNED_IN = Audience("signed in", lambda actor: actor.is_authenticated and not actor.needs_mfa_setup)
-RESIDENT = Audience("resident", lambda actor: actor.is_resident)
+# Pages both residents and staff use (the home page, document downloads).
+PORTAL = Audience(
+    "signed in, or viewing as a resident",
+    lambda actor: actor.is_authenticated and not actor.needs_mfa_setup,
+    during_view_as=True,
+)
+RESIDENT = Audience("resident", lambda actor: actor.is_resident, during_view_as=True)
+VIEWING_AS = Audience(
+    "viewing as a resident",
+    lambda actor: actor.is_viewing_as,
+    during_view_as=True,
+    writes_during_view_as=True,
+)
 
 
 def resident_with(*membership_roles: str) -> Audience:
@@ -48,6 +72,7 @@ def resident_with(*membership_roles: str) -> Audience:
     return Audience(
         f"resident ({', '.join(sorted(wanted))})",
         lambda actor: actor.is_resident and bool(actor.membership_roles & wanted),
+        during_view_as=True,
     )
 
 
@@ -114,8 +139,24 @@ class AudienceMiddleware:
         actor: Actor = request.actor  # type: ignore[attr-defined]
         if actor.needs_mfa_setup and not declared.during_mfa_setup:
             return HttpResponseRedirect(reverse("accounts:mfa_setup"))
+        if actor.is_viewing_as:
+            refusal = _view_as_refusal(request, declared)
+            if refusal is not None:
+                return refusal
         if not declared.allows(actor):
             if declared.personal_data and actor.is_staff and not actor.trained:
                 return render(request, "staff/training_needed.html", status=403)
             raise PermissionDenied
         return None
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _view_as_refusal(request: HttpRequest, declared: Audience) -> HttpResponse | None:
+    """While viewing as a resident, only the resident's pages open, and nothing changes."""
+    if not declared.during_view_as:
+        return render(request, "staff/view_as_refused.html", {"writing": False}, status=403)
+    if request.method not in SAFE_METHODS and not declared.writes_during_view_as:
+        return render(request, "staff/view_as_refused.html", {"writing": True}, status=403)
+    return None

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
 from porch.audit.services import Seen, record_many
-from porch.core.routes import RESIDENT, SIGNED_IN, audience
+from porch.core.routes import PORTAL, RESIDENT, audience
 from porch.core.types import PorchRequest
 from porch.documents import access, services
 from porch.housing import access as housing_access
@@ -25,7 +25,7 @@ def document_list(request: PorchRequest) -> HttpResponse:
     return render(request, "documents/list.html", {"page": page, "documents": documents})
 
 
-@audience(SIGNED_IN)
+@audience(PORTAL)
 def document_download(request: PorchRequest, code: UUID) -> FileResponse:
     actor = request.actor
     document = access.get_document_for(actor, code)

@@ -226,6 +226,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}) in {self.tenancy}"
 
+    @property
+    def is_account_holder(self) -> bool:
+        return self.role in self.ACCOUNT_ROLES
+
 
 class DetailsChangeRequestQuerySet(models.QuerySet["DetailsChangeRequest"]):
     def visible_to(self, actor: Actor) -> DetailsChangeRequestQuerySet:

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from porch.audit.services import Seen, record, record_many
-from porch.core.routes import RESIDENT, SIGNED_IN, audience
+from porch.core.routes import PORTAL, RESIDENT, audience
 from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
 from porch.housing import access
@@ -16,7 +16,7 @@ from porch.housing.models import DetailsChangeRequest
 from porch.housing.services import details_change_request_create
 
 
-@audience(SIGNED_IN)
+@audience(PORTAL)
 def home(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     if actor.is_staff:
@@ -60,7 +60,9 @@ def change_request(request: PorchRequest) -> HttpResponse:
     tenancies = access.current_tenancies_of(actor)
     if not tenancies:
         return render(request, "housing/no_access.html")
-    form = ChangeRequestForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    form = ChangeRequestForm(
+        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
+    )
     if request.method == "POST" and form.is_valid():
         details_change_request_create(
             actor=actor, person=person, tenancy=tenancies[0], request=request, **form.cleaned_data

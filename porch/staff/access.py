@@ -8,9 +8,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from porch.accounts.models import User
 from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
-from porch.staff.models import BreakGlass
+from porch.housing.access import get_person_for
+from porch.housing.models import Membership, Person
+from porch.staff.models import BreakGlass, ViewAsSession
 
 
 def open_break_glass_tenancy_ids(user_id: int) -> frozenset[int]:
@@ -45,5 +48,34 @@ def open_break_glass_on(actor: Actor, tenancy_id: int) -> BreakGlass | None:
     return (
         BreakGlass.objects.filter(staff_id=actor.user_id, tenancy_id=tenancy_id, expires_at__gt=timezone.now())
         .order_by("-created_at")
+        .first()
+    )
+
+
+class ViewAsRefused(Exception):
+    pass
+
+
+def resident_to_view_as(actor: Actor, code: UUID | str) -> tuple[Person, User]:
+    """A resident the staff member may see, who has an account and a current home.
+
+    Staff, contractors and people without a portal account can never be viewed:
+    only a Person with a resident login is ever the principal of a view-as."""
+    person = get_person_for(actor, code)
+    resident = User.objects.filter(person=person, kind=User.Kind.RESIDENT, is_active=True).first()
+    if resident is None:
+        raise ViewAsRefused("This person has not created an account, so there is nothing to see.")
+    if not Membership.objects.current().account_holders().filter(person=person).exists():
+        raise ViewAsRefused("This person has no current home with us, so there is nothing to see.")
+    return person, resident
+
+
+def active_view_as(staff_user_id: int, code: object) -> ViewAsSession | None:
+    """The staff member's view-as session named in their browser session, if still running."""
+    if not isinstance(code, str):
+        return None
+    return (
+        ViewAsSession.objects.filter(uuid=code, staff_id=staff_user_id, ended_at__isnull=True)
+        .select_related("resident", "person", "staff")
         .first()
     )

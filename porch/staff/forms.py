@@ -9,7 +9,7 @@ from porch.core.forms import GovukForm
 from porch.documents.files import CheckedFile, check_upload
 from porch.documents.models import DocumentType
 from porch.housing.models import Membership, Person
-from porch.staff.models import BreakGlass
+from porch.staff.models import BreakGlass, ViewAsSession
 
 
 class TenancySearchForm(GovukForm):
@@ -100,4 +100,18 @@ class BreakGlassReviewForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
         error_messages={"required": "Add a note saying what you checked"},
+    )
+
+
+class ViewAsForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why do you need to see their account?",
+        choices=ViewAsSession.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need to see their account"},
+    )
+    reference = forms.CharField(
+        label="Call, visit or case reference",
+        max_length=100,
+        error_messages={"required": "Enter the call, visit or case reference"},
     )

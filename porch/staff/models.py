@@ -5,7 +5,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.db import models
 
-from porch.housing.models import Tenancy
+from porch.housing.models import Person, Tenancy
 
 
 class BreakGlass(models.Model):
@@ -37,3 +37,23 @@ class BreakGlass(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["staff", "expires_at"])]
+
+
+class ViewAsSession(models.Model):
+    """A staff member seeing the portal exactly as one resident sees it: read-only,
+    with a reason, for at most VIEW_AS_MINUTES, shown in the resident's privacy log."""
+
+    class Reason(models.TextChoices):
+        CALL = "call", "To help with their call or visit"
+        PROBLEM = "problem", "To check a problem they reported"
+        COMPLAINT = "complaint", "To look into a complaint"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="view_as_sessions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    reference = models.CharField(max_length=100)
+    started_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.accounts.models import User
 from porch.accounts.roles import PATCH_SCOPED
 from porch.audit.services import record
 from porch.core.actor import Actor
-from porch.housing.models import Membership, Tenancy, normalise_reference
-from porch.staff.models import BreakGlass
+from porch.housing.models import Membership, Person, Tenancy, normalise_reference
+from porch.staff.models import BreakGlass, ViewAsSession
 
 
 class BreakGlassRefused(Exception):
@@ -62,3 +63,53 @@ def break_glass_review(*, actor: Actor, opened: BreakGlass, note: str, request: 
             reason=f"reviewed: {note}"[:500],
             request=request,
         )
+
+
+VIEW_AS_SESSION_KEY = "porch_view_as"
+
+
+def view_as_start(
+    *, actor: Actor, person: Person, resident: User, reason: str, reference: str, request: HttpRequest
+) -> ViewAsSession:
+    """Begin seeing the portal as one resident: read-only, time-limited, on the record."""
+    if actor.user_id is None or not actor.has_role("view_as"):
+        raise PermissionError("Only staff with the view-as permission can view as a resident.")
+    with transaction.atomic():
+        session = ViewAsSession.objects.create(
+            staff_id=actor.user_id,
+            person=person,
+            resident=resident,
+            reason=reason,
+            reference=reference,
+            expires_at=timezone.now() + datetime.timedelta(minutes=settings.VIEW_AS_MINUTES),
+        )
+        record(
+            actor=actor,
+            action="view_as",
+            object_type="view_as_session",
+            object_id=session.uuid,
+            subject_ids=[person.id],
+            reason=f"started ({reason}): {reference}"[:500],
+            request=request,
+        )
+    request.session[VIEW_AS_SESSION_KEY] = str(session.uuid)
+    return session
+
+
+def view_as_end(*, session: ViewAsSession, request: HttpRequest, why: str = "ended") -> None:
+    """Stop viewing as the resident; the staff member is themselves again."""
+    from porch.accounts.actors import actor_for_user
+
+    request.session.pop(VIEW_AS_SESSION_KEY, None)
+    with transaction.atomic():
+        ended = ViewAsSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+        if ended:
+            record(
+                actor=actor_for_user(session.staff, verified=True),
+                action="view_as",
+                object_type="view_as_session",
+                object_id=session.uuid,
+                subject_ids=[session.person_id],
+                reason=why,
+                request=request,
+            )

@@ -17,7 +17,7 @@ from porch.accounts.services import letter_mark_printed
 from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
-from porch.core.routes import audience, staff
+from porch.core.routes import VIEWING_AS, audience, staff
 from porch.core.types import PorchRequest
 from porch.documents import access as document_access
 from porch.documents.services import document_type_set_visibility, document_upload
@@ -30,14 +30,23 @@ from porch.staff.forms import (
     DocumentTypeVisibilityForm,
     DocumentUploadForm,
     TenancySearchForm,
+    ViewAsForm,
 )
-from porch.staff.services import BreakGlassRefused, break_glass_open, break_glass_review
+from porch.staff.services import (
+    VIEW_AS_SESSION_KEY,
+    BreakGlassRefused,
+    break_glass_open,
+    break_glass_review,
+    view_as_end,
+)
+from porch.staff.services import view_as_start as view_as_start_session
 
 # Roles that work with residents' personal data.
 CASEWORK = staff(*sorted(ORGANISATION_WIDE | PATCH_SCOPED), personal_data=True)
 PATCH_STAFF = staff(*sorted(PATCH_SCOPED), personal_data=True)
 FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO, personal_data=True)
 DPO = staff(StaffRole.DPO, personal_data=True)
+VIEW_AS = staff(StaffRole.VIEW_AS, personal_data=True)
 SYSADMIN = staff(StaffRole.SYSADMIN)
 
 
@@ -95,6 +104,7 @@ def tenancy_detail(request: PorchRequest, code: UUID) -> HttpResponse:
             "members": members,
             "documents": documents,
             "is_dpo": actor.has_role(StaffRole.DPO),
+            "can_view_as": actor.has_role(StaffRole.VIEW_AS),
             "break_glass": staff_access.open_break_glass_on(actor, tenancy.id),
         },
     )
@@ -107,8 +117,8 @@ def document_upload_view(request: PorchRequest, code: UUID) -> HttpResponse:
     document_access.may_upload_to(actor, tenancy)
     members = housing_access.household_of(actor, tenancy)
     form = DocumentUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={"idempotency_key": uuid.uuid4()},
         types=document_access.uploadable_types_for(actor),
         members=members,
@@ -212,7 +222,7 @@ def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     document_type = document_access.get_document_type_for(actor, code, action="change")
     initial = {"resident_visible": "yes" if document_type.resident_visible else "no"}
-    form = DocumentTypeVisibilityForm(request.POST or None, initial=initial)
+    form = DocumentTypeVisibilityForm(request.POST if request.method == "POST" else None, initial=initial)
     if not document_type.may_be_resident_visible:
         return render(request, "staff/document_type_locked.html", {"document_type": document_type})
     if request.method == "POST" and form.is_valid():
@@ -231,7 +241,9 @@ def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
 def break_glass(request: PorchRequest) -> HttpResponse:
     """Open a record outside one's patch: a reason is required, and it is reviewed."""
     actor = request.actor
-    form = BreakGlassForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
+    form = BreakGlassForm(
+        request.POST if request.method == "POST" else None, initial={"reference": request.GET.get("reference", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             opened = break_glass_open(actor=actor, request=request, **form.cleaned_data)
@@ -260,3 +272,29 @@ def break_glass_reviewed(request: PorchRequest, code: UUID) -> HttpResponse:
     else:
         messages.error(request, "Add a note saying what you checked before marking it reviewed.")
     return redirect("staff:break_glass_reviews")
+
+
+@audience(VIEW_AS)
+@sudo_required
+def view_as_start(request: PorchRequest, code: UUID) -> HttpResponse:
+    """See the portal exactly as one resident sees it, read-only, for a short time."""
+    actor = request.actor
+    try:
+        person, resident = staff_access.resident_to_view_as(actor, code)
+    except staff_access.ViewAsRefused as refusal:
+        return render(request, "staff/view_as_unavailable.html", {"message": str(refusal)})
+    form = ViewAsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        view_as_start_session(actor=actor, person=person, resident=resident, request=request, **form.cleaned_data)
+        return redirect("home")
+    return render(request, "staff/view_as_start.html", {"form": form, "person": person})
+
+
+@audience(VIEWING_AS)
+@require_POST
+def view_as_stop(request: PorchRequest) -> HttpResponse:
+    session = staff_access.active_view_as(request.actor.on_behalf_of_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
+    if session is not None:
+        view_as_end(session=session, request=request)
+    messages.success(request, "You are no longer viewing as a resident.")
+    return redirect("staff:home")

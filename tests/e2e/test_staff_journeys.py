@@ -53,3 +53,45 @@ def test_a_housing_officer_signs_in_with_a_code_and_finds_a_tenancy(live_cast: C
     # ASB case files are for ASB officers only, not the housing officer.
     expect(documents).not_to_contain_text(ashton.documents["asb"].title)
     check_accessibility(page)
+
+
+def sign_in_with_code(page: Any, user: Any) -> None:
+    sign_in(page, user.username, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/sign-in/code/$"))
+    page.get_by_label("Code").fill(current_code(TOTPDevice.objects.get(user=user, confirmed=True)))
+    page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in/"))
+
+
+def test_customer_services_view_as_a_resident_then_end_it(live_cast: Cast, page: Any) -> None:
+    adviser = live_cast.staff["cs"]
+    adviser.role_grants.create(role="view_as")
+    ashton = live_cast["ashton"]
+    alice = ashton.people["alice"]
+
+    sign_in_with_code(page, adviser)
+    page.goto(f"/staff/tenancies/{ashton.tenancy.uuid}/")
+    page.get_by_role("link", name=f"View as {alice.full_name}").click()
+    expect(page).to_have_url(re.compile(r"/account/confirm-password/"))
+    check_accessibility(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(alice.full_name)
+    check_accessibility(page)
+    page.get_by_label("To help with their call or visit").check()
+    page.get_by_label("Call, visit or case reference").fill("CALL-1001")
+    page.get_by_role("button", name="Start").click()
+
+    banner = page.get_by_role("region", name="Viewing as a resident")
+    expect(banner).to_contain_text(adviser.username)
+    expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Documents").click()
+    expect(banner).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(ashton.documents["letter"].title))).to_be_visible()
+    check_accessibility(page)
+
+    banner.get_by_role("button", name="End now").click()
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+    expect(page.get_by_role("region", name="Viewing as a resident")).to_have_count(0)
+    check_accessibility(page)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from conftest import PASSWORD, Cast, sign_in
+from porch.audit.models import AccessEvent
+from porch.core.isolation import crawl, url_templates
+from porch.housing.models import DetailsChangeRequest
+from porch.staff.models import ViewAsSession
+
+
+@pytest.fixture
+def helper(cast: Cast) -> Client:
+    """Customer services, with the view-as permission and a fresh password confirmation."""
+    cast.staff["cs"].role_grants.create(role="view_as")
+    client = sign_in(Client(), cast.staff["cs"])
+    client.post("/account/confirm-password/", {"password": PASSWORD, "next": "/staff/"})
+    return client
+
+
+def start_view_as(client: Client, cast: Cast, name: str = "alice"):
+    person = next(h.people[name] for h in cast.households.values() if name in h.people)
+    return client.post(f"/staff/people/{person.uuid}/view-as/", {"reason": "call", "reference": "CALL-778"})
+
+
+def test_staff_see_the_portal_as_the_resident_with_a_banner(cast: Cast, helper: Client) -> None:
+    assert start_view_as(helper, cast)["Location"] == "/"
+    page = helper.get("/").content.decode()
+    assert "Hello, Alice" in page and "Viewing as a resident" in page and "cs@staff.example.org" in page
+    assert cast["ashton"].documents["letter"].title in helper.get("/documents/").content.decode()
+
+
+def test_starting_needs_the_password_again(cast: Cast) -> None:
+    cast.staff["cs"].role_grants.create(role="view_as")
+    client = sign_in(Client(), cast.staff["cs"])
+    response = start_view_as(client, cast)
+    assert response["Location"].startswith("/account/confirm-password/")
+    assert not ViewAsSession.objects.exists()
+
+
+def test_a_reason_and_reference_are_required(cast: Cast, helper: Client) -> None:
+    alice = cast["ashton"].people["alice"]
+    page = helper.post(f"/staff/people/{alice.uuid}/view-as/", {}).content.decode()
+    assert "Select why you need to see their account" in page and "Enter the call, visit or case reference" in page
+
+
+def test_every_write_is_refused_while_viewing_as(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    form = {"idempotency_key": "6f1f8d1e-6d1c-4f7e-9d43-2b8f3f3a9a11", "field": "mobile", "new_value": "07700900000"}
+    assert helper.post("/my-details/change/", form).status_code == 403
+    assert not DetailsChangeRequest.objects.exists()
+    allowed = {"/staff/view-as/end/", "/sign-out/"}
+    code = str(cast["ashton"].tenancy.uuid)
+    for template, holes in url_templates():
+        url = template.format(**dict.fromkeys(holes, code)) if holes else template
+        if url in allowed or template.startswith("/admin/"):
+            continue
+        status = helper.post(url, {}).status_code
+        assert status in (403, 404, 405), (url, status)
+    assert helper.post("/admin/", {}).status_code == 403
+
+
+def test_staff_pages_stay_shut_until_view_as_ends(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    assert helper.get("/staff/").status_code == 403
+    helper.post("/staff/view-as/end/")
+    assert helper.get("/staff/").status_code == 200
+    assert ViewAsSession.objects.get().ended_at is not None
+
+
+def test_view_as_ends_by_itself_after_30_minutes(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    ViewAsSession.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert helper.get("/")["Location"] == "/staff/"
+    assert ViewAsSession.objects.get().ended_at is not None
+    assert helper.get("/staff/").status_code == 200
+
+
+def test_every_page_is_audited_under_both_identities_and_shown_to_the_resident(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    helper.get("/my-details/")
+    event = AccessEvent.objects.filter(object_type="person").latest("id")
+    assert event.actor == cast.resident("alice") and event.on_behalf_of == cast.staff["cs"]
+    assert event.actor_role == "view_as:customer_services"
+    helper.post("/staff/view-as/end/")
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "A member of our customer services team looked at your details, seeing your account as you see it" in page
+
+
+def test_only_residents_the_staff_member_may_see_can_be_viewed(cast: Cast) -> None:
+    south = cast.staff["south"]
+    south.role_grants.create(role="view_as")
+    client = sign_in(Client(), south)
+    client.post("/account/confirm-password/", {"password": PASSWORD, "next": "/staff/"})
+    assert start_view_as(client, cast).status_code == 404
+
+
+def test_people_without_an_account_cannot_be_viewed(cast: Cast, helper: Client) -> None:
+    amy = cast["ashton"].people["amy"]
+    page = helper.get(f"/staff/people/{amy.uuid}/view-as/").content.decode()
+    assert "has not created an account" in page
+
+
+def test_a_former_tenant_cannot_be_viewed(cast: Cast, helper: Client) -> None:
+    erin = cast["evans"].people["erin"]
+    assert "no current home" in helper.get(f"/staff/people/{erin.uuid}/view-as/").content.decode()
+
+
+def test_viewing_as_one_resident_shows_nothing_of_other_households(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    others = [h for key, h in cast.households.items() if key != "ashton"]
+    leaks = crawl(
+        helper, foreign_markers=[h.marker for h in others], foreign_codes=[c for h in others for c in h.codes]
+    )
+    assert leaks == []
