@@ -48,8 +48,10 @@ def _fast_and_quiet(settings: Any, tmp_path: Any) -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     from porch.core.sms import OutboxSmsBackend
+    from porch.rollout.switches import forget
 
     OutboxSmsBackend.outbox.clear()
+    forget()  # switches are remembered per process for half a second
 
 
 def pdf_bytes(text: str) -> bytes:

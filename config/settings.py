@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "porch.audit",
     "porch.documents",
     "porch.staff",
+    "porch.rollout",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "porch.core.middleware.ActorMiddleware",
     "porch.core.routes.AudienceMiddleware",
+    "porch.rollout.middleware.KillSwitchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "porch.core.middleware.PrivateResponseMiddleware",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("porch.documents.urls")),
     path("", include("porch.audit.urls")),
     path("staff/", include("porch.staff.urls")),
+    path("staff/", include("porch.rollout.urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
 ]
 

@@ -69,6 +69,11 @@ ROUTES: dict[str, Ladder] = {
     "staff:break_glass_reviewed": Ladder(right="staff:dpo", wrong="staff:north", code="break_glass", get_status=405),
     "staff:view_as_start": Ladder(right="staff:viewer", wrong="staff:north", code="person", get_status=302),
     "staff:view_as_end": Ladder(right="viewing", wrong="alice", get_status=405),
+    "rollout:switches": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "rollout:switch_off": Ladder(right="staff:dpo", wrong="staff:cs", code="module", get_status=405),
+    "rollout:switch_on": Ladder(right="staff:dpo", wrong="staff:cs", code="module", get_status=405),
+    "rollout:approvals": Ladder(right="staff:admin", wrong="staff:north"),
+    "rollout:decide": Ladder(right="staff:admin", wrong="staff:north", code="proposal", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -151,6 +156,13 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
             expires_at="2100-01-01T00:00:00Z",
         )
         codes["break_glass"] = str(opened.uuid)
+    if ladder.code == "proposal":
+        from porch.rollout.models import ChangeProposal
+
+        proposal = ChangeProposal.objects.create(
+            kind="switch_on", target="documents", before="off", after="on", reason="x", proposed_by=cast.staff["dpo"]
+        )
+        codes["proposal"] = str(proposal.uuid)
     if ladder.code == "letter":
         person = ashton.people["amy"]
         code = SignupCode.objects.create(
@@ -164,6 +176,7 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
     path = "/" + route
     for hole, value in {
         "<uuid:code>": codes.get(ladder.code or "", ""),
+        "<slug:module>": "documents",
         "<uidb64>": "MQ",
         "<token>": "set-password",
         "<path:object_id>": "1",

@@ -35,7 +35,7 @@ from porch.accounts.services import help_request_create, user_end_other_sessions
 from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_required
 from porch.audit.services import record
 from porch.core import ratelimit
-from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audience
+from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audience, module
 from porch.core.types import PorchRequest
 from porch.housing.models import normalise_reference
 
@@ -238,6 +238,7 @@ password_reset_complete = audience(PUBLIC)(
 
 
 @audience(PUBLIC)
+@module("signup")
 def signup_start(request: PorchRequest) -> HttpResponse:
     form = SignupStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -261,6 +262,7 @@ def signup_start(request: PorchRequest) -> HttpResponse:
 
 
 @audience(PUBLIC)
+@module("signup")
 def signup_code(request: PorchRequest) -> HttpResponse:
     """The same page whether or not the details matched."""
     if SIGNUP_CODE not in request.session:
@@ -289,6 +291,7 @@ def signup_code(request: PorchRequest) -> HttpResponse:
 
 
 @audience(PUBLIC)
+@module("signup")
 def signup_password(request: PorchRequest) -> HttpResponse:
     code = signup.verified_code(request.session.get(SIGNUP_VERIFIED))
     if code is None:

@@ -6,11 +6,12 @@ from django.shortcuts import render
 
 from porch.audit import access
 from porch.audit.describe import describe
-from porch.core.routes import RESIDENT, audience
+from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 
 
 @audience(RESIDENT)
+@module("portal")
 def privacy(request: PorchRequest) -> HttpResponse:
     """Who has looked at my record, in plain English."""
     actor = request.actor

@@ -98,6 +98,16 @@ def audience(declared: Audience) -> Callable[[V], V]:
     return decorate
 
 
+def module(name: str) -> Callable[[V], V]:
+    """The part of the portal a resident-facing view belongs to, for the kill switches."""
+
+    def decorate(view: V) -> V:
+        view.porch_module = name  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
 def declare_patterns(urls: Any, declared: Audience) -> Any:
     """Declare one audience for every pattern of an included URLconf (Django admin)."""
     patterns = urls[0] if isinstance(urls, tuple) else urls

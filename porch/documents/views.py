@@ -7,13 +7,14 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
 from porch.audit.services import Seen, record_many
-from porch.core.routes import PORTAL, RESIDENT, audience
+from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents import access, services
 from porch.housing import access as housing_access
 
 
 @audience(RESIDENT)
+@module("documents")
 def document_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     page = Paginator(access.documents_visible_to(actor), 25).get_page(request.GET.get("page"))
@@ -26,6 +27,7 @@ def document_list(request: PorchRequest) -> HttpResponse:
 
 
 @audience(PORTAL)
+@module("documents")
 def document_download(request: PorchRequest, code: UUID) -> FileResponse:
     actor = request.actor
     document = access.get_document_for(actor, code)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from porch.audit.services import Seen, record, record_many
-from porch.core.routes import PORTAL, RESIDENT, audience
+from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
 from porch.housing import access
@@ -17,6 +17,7 @@ from porch.housing.services import details_change_request_create
 
 
 @audience(PORTAL)
+@module("portal")
 def home(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     if actor.is_staff:
@@ -38,6 +39,7 @@ def home(request: PorchRequest) -> HttpResponse:
 
 
 @audience(RESIDENT)
+@module("portal")
 def my_details(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     person = access.own_person(actor)
@@ -54,6 +56,7 @@ def my_details(request: PorchRequest) -> HttpResponse:
 
 
 @audience(RESIDENT)
+@module("portal")
 def change_request(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     person = access.own_person(actor)

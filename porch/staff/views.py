@@ -20,9 +20,12 @@ from porch.audit.services import Seen, record, record_many
 from porch.core.routes import VIEWING_AS, audience, staff
 from porch.core.types import PorchRequest
 from porch.documents import access as document_access
+from porch.documents.models import DocumentType
 from porch.documents.services import document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
 from porch.housing.models import Tenancy
+from porch.rollout.models import ChangeProposal
+from porch.rollout.services import change_propose
 from porch.staff import access as staff_access
 from porch.staff.forms import (
     BreakGlassForm,
@@ -226,6 +229,8 @@ def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
     if not document_type.may_be_resident_visible:
         return render(request, "staff/document_type_locked.html", {"document_type": document_type})
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["resident_visible"] and not document_type.resident_visible:
+            return _propose_visible(request, document_type)
         document_type_set_visibility(
             actor=actor,
             document_type=document_type,
@@ -235,6 +240,23 @@ def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
         messages.success(request, f"Saved: {document_type.name}.")
         return redirect("staff:document_types")
     return render(request, "staff/document_type_edit.html", {"form": form, "document_type": document_type})
+
+
+def _propose_visible(request: PorchRequest, document_type: DocumentType) -> HttpResponse:
+    """Letting residents see a type widens who sees data: a second person must approve."""
+    change_propose(
+        actor=request.actor,
+        kind=ChangeProposal.Kind.DOCUMENT_TYPE_VISIBLE,
+        target=str(document_type.uuid),
+        before=f"{document_type.name}: staff only",
+        after=f"{document_type.name}: residents on the tenancy can see them",
+        reason="Asked on the document types page",
+        request=request,
+    )
+    messages.success(
+        request, f"{document_type.name}: asked to let residents see these. Another person must approve it."
+    )
+    return redirect("staff:document_types")
 
 
 @audience(PATCH_STAFF)

@@ -95,3 +95,22 @@ def test_customer_services_view_as_a_resident_then_end_it(live_cast: Cast, page:
     expect(page).to_have_url(re.compile(r"/staff/$"))
     expect(page.get_by_role("region", name="Viewing as a resident")).to_have_count(0)
     check_accessibility(page)
+
+
+def test_a_dpo_switches_documents_off_and_a_resident_sees_the_unavailable_page(
+    live_cast: Cast, page: Any, browser: Any, live_server: Any
+) -> None:
+    sign_in_with_code(page, live_cast.staff["dpo"])
+    page.get_by_role("link", name="Switch parts of the portal off").click()
+    check_accessibility(page)
+    page.get_by_label("Why? (Documents)").fill("Incident 7: checking a report")
+    page.get_by_role("button", name=re.compile(r"^Switch off.*Documents$")).click()
+    expect(page.get_by_role("row", name=re.compile("Documents")).get_by_text("Off", exact=True)).to_be_visible()
+    check_accessibility(page)
+
+    resident = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(resident, "alice@example.org", PASSWORD)
+    resident.goto("/documents/")
+    expect(resident.get_by_role("heading", name="Sorry, this service is not available right now")).to_be_visible()
+    check_accessibility(resident)
+    resident.context.close()

@@ -139,7 +139,9 @@ def test_only_asb_readers_see_asb_documents(cast: Cast) -> None:
     assert asb_file.title not in north_page and asb_file.title in asb_page
 
 
-def test_a_system_administrator_makes_a_type_resident_visible_after_confirming_their_password(cast: Cast) -> None:
+def test_letting_residents_see_a_type_waits_for_a_second_person(cast: Cast) -> None:
+    from porch.rollout.models import ChangeProposal
+
     agreement = cast.types["agreement"]
     admin = sign_in(Client(), cast.staff["admin"])
     url = f"/staff/document-types/{agreement.uuid}/"
@@ -147,8 +149,25 @@ def test_a_system_administrator_makes_a_type_resident_visible_after_confirming_t
     admin.post("/account/confirm-password/", {"password": PASSWORD, "next": url})
     assert admin.post(url, {"resident_visible": "yes"}).status_code == 302
     agreement.refresh_from_db()
+    assert not agreement.resident_visible
+    proposal = ChangeProposal.objects.get()
+    admin.post(f"/staff/approvals/{proposal.uuid}/", {"decision": "approve"})
+    agreement.refresh_from_db()
+    assert not agreement.resident_visible  # the proposer cannot approve their own change
+    sign_in(Client(), cast.staff["dpo"]).post(f"/staff/approvals/{proposal.uuid}/", {"decision": "approve"})
+    agreement.refresh_from_db()
     assert agreement.resident_visible
-    assert AccessEvent.objects.filter(object_type="document_type", object_id=str(agreement.uuid)).exists()
+    assert AccessEvent.objects.filter(object_type="change_proposal", object_id=str(proposal.uuid)).count() == 2
+
+
+def test_making_a_type_private_again_takes_effect_at_once(cast: Cast) -> None:
+    letter = cast.types["letter"]
+    admin = sign_in(Client(), cast.staff["admin"])
+    url = f"/staff/document-types/{letter.uuid}/"
+    admin.post("/account/confirm-password/", {"password": PASSWORD, "next": url})
+    admin.post(url, {"resident_visible": "no"})
+    letter.refresh_from_db()
+    assert not letter.resident_visible
 
 
 def test_locked_types_cannot_be_made_visible_even_by_a_system_administrator(cast: Cast) -> None:

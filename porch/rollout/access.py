@@ -1,0 +1,41 @@
+"""The one way in to switches and proposals: DPOs and system administrators only."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from porch.accounts.roles import StaffRole
+from porch.core.actor import Actor
+from porch.rollout.models import ChangeProposal, Module, ModuleSwitch
+
+GUARDIANS = (StaffRole.DPO, StaffRole.SYSADMIN)
+
+
+def switches_for(actor: Actor) -> list[tuple[str, str, ModuleSwitch | None]]:
+    """Every module with its switch (None: never switched, so on)."""
+    if not actor.has_role(*GUARDIANS):
+        return []
+    switches = {switch.module: switch for switch in ModuleSwitch.objects.select_related("changed_by")}
+    return [(module.value, module.label, switches.get(module.value)) for module in Module]
+
+
+def get_module_for(actor: Actor, module: str) -> str:
+    if not actor.has_role(*GUARDIANS) or module not in Module.values:
+        raise Http404
+    return module
+
+
+def pending_proposals(actor: Actor) -> QuerySet[ChangeProposal]:
+    if not actor.has_role(*GUARDIANS):
+        return ChangeProposal.objects.none()
+    return ChangeProposal.objects.filter(status=ChangeProposal.Status.PENDING).select_related("proposed_by")
+
+
+def get_proposal_for(actor: Actor, code: UUID | str, *, action: str = "decide") -> ChangeProposal:
+    proposal = pending_proposals(actor).filter(uuid=code).first()
+    if proposal is None:
+        raise Http404
+    return proposal

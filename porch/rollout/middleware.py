@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from porch.rollout.switches import modules_off
+
+
+class KillSwitchMiddleware:
+    """Residents (and anyone seeing the portal as one) get a clear 'unavailable'
+    page for a switched-off module or portal; staff pages stay up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        module: str | None = getattr(view, "porch_module", None)
+        if module is None or request.actor.is_staff:  # type: ignore[attr-defined]
+            return None
+        off = modules_off()
+        if "portal" in off or module in off:
+            response = render(request, "rollout/unavailable.html", status=503)
+            response["Retry-After"] = "3600"
+            return response
+        return None

@@ -1,0 +1,114 @@
+"""Switching off is one person's call; anything that widens who sees data waits
+for a second person (never the proposer) to approve it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.documents.models import DocumentType
+from porch.rollout.access import GUARDIANS
+from porch.rollout.models import ChangeProposal, Module, ModuleSwitch
+from porch.rollout.switches import forget
+
+
+class ApprovalRefused(Exception):
+    pass
+
+
+def module_switch_off(*, actor: Actor, module: str, reason: str, request: HttpRequest | None = None) -> None:
+    """Take a module (or the whole portal) away from residents now. Needs no second person."""
+    with transaction.atomic():
+        ModuleSwitch.objects.update_or_create(
+            module=module,
+            defaults={"is_off": True, "reason": reason, "changed_by_id": actor.user_id, "changed_at": timezone.now()},
+        )
+        record(
+            actor=actor,
+            action="update",
+            object_type="module_switch",
+            object_id=module,
+            reason=f"off: {reason}"[:500],
+            request=request,
+        )
+    forget()
+
+
+def change_propose(
+    *, actor: Actor, kind: str, target: str, before: str, after: str, reason: str, request: HttpRequest | None = None
+) -> ChangeProposal:
+    """Save a widening change as a proposal; nothing changes until someone else approves."""
+    if not actor.has_role(*GUARDIANS) or actor.user_id is None:
+        raise ApprovalRefused("Only the Data Protection Officer or a system administrator can propose this.")
+    existing = ChangeProposal.objects.filter(kind=kind, target=target, status=ChangeProposal.Status.PENDING).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        proposal = ChangeProposal.objects.create(
+            kind=kind, target=target, before=before, after=after, reason=reason, proposed_by_id=actor.user_id
+        )
+        record(
+            actor=actor,
+            action="create",
+            object_type="change_proposal",
+            object_id=proposal.uuid,
+            reason=f"{after}: {reason}"[:500],
+            request=request,
+        )
+    return proposal
+
+
+def change_decide(*, actor: Actor, proposal: ChangeProposal, approve: bool, request: HttpRequest | None = None) -> None:
+    """Approve (and apply) or reject a proposal. The proposer can do neither."""
+    if proposal.proposed_by_id == actor.user_id:
+        raise ApprovalRefused("You proposed this change, so someone else must approve or reject it.")
+    if not actor.has_role(*GUARDIANS):
+        raise ApprovalRefused("Only the Data Protection Officer or a system administrator can decide this.")
+    with transaction.atomic():
+        decided = ChangeProposal.objects.filter(pk=proposal.pk, status=ChangeProposal.Status.PENDING).update(
+            status=ChangeProposal.Status.APPROVED if approve else ChangeProposal.Status.REJECTED,
+            decided_by_id=actor.user_id,
+            decided_at=timezone.now(),
+        )
+        if not decided:
+            raise ApprovalRefused("Someone has already decided this change.")
+        if approve:
+            APPLY[ChangeProposal.Kind(proposal.kind)](proposal, actor)
+        record(
+            actor=actor,
+            action="update",
+            object_type="change_proposal",
+            object_id=proposal.uuid,
+            reason=f"{'approved' if approve else 'rejected'}: {proposal.after}"[:500],
+            request=request,
+        )
+    forget()
+
+
+def _switch_on(proposal: ChangeProposal, approver: Actor) -> None:
+    ModuleSwitch.objects.filter(module=proposal.target).update(
+        is_off=False, reason="", changed_by_id=approver.user_id, changed_at=timezone.now()
+    )
+
+
+def _document_type_visible(proposal: ChangeProposal, approver: Actor) -> None:
+    document_type = DocumentType.objects.get(uuid=uuid.UUID(proposal.target))
+    if not document_type.may_be_resident_visible:
+        raise ApprovalRefused("This type of document can never be shown to residents.")
+    document_type.resident_visible = True
+    document_type.save(update_fields=["resident_visible"])
+
+
+APPLY = {
+    ChangeProposal.Kind.SWITCH_ON: _switch_on,
+    ChangeProposal.Kind.DOCUMENT_TYPE_VISIBLE: _document_type_visible,
+}
+
+
+def module_label(module: str) -> str:
+    return Module(module).label
