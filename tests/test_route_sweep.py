@@ -74,6 +74,8 @@ ROUTES: dict[str, Ladder] = {
     "rollout:switch_on": Ladder(right="staff:dpo", wrong="staff:cs", code="module", get_status=405),
     "rollout:approvals": Ladder(right="staff:admin", wrong="staff:north"),
     "rollout:decide": Ladder(right="staff:admin", wrong="staff:north", code="proposal", get_status=405),
+    "staff:test_residents": Ladder(right="staff:tester", wrong="staff:north"),
+    "staff:test_outbox": Ladder(right="staff:tester", wrong="staff:north"),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -195,6 +197,9 @@ def client_for(who: str | None, cast: Cast) -> Client:
         return Client()
     if who in ("staff:viewer", "viewing"):
         return viewer(cast, viewing=who == "viewing")
+    if who == "staff:tester":
+        cast.staff["cs"].role_grants.get_or_create(role="test_residents")
+        return sign_in(Client(), cast.staff["cs"])
     if who.startswith("staff:"):
         return sign_in(Client(), cast.staff[who.removeprefix("staff:")])
     return sign_in(Client(), cast.resident(who))

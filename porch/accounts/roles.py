@@ -13,6 +13,8 @@ class StaffRole(models.TextChoices):
     SYSADMIN = "sysadmin", "System administrator"
     # A permission rather than a job: may see the portal as one resident sees it.
     VIEW_AS = "view_as", "May view the portal as a resident"
+    # A permission: may create test households and read the test outbox.
+    TEST_RESIDENTS = "test_residents", "May create test residents"
 
 
 # Roles that see residents across the whole organisation.
@@ -40,4 +42,5 @@ PLAIN_ROLE = {
     StaffRole.DPO: "our Data Protection Officer",
     StaffRole.SYSADMIN: "a system administrator",
     StaffRole.VIEW_AS: "a member of our staff",
+    StaffRole.TEST_RESIDENTS: "a member of our staff",
 }

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from porch.accounts.models import ActivationLetter, SignupCode, User
-from porch.core.sms import send_text
+from porch.core import notify
 from porch.housing.models import Membership, Person, Tenancy, normalise_postcode, normalise_reference
 
 EMAIL_OR_SMS_LIFETIME = datetime.timedelta(minutes=10)
@@ -128,9 +127,11 @@ def _deliver(channel: str, person: Person, code: str) -> None:
         "If you did not ask for this, you can ignore it."
     )
     if channel == SignupCode.Channel.EMAIL:
-        send_mail(f"Your {settings.LANDLORD_NAME} sign-up code", message, None, [person.email])
+        notify.email(
+            to=person.email, subject=f"Your {settings.LANDLORD_NAME} sign-up code", body=message, is_test=person.is_test
+        )
     else:
-        send_text(person.mobile, message)
+        notify.text(to=person.mobile, body=message, is_test=person.is_test)
 
 
 def signup_code_check(*, code_uuid: str | None, code: str) -> SignupCode | None:

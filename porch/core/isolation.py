@@ -42,14 +42,14 @@ class _LinkParser(HTMLParser):
             self.links.append(values["action"] or "")
 
 
-def links_in(html: str, base: str) -> list[str]:
+def links_in(html: str, base: str, host: str = "testserver") -> list[str]:
     parser = _LinkParser()
     parser.feed(html)
     found = []
     for href in parser.links:
         absolute = urljoin(base, href)
         parts = urlsplit(absolute)
-        if parts.netloc not in ("", "testserver") or not parts.path.startswith("/"):
+        if parts.netloc not in ("", host) or not parts.path.startswith("/"):
             continue
         found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
@@ -79,7 +79,14 @@ def url_templates() -> list[tuple[str, list[str]]]:
     return templates
 
 
-def crawl(client: Any, *, foreign_markers: Iterable[str], foreign_codes: Iterable[str], start: str = "/") -> list[Leak]:
+def crawl(
+    client: Any,
+    *,
+    foreign_markers: Iterable[str],
+    foreign_codes: Iterable[str],
+    start: str = "/",
+    host: str = "testserver",
+) -> list[Leak]:
     """Crawl as the client's signed-in user and report every foreign marker seen."""
     markers = [marker.encode() for marker in foreign_markers]
     leaks: list[Leak] = []
@@ -99,7 +106,7 @@ def crawl(client: Any, *, foreign_markers: Iterable[str], foreign_codes: Iterabl
         response = client.get(url, follow=True)
         body = check(url, response)
         if response.get("Content-Type", "").startswith("text/html"):
-            queue.extend(links_in(body.decode(errors="replace"), url))
+            queue.extend(links_in(body.decode(errors="replace"), url, host))
 
     codes = list(foreign_codes)
     for template, holes in url_templates():

@@ -11,3 +11,16 @@ class AttemptCounter(models.Model):
     key = models.CharField(max_length=100, unique=True)
     count = models.PositiveIntegerField(default=0)
     window_ends = models.DateTimeField(db_index=True)
+
+
+class TestOutboxMessage(models.Model):
+    """Email and text messages to test residents: kept here, never sent."""
+
+    channel = models.CharField(max_length=5)  # "email" or "sms"
+    to = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

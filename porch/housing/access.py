@@ -8,7 +8,7 @@ from django.db.models import Case, Q, When
 from django.http import Http404
 
 from porch.core.actor import Actor
-from porch.housing.models import Membership, Person, Tenancy
+from porch.housing.models import Membership, Person, Tenancy, TestHousehold
 
 # Lead tenant, then joint tenants and homeowners, then the rest of the household.
 LEAD_FIRST = Case(
@@ -63,6 +63,7 @@ def search_tenancies(actor: Actor, term: str, *, limit: int = 50) -> list[Tenanc
     compact = term.replace(" ", "").upper()
     return list(
         Tenancy.objects.visible_to(actor)
+        .filter(is_test=False)  # test households never appear in searches
         .filter(
             Q(reference=compact)
             | Q(property__postcode_normalised=compact)
@@ -93,3 +94,10 @@ def members_of_current_tenancies(actor: Actor) -> list[tuple[Tenancy, set[int | 
     for tenancy_id, person_id in current:
         members.setdefault(tenancy_id, set()).add(person_id)
     return [(tenancy, members.get(tenancy.id, {actor.person_id})) for tenancy in tenancies]
+
+
+def test_households_for(actor: Actor) -> list[TestHousehold]:
+    """Test households, for staff allowed to create and use them."""
+    if not actor.has_role("test_residents"):
+        return []
+    return list(TestHousehold.objects.select_related("tenancy", "created_by").order_by("-created_at")[:100])

@@ -270,3 +270,19 @@ class DetailsChangeRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class TestHousehold(models.Model):
+    """A synthetic household, flagged as test throughout, whose every detail
+    carries a unique marker, for rehearsals and the isolation self-test."""
+
+    class Purpose(models.TextChoices):
+        REHEARSAL = "rehearsal", "Rehearsals and acceptance scripts"
+        ISOLATION_CHECK = "isolation_check", "The isolation self-test"
+
+    tenancy = models.OneToOneField(Tenancy, on_delete=models.PROTECT, related_name="test_household")
+    marker = models.CharField(max_length=40, unique=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True)

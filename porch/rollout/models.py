@@ -65,3 +65,16 @@ class ChangeProposal(models.Model):
                 name="one_pending_proposal_per_change",
             ),
         ]
+
+
+class IsolationCheckRun(models.Model):
+    """One run of `manage.py isolation_check` against this installation."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    passed = models.BooleanField()
+    households = models.PositiveSmallIntegerField()
+    residents = models.PositiveSmallIntegerField()
+    leaks = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]

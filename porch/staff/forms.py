@@ -115,3 +115,7 @@ class ViewAsForm(GovukForm):
         max_length=100,
         error_messages={"required": "Enter the call, visit or case reference"},
     )
+
+
+class TestHouseholdForm(GovukForm):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)

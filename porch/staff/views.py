@@ -17,13 +17,15 @@ from porch.accounts.services import letter_mark_printed
 from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
+from porch.core import access as core_access
 from porch.core.routes import VIEWING_AS, audience, staff
 from porch.core.types import PorchRequest
 from porch.documents import access as document_access
 from porch.documents.models import DocumentType
 from porch.documents.services import document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
-from porch.housing.models import Tenancy
+from porch.housing.models import Tenancy, TestHousehold
+from porch.housing.synthetic import synthetic_household_create
 from porch.rollout.models import ChangeProposal
 from porch.rollout.services import change_propose
 from porch.staff import access as staff_access
@@ -33,6 +35,7 @@ from porch.staff.forms import (
     DocumentTypeVisibilityForm,
     DocumentUploadForm,
     TenancySearchForm,
+    TestHouseholdForm,
     ViewAsForm,
 )
 from porch.staff.services import (
@@ -50,6 +53,7 @@ PATCH_STAFF = staff(*sorted(PATCH_SCOPED), personal_data=True)
 FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO, personal_data=True)
 DPO = staff(StaffRole.DPO, personal_data=True)
 VIEW_AS = staff(StaffRole.VIEW_AS, personal_data=True)
+TEST_RESIDENTS = staff(StaffRole.TEST_RESIDENTS)
 SYSADMIN = staff(StaffRole.SYSADMIN)
 
 
@@ -320,3 +324,31 @@ def view_as_stop(request: PorchRequest) -> HttpResponse:
         view_as_end(session=session, request=request)
     messages.success(request, "You are no longer viewing as a resident.")
     return redirect("staff:home")
+
+
+@audience(TEST_RESIDENTS)
+def test_residents(request: PorchRequest) -> HttpResponse:
+    """Synthetic households for rehearsals. New logins are shown once, here."""
+    actor = request.actor
+    created = None
+    form = TestHouseholdForm(
+        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
+    )
+    if request.method == "POST" and form.is_valid():
+        created = synthetic_household_create(
+            actor=actor,
+            purpose=TestHousehold.Purpose.REHEARSAL,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            request=request,
+        )
+        if created is None:
+            messages.info(request, "That test household was already created. Its passwords were shown once.")
+        form = TestHouseholdForm(initial={"idempotency_key": uuid.uuid4()})
+    households = housing_access.test_households_for(actor)
+    return render(request, "staff/test_residents.html", {"households": households, "created": created, "form": form})
+
+
+@audience(TEST_RESIDENTS)
+def test_outbox(request: PorchRequest) -> HttpResponse:
+    page = Paginator(core_access.test_outbox_for(request.actor), 50).get_page(request.GET.get("page"))
+    return render(request, "staff/test_outbox.html", {"page": page})

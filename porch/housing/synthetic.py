@@ -1,0 +1,120 @@
+"""Synthetic test households, flagged as test end to end.
+
+Every name, address and document carries the household's unique marker, so a
+crawl can tell if one household's data ever reaches another's login."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpRequest
+
+from porch.accounts.models import User
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.documents.models import Document, DocumentType
+from porch.documents.samples import sample_pdf
+from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy, TestHousehold
+
+TEST_PATCH = "Test households"
+
+
+@dataclass(frozen=True)
+class SyntheticLogin:
+    person: Person
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class CreatedHousehold:
+    household: TestHousehold
+    logins: list[SyntheticLogin]
+
+
+def synthetic_household_create(
+    *, actor: Actor | None, purpose: str, request: HttpRequest | None = None, idempotency_key: uuid.UUID | None = None
+) -> CreatedHousehold | None:
+    """A tenancy with a lead and a joint tenant who can sign in, and a document of every type.
+    None if this idempotency key already made one (its passwords were shown then)."""
+    if idempotency_key and TestHousehold.objects.filter(idempotency_key=idempotency_key).exists():
+        return None
+    marker = f"CANARY{secrets.token_hex(8).upper()}"
+    with transaction.atomic():
+        home = Property.objects.create(
+            block=_test_block(),
+            address_line_1=f"1 Test Street {marker}",
+            town="Testville",
+            postcode="ZZ99 9ZZ",
+            is_test=True,
+        )
+        tenancy = Tenancy.objects.create(
+            reference=f"TEST{secrets.token_hex(4).upper()}",
+            property=home,
+            kind=Tenancy.Kind.SOCIAL_RENT,
+            start_date=datetime.date(2020, 1, 1),
+            is_test=True,
+        )
+        household = TestHousehold.objects.create(
+            tenancy=tenancy,
+            marker=marker,
+            purpose=purpose,
+            created_by_id=actor.user_id if actor else None,
+            idempotency_key=idempotency_key,
+        )
+        logins = [
+            _test_resident(tenancy, marker, "Lead", Membership.Role.LEAD_TENANT),
+            _test_resident(tenancy, marker, "Joint", Membership.Role.JOINT_TENANT),
+        ]
+        for document_type in DocumentType.objects.all():
+            content = sample_pdf(f"{document_type.name} for test household {marker}")
+            Document.objects.create(
+                tenancy=tenancy,
+                type=document_type,
+                title=f"{document_type.name} {marker}",
+                file=ContentFile(content, name="test-document.pdf"),
+                content_type="application/pdf",
+                size=len(content),
+            )
+        if actor is not None:
+            record(
+                actor=actor,
+                action="create",
+                object_type="test_household",
+                object_id=tenancy.uuid,
+                subject_ids=[login.person.id for login in logins],
+                tenancy_id=tenancy.id,
+                request=request,
+            )
+    return CreatedHousehold(household, logins)
+
+
+def _test_block() -> Block:
+    patch, _ = Patch.objects.get_or_create(name=TEST_PATCH)
+    estate, _ = Estate.objects.get_or_create(name=TEST_PATCH, patch=patch)
+    block, _ = Block.objects.get_or_create(name=TEST_PATCH, estate=estate)
+    return block
+
+
+def _test_resident(tenancy: Tenancy, marker: str, first_name: str, role: str) -> SyntheticLogin:
+    tag = secrets.token_hex(4)
+    email = f"test-{tag}@test.invalid"
+    person = Person.objects.create(
+        housing_reference=f"TEST{tag.upper()}",
+        first_name=first_name,
+        last_name=f"Tester {marker}",
+        date_of_birth=datetime.date(1990, 1, 1),
+        email=email,
+        is_test=True,
+    )
+    Membership.objects.create(tenancy=tenancy, person=person, role=role, start_date=tenancy.start_date)
+    password = secrets.token_urlsafe(15)
+    User.objects.create_user(
+        username=email, email=email, password=password, kind=User.Kind.RESIDENT, person=person, is_test=True
+    )
+    return SyntheticLogin(person=person, username=email, password=password)
