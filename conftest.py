@@ -222,7 +222,18 @@ def cast(db: Any) -> Cast:
         "dpo": make_staff("dpo@staff.example.org", [StaffRole.DPO], []),
         "admin": make_staff("admin@staff.example.org", [StaffRole.SYSADMIN], []),
     }
+    open_pilot(north, south)
     return Cast(households=households, staff=staff, types=types, patches={"north": north, "south": south})
+
+
+def open_pilot(*patches: Patch) -> None:
+    """An open pilot cohort over the cast's patches, with documents switched on."""
+    from porch.rollout.models import Cohort, CohortHomes, CohortModule
+
+    cohort = Cohort.objects.create(name="Pilot", status=Cohort.Status.OPEN)
+    for patch in patches:
+        CohortHomes.objects.create(cohort=cohort, patch=patch)
+    CohortModule.objects.create(cohort=cohort, module="documents", enabled=True)
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -76,6 +76,14 @@ ROUTES: dict[str, Ladder] = {
     "rollout:decide": Ladder(right="staff:admin", wrong="staff:north", code="proposal", get_status=405),
     "staff:test_residents": Ladder(right="staff:tester", wrong="staff:north"),
     "staff:test_outbox": Ladder(right="staff:tester", wrong="staff:north"),
+    "rollout:cohorts": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "rollout:cohort": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort"),
+    "rollout:cohort_homes": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
+    "rollout:cohort_module": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
+    "rollout:cohort_dpia": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
+    "rollout:cohort_sign_off": Ladder(right="staff:dpo", wrong="staff:admin", code="cohort", get_status=405),
+    "rollout:cohort_status": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
+    "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -158,6 +166,12 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
             expires_at="2100-01-01T00:00:00Z",
         )
         codes["break_glass"] = str(opened.uuid)
+    if ladder.code in ("cohort", "script"):
+        from porch.rollout.models import Cohort
+
+        pilot = Cohort.objects.get(name="Pilot")
+        script = pilot.scripts.create(title="A script")
+        codes["cohort"], codes["script"] = str(pilot.uuid), str(script.uuid)
     if ladder.code == "proposal":
         from porch.rollout.models import ChangeProposal
 

@@ -26,8 +26,7 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
     if not isinstance(user, User) or not user.is_active:
         return ANONYMOUS_ACTOR
     if user.kind == User.Kind.RESIDENT and user.person_id:
-        roles = Membership.objects.current().filter(person_id=user.person_id).values_list("role", flat=True)
-        return Actor(kind=RESIDENT, user_id=user.pk, person_id=user.person_id, membership_roles=frozenset(roles))
+        return _resident(user.pk, user.person_id)
     if user.kind == User.Kind.STAFF:
         if not verified:
             return Actor(kind=STAFF, user_id=user.pk, needs_mfa_setup=True)
@@ -44,6 +43,34 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
     if user.kind == User.Kind.CONTRACTOR:
         return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id)
     return ANONYMOUS_ACTOR
+
+
+def _resident(user_id: int, person_id: int) -> Actor:
+    """A resident, with their current memberships and what the rollout opens to them."""
+    from porch.rollout.cohorts import EVERYTHING, reach_of_homes
+
+    homes = list(
+        Membership.objects.current()
+        .filter(person_id=person_id)
+        .values(
+            "role",
+            "tenancy_id",
+            "tenancy__is_test",
+            "tenancy__property__block_id",
+            "tenancy__property__block__estate_id",
+            "tenancy__property__block__estate__patch_id",
+        )
+    )
+    # Test households rehearse before any cohort opens.
+    reach = EVERYTHING if any(home["tenancy__is_test"] for home in homes) else reach_of_homes(homes)
+    return Actor(
+        kind=RESIDENT,
+        user_id=user_id,
+        person_id=person_id,
+        membership_roles=frozenset(home["role"] for home in homes),
+        in_open_cohort=reach.in_open_cohort,
+        rollout_modules=reach.modules,
+    )
 
 
 def actor_for_request(request: HttpRequest) -> Actor:

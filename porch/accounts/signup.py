@@ -45,7 +45,7 @@ def find_match(*, reference: str, date_of_birth: datetime.date, postcode: str) -
             person__date_of_birth=date_of_birth,
             person__user__isnull=True,
         )
-        .select_related("person", "tenancy__property")
+        .select_related("person", "tenancy__property__block__estate")
         .first()
     )
     if membership is None:
@@ -70,6 +70,9 @@ def signup_start(match: Match | None) -> SignupCode | None:
     if match is None:
         return None
     person = match.person
+    if not _rollout_open_for(match.tenancy):
+        transaction.on_commit(lambda: _tell_not_yet(person))
+        return None
     channel, lifetime = _channel_for(person)
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one start per person at a time
@@ -111,6 +114,32 @@ def _issue(match: Match, channel: str, lifetime: datetime.timedelta, code: str, 
         else:
             transaction.on_commit(lambda: _deliver(channel, person, code))
     return signup_code
+
+
+def _rollout_open_for(tenancy: Tenancy) -> bool:
+    from porch.rollout.cohorts import reach_of_tenancy
+
+    block = tenancy.property.block
+    return reach_of_tenancy(
+        tenancy.id, tenancy.is_test, block.id, block.estate_id, block.estate.patch_id
+    ).in_open_cohort
+
+
+def _tell_not_yet(person: Person) -> None:
+    """The same page as any other answer; the news goes only to the contact details on record."""
+    body = (
+        f"You asked to create an account for {settings.LANDLORD_NAME}'s online service. It is not open for "
+        f"your home yet. We will write to you when it is. Call us on {settings.LANDLORD_PHONE} if you need us."
+    )
+    if person.email:
+        notify.email(
+            to=person.email,
+            subject="Our online service is not open for your home yet",
+            body=body,
+            is_test=person.is_test,
+        )
+    elif person.mobile:
+        notify.text(to=person.mobile, body=body, is_test=person.is_test)
 
 
 def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:

@@ -67,12 +67,21 @@ def sign_in(request: PorchRequest) -> HttpResponse:
             form.add_error(None, "Enter a correct sign-in name and password")
         else:
             ratelimit.succeeded("sign_in", username, request.client_ip)
+            if not _rollout_open_to(user):
+                return render(request, "rollout/not_yet.html", status=403)
             if user_has_device(user):
                 request.session[PENDING_USER] = user.pk
                 request.session[PENDING_NEXT] = _safe_next(request)
                 return redirect("accounts:sign_in_code")
             return _complete_sign_in(request, user, _safe_next(request))
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _rollout_open_to(user: User) -> bool:
+    """Residents sign in only once a pilot cohort that covers their home is open."""
+    from porch.accounts.actors import actor_for_user
+
+    return user.kind != User.Kind.RESIDENT or actor_for_user(user, verified=False).in_open_cohort
 
 
 def _complete_sign_in(request: PorchRequest, user: User, target: str, device: object = None) -> HttpResponse:

@@ -16,6 +16,8 @@ class AttemptCounter(models.Model):
 class TestOutboxMessage(models.Model):
     """Email and text messages to test residents: kept here, never sent."""
 
+    __test__ = False  # a model, not a pytest test class
+
     channel = models.CharField(max_length=5)  # "email" or "sms"
     to = models.CharField(max_length=200)
     subject = models.CharField(max_length=200, blank=True)

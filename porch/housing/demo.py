@@ -687,6 +687,17 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
 # --- The whole run -----------------------------------------------------------
 
 
+def _open_demo_pilot(patches: list[Patch]) -> None:
+    """An open pilot cohort over the first two patches, documents on; the rest wait.
+    (Real cohorts open only through the launch checklist.)"""
+    from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule
+
+    cohort = Cohort.objects.create(name="Pilot: North and South", status=Cohort.Status.OPEN, opened_at=timezone.now())
+    CohortHomes.objects.bulk_create([CohortHomes(cohort=cohort, patch=patch) for patch in patches[:2]])
+    CohortModule.objects.create(cohort=cohort, module="documents", enabled=True)
+    AcceptanceScript.objects.create(cohort=cohort, title="Demo data: no scripts rehearsed")
+
+
 def is_loaded() -> bool:
     return Tenancy.objects.exists()
 
@@ -742,6 +753,7 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
             say(f"{homes:,} of {homes:,} homes")
 
         logins = _create_users(writer)
+        _open_demo_pilot(patches)
 
     def identity(key: str, contact: str) -> SignupIdentity:
         tenancy = writer.tenancies_by_key[key]

@@ -276,6 +276,8 @@ class TestHousehold(models.Model):
     """A synthetic household, flagged as test throughout, whose every detail
     carries a unique marker, for rehearsals and the isolation self-test."""
 
+    __test__ = False  # a model, not a pytest test class
+
     class Purpose(models.TextChoices):
         REHEARSAL = "rehearsal", "Rehearsals and acceptance scripts"
         ISOLATION_CHECK = "isolation_check", "The isolation self-test"

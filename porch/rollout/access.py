@@ -9,7 +9,7 @@ from django.http import Http404
 
 from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
-from porch.rollout.models import ChangeProposal, Module, ModuleSwitch
+from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, Module, ModuleSwitch
 
 GUARDIANS = (StaffRole.DPO, StaffRole.SYSADMIN)
 
@@ -39,3 +39,27 @@ def get_proposal_for(actor: Actor, code: UUID | str, *, action: str = "decide") 
     if proposal is None:
         raise Http404
     return proposal
+
+
+def cohorts_for(actor: Actor) -> list[Cohort]:
+    if not actor.has_role(*GUARDIANS):
+        return []
+    return list(Cohort.objects.all())
+
+
+def get_cohort_for(actor: Actor, code: UUID | str, *, action: str = "manage") -> Cohort:
+    if not actor.has_role(*GUARDIANS):
+        raise Http404
+    cohort = Cohort.objects.filter(uuid=code).select_related("dpo_signed_off_by").first()
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+def get_script_for(actor: Actor, code: UUID | str, *, action: str = "sign_off") -> AcceptanceScript:
+    if not actor.has_role(*GUARDIANS):
+        raise Http404
+    script = AcceptanceScript.objects.filter(uuid=code).select_related("cohort").first()
+    if script is None:
+        raise Http404
+    return script

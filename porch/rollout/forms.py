@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from porch.core.forms import GovukForm
+from porch.documents.files import check_upload
+from porch.housing.models import Block, Estate, Patch
+from porch.housing.synthetic import TEST_PATCH
+from porch.rollout.launch import tenancies_from_references
 
 
 class SwitchReasonForm(GovukForm):
@@ -12,3 +19,62 @@ class SwitchReasonForm(GovukForm):
         max_length=500,
         error_messages={"required": "Enter why"},
     )
+
+
+class CohortForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the cohort", max_length=100, error_messages={"required": "Enter a name for the cohort"}
+    )
+
+
+class CohortHomesForm(GovukForm):
+    """Add a whole patch, estate or block, or a list of tenancy references."""
+
+    patch = forms.ModelChoiceField(
+        label="A whole patch", queryset=Patch.objects.exclude(name=TEST_PATCH), required=False, empty_label="None"
+    )
+    estate = forms.ModelChoiceField(
+        label="A whole estate", queryset=Estate.objects.all(), required=False, empty_label="None"
+    )
+    block = forms.ModelChoiceField(
+        label="A whole block", queryset=Block.objects.all(), required=False, empty_label="None"
+    )
+    references = forms.CharField(
+        label="Or a list of tenancy references",
+        help_text="One on each line, or separated by commas.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        places: list[dict[str, Any]] = [
+            {name: cleaned[name]} for name in ("patch", "estate", "block") if cleaned.get(name)
+        ]
+        if cleaned.get("references"):
+            found, missing = tenancies_from_references(cleaned["references"])
+            if missing:
+                self.add_error("references", f"These references do not match a tenancy: {', '.join(missing[:10])}")
+            places += [{"tenancy": tenancy} for tenancy in found]
+        if not places and not self.errors:
+            raise forms.ValidationError("Choose a patch, estate or block, or enter tenancy references")
+        cleaned["places"] = places
+        return cleaned
+
+
+class DpiaForm(GovukForm):
+    dpia = forms.FileField(
+        label="Upload the DPIA",
+        help_text="A PDF, smaller than 10MB.",
+        error_messages={"required": "Select the DPIA file"},
+    )
+
+    def clean_dpia(self) -> Any:
+        upload = self.cleaned_data["dpia"]
+        try:
+            self.checked = check_upload(upload)
+        except ValidationError as error:
+            raise ValidationError(error.messages[0]) from error
+        if self.checked.content_type != "application/pdf":
+            raise ValidationError("The DPIA must be a PDF")
+        return upload

@@ -23,11 +23,16 @@ class KillSwitchMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         module: str | None = getattr(view, "porch_module", None)
-        if module is None or request.actor.is_staff:  # type: ignore[attr-defined]
+        actor = request.actor  # type: ignore[attr-defined]
+        if module is None or actor.is_staff:
             return None
         off = modules_off()
         if "portal" in off or module in off:
             response = render(request, "rollout/unavailable.html", status=503)
             response["Retry-After"] = "3600"
             return response
+        if actor.is_resident and not actor.in_open_cohort:
+            return render(request, "rollout/not_yet.html", status=403)
+        if actor.is_resident and module not in actor.rollout_modules:
+            return render(request, "rollout/not_yet.html", {"module_only": True}, status=403)
         return None

@@ -32,6 +32,8 @@ class ChangeProposal(models.Model):
     class Kind(models.TextChoices):
         SWITCH_ON = "switch_on", "Switch a module back on"
         DOCUMENT_TYPE_VISIBLE = "document_type_visible", "Let residents see a type of document"
+        COHORT_ADD_HOMES = "cohort_add_homes", "Add homes to an open cohort"
+        COHORT_MODULE_ON = "cohort_module_on", "Switch a module on for a cohort"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
@@ -78,3 +80,93 @@ class IsolationCheckRun(models.Model):
 
     class Meta:
         ordering = ["-ran_at"]
+
+
+class Cohort(models.Model):
+    """A pilot group of homes. Only residents in an open cohort can sign up, sign in
+    and use the portal; a cohort opens only when its launch checklist is all green."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not open yet"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # The launch checklist.
+    dpia = models.FileField(upload_to="dpia/%Y/", blank=True)
+    dpia_added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dpo_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dpo_signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortHomes(models.Model):
+    """Homes in a cohort: a whole patch, estate or block, or one tenancy from a list.
+    Homes added to an open cohort are inactive until a second person approves."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="homes")
+    patch = models.ForeignKey("housing.Patch", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    estate = models.ForeignKey("housing.Estate", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    block = models.ForeignKey("housing.Block", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tenancy = models.ForeignKey("housing.Tenancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(patch__isnull=False, estate__isnull=True, block__isnull=True, tenancy__isnull=True)
+                    | Q(patch__isnull=True, estate__isnull=False, block__isnull=True, tenancy__isnull=True)
+                    | Q(patch__isnull=True, estate__isnull=True, block__isnull=False, tenancy__isnull=True)
+                    | Q(patch__isnull=True, estate__isnull=True, block__isnull=True, tenancy__isnull=False)
+                ),
+                name="cohort_homes_name_exactly_one_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        place = self.patch or self.estate or self.block or self.tenancy
+        return f"{place}"
+
+
+class CohortModule(models.Model):
+    """A module (such as documents) switched on for a cohort. On is a widening: approved by a second person."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="modules")
+    module = models.CharField(max_length=20, choices=Module.choices)
+    enabled = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "module"], name="one_setting_per_cohort_module")]
+
+
+class AcceptanceScript(models.Model):
+    """One rehearsed journey on the launch checklist, signed off by a named person."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="scripts")
+    title = models.CharField(max_length=200)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -13,7 +13,7 @@ from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.documents.models import DocumentType
 from porch.rollout.access import GUARDIANS
-from porch.rollout.models import ChangeProposal, Module, ModuleSwitch
+from porch.rollout.models import ChangeProposal, Cohort, CohortHomes, CohortModule, Module, ModuleSwitch
 from porch.rollout.switches import forget
 
 
@@ -104,9 +104,27 @@ def _document_type_visible(proposal: ChangeProposal, approver: Actor) -> None:
     document_type.save(update_fields=["resident_visible"])
 
 
+def _cohort_add_homes(proposal: ChangeProposal, approver: Actor) -> None:
+    from porch.rollout.launch import all_green
+
+    homes = CohortHomes.objects.select_related("cohort").get(uuid=uuid.UUID(proposal.target))
+    if not all_green(homes.cohort):
+        raise ApprovalRefused("The cohort's launch checklist must be all green before it takes more homes.")
+    homes.active = True
+    homes.save(update_fields=["active"])
+
+
+def _cohort_module_on(proposal: ChangeProposal, approver: Actor) -> None:
+    cohort_code, module = proposal.target.split(":")
+    cohort = Cohort.objects.get(uuid=uuid.UUID(cohort_code))
+    CohortModule.objects.update_or_create(cohort=cohort, module=module, defaults={"enabled": True})
+
+
 APPLY = {
     ChangeProposal.Kind.SWITCH_ON: _switch_on,
     ChangeProposal.Kind.DOCUMENT_TYPE_VISIBLE: _document_type_visible,
+    ChangeProposal.Kind.COHORT_ADD_HOMES: _cohort_add_homes,
+    ChangeProposal.Kind.COHORT_MODULE_ON: _cohort_module_on,
 }
 
 

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 from porch.accounts.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
-from porch.rollout import access, services
-from porch.rollout.forms import SwitchReasonForm
-from porch.rollout.models import ChangeProposal
+from porch.rollout import access, launch, services
+from porch.rollout.cohorts import ALWAYS_OPEN
+from porch.rollout.forms import CohortForm, CohortHomesForm, DpiaForm, SwitchReasonForm
+from porch.rollout.models import ChangeProposal, Cohort, Module
 
 GUARDIANS = staff(StaffRole.DPO, StaffRole.SYSADMIN)
 
@@ -91,3 +92,122 @@ def decide(request: PorchRequest, code: UUID) -> HttpResponse:
     else:
         messages.success(request, f"{'Approved' if approve else 'Rejected'}: {proposal.after}.")
     return redirect("rollout:approvals")
+
+
+@audience(GUARDIANS)
+def cohorts(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
+    form = CohortForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if Cohort.objects.filter(name=form.cleaned_data["name"]).exists():
+            form.add_error("name", "A cohort already has that name")
+        else:
+            cohort = launch.cohort_create(actor=actor, name=form.cleaned_data["name"], request=request)
+            return redirect("rollout:cohort", code=cohort.uuid)
+    return render(request, "rollout/cohorts.html", {"cohorts": access.cohorts_for(actor), "form": form})
+
+
+@audience(GUARDIANS)
+def cohort(request: PorchRequest, code: UUID) -> HttpResponse:
+    return _cohort_page(request, access.get_cohort_for(request.actor, code))
+
+
+def _cohort_page(request: PorchRequest, cohort: Cohort, status: int = 200, **forms: object) -> HttpResponse:
+    context = {
+        "cohort": cohort,
+        "checklist": launch.checklist(cohort),
+        "all_green": launch.all_green(cohort),
+        "homes": list(cohort.homes.select_related("patch", "estate", "block", "tenancy")),
+        "module_settings": _module_settings(cohort),
+        "scripts": list(cohort.scripts.select_related("signed_off_by")),
+        "homes_form": forms.get("homes_form") or CohortHomesForm(),
+        "dpia_form": forms.get("dpia_form") or DpiaForm(),
+        "is_dpo": request.actor.has_role(StaffRole.DPO),
+    }
+    return render(request, "rollout/cohort.html", context, status=status)
+
+
+def _module_settings(cohort: Cohort) -> list[tuple[str, str, bool]]:
+    """The modules a cohort can switch on (the portal itself and sign-up come with opening)."""
+    enabled = {setting.module: setting.enabled for setting in cohort.modules.all()}
+    return [
+        (module.value, module.label, enabled.get(module.value, False)) for module in Module if module not in ALWAYS_OPEN
+    ]
+
+
+@audience(GUARDIANS)
+@require_POST
+def cohort_homes(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    form = CohortHomesForm(request.POST)
+    if not form.is_valid():
+        return _cohort_page(request, cohort, status=400, homes_form=form)
+    added = launch.cohort_add_homes(actor=actor, cohort=cohort, places=form.cleaned_data["places"], request=request)
+    waiting = " They wait for a second person to approve them." if cohort.status == Cohort.Status.OPEN else ""
+    messages.success(request, f"Added {added} place{'s' if added != 1 else ''}.{waiting}")
+    return redirect("rollout:cohort", code=cohort.uuid)
+
+
+@audience(GUARDIANS)
+@require_POST
+def cohort_module(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    module = access.get_module_for(actor, request.POST.get("module", ""))
+    enabled = request.POST.get("enabled") == "on"
+    launch.cohort_module_set(actor=actor, cohort=cohort, module=module, enabled=enabled, request=request)
+    messages.success(
+        request,
+        "Asked to switch it on. Another person must approve it." if enabled else "Switched off for this cohort.",
+    )
+    return redirect("rollout:cohort", code=cohort.uuid)
+
+
+@audience(GUARDIANS)
+@require_POST
+def cohort_dpia(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    form = DpiaForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _cohort_page(request, cohort, status=400, dpia_form=form)
+    launch.cohort_dpia_attach(actor=actor, cohort=cohort, checked=form.checked, request=request)
+    messages.success(request, "DPIA attached.")
+    return redirect("rollout:cohort", code=cohort.uuid)
+
+
+@audience(GUARDIANS)
+@require_POST
+def script_sign_off(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    script = access.get_script_for(actor, code)
+    launch.script_sign_off(actor=actor, script=script, request=request)
+    return redirect("rollout:cohort", code=script.cohort.uuid)
+
+
+@audience(staff(StaffRole.DPO))
+@require_POST
+def cohort_sign_off(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    launch.cohort_dpo_sign_off(actor=actor, cohort=cohort, request=request)
+    return redirect("rollout:cohort", code=cohort.uuid)
+
+
+@audience(GUARDIANS)
+@require_POST
+def cohort_status(request: PorchRequest, code: UUID) -> HttpResponse:
+    """Open (only when the checklist is all green) or close a cohort."""
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    try:
+        if request.POST.get("status") == "open":
+            launch.cohort_open(actor=actor, cohort=cohort, request=request)
+            messages.success(request, f"{cohort.name} is open.")
+        else:
+            launch.cohort_close(actor=actor, cohort=cohort, request=request)
+            messages.success(request, f"{cohort.name} is closed. Its residents cannot use the portal now.")
+    except services.ApprovalRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("rollout:cohort", code=cohort.uuid)

@@ -124,7 +124,22 @@ def snapshot() -> list[tuple[object, ...]]:
 def test_the_same_seed_makes_the_same_data(demo_settings) -> None:  # type: ignore[no-untyped-def]
     seed("--seed", "7")
     first = snapshot()
-    for model in (Document, TOTPDevice, RoleGrant, User, Membership, Person, Tenancy, Property, Block, Estate, Patch):
+    from porch.rollout.models import Cohort
+
+    for model in (
+        Cohort,
+        Document,
+        TOTPDevice,
+        RoleGrant,
+        User,
+        Membership,
+        Person,
+        Tenancy,
+        Property,
+        Block,
+        Estate,
+        Patch,
+    ):
         model.objects.all().delete()
     seed("--seed", "7")
     assert snapshot() == first

@@ -1,0 +1,188 @@
+"""Pilot cohorts and their launch checklist.
+
+A cohort opens, or takes more homes once open, only when every item on its
+checklist is green. Closing needs nobody's approval."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from porch.accounts.roles import StaffRole
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.documents.files import CheckedFile
+from porch.housing.models import Tenancy, normalise_reference
+from porch.rollout.models import (
+    AcceptanceScript,
+    ChangeProposal,
+    Cohort,
+    CohortHomes,
+    CohortModule,
+    IsolationCheckRun,
+    Module,
+)
+from porch.rollout.services import ApprovalRefused, change_propose
+from porch.rollout.switches import forget
+
+ISOLATION_CHECK_FRESH_FOR = datetime.timedelta(hours=24)
+DEFAULT_SCRIPTS = (
+    "Sign up with a one-time code, as a new resident would",
+    "Sign in, see the dashboard and your own household only",
+    "Open your documents; try another household's document by its address and get 'Page not found'",
+    "Report a privacy problem and see it reach the on-call person",
+)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    detail: str
+
+
+def checklist(cohort: Cohort) -> list[ChecklistItem]:
+    scripts = list(cohort.scripts.select_related("signed_off_by"))
+    unsigned = [script.title for script in scripts if script.signed_off_at is None]
+    latest = IsolationCheckRun.objects.first()
+    fresh = latest is not None and latest.passed and latest.ran_at > timezone.now() - ISOLATION_CHECK_FRESH_FOR
+    return [
+        ChecklistItem("DPIA attached", bool(cohort.dpia), "Attached" if cohort.dpia else "Attach the DPIA as a PDF"),
+        ChecklistItem(
+            "Acceptance scripts signed off",
+            bool(scripts) and not unsigned,
+            f"{len(scripts) - len(unsigned)} of {len(scripts)} signed off",
+        ),
+        ChecklistItem(
+            "Isolation self-test passed in the last 24 hours",
+            fresh,
+            f"Last run {latest.ran_at:%d %b %Y %H:%M}: {'passed' if latest.passed else 'FAILED'}"
+            if latest
+            else "Never run: manage.py isolation_check",
+        ),
+        ChecklistItem(
+            "Data Protection Officer sign-off",
+            cohort.dpo_signed_off_at is not None,
+            f"Signed off by {cohort.dpo_signed_off_by}" if cohort.dpo_signed_off_by else "Waiting for the DPO",
+        ),
+    ]
+
+
+def all_green(cohort: Cohort) -> bool:
+    return all(item.done for item in checklist(cohort))
+
+
+def cohort_create(*, actor: Actor, name: str, request: HttpRequest | None = None) -> Cohort:
+    with transaction.atomic():
+        cohort = Cohort.objects.create(name=name, created_by_id=actor.user_id)
+        AcceptanceScript.objects.bulk_create(AcceptanceScript(cohort=cohort, title=title) for title in DEFAULT_SCRIPTS)
+        _audit(actor, cohort, "created", request)
+    return cohort
+
+
+def cohort_add_homes(
+    *, actor: Actor, cohort: Cohort, places: list[dict[str, Any]], request: HttpRequest | None = None
+) -> int:
+    """Add places (a patch, estate, block or tenancy each). Into an open cohort they wait for approval."""
+    waits = cohort.status == Cohort.Status.OPEN
+    with transaction.atomic():
+        for place in places:
+            homes = CohortHomes.objects.create(cohort=cohort, active=not waits, added_by_id=actor.user_id, **place)
+            if waits:
+                change_propose(
+                    actor=actor,
+                    kind=ChangeProposal.Kind.COHORT_ADD_HOMES,
+                    target=str(homes.uuid),
+                    before=f"{cohort.name}: without {homes}",
+                    after=f"{cohort.name}: with {homes}",
+                    reason="Widening an open cohort",
+                    request=request,
+                )
+        _audit(actor, cohort, f"homes added: {', '.join(str(p) for p in places)}"[:400], request)
+    return len(places)
+
+
+def tenancies_from_references(text: str) -> tuple[list[Tenancy], list[str]]:
+    """An uploaded or pasted list of tenancy references: the ones found, and the ones not."""
+    references = {normalise_reference(line) for line in text.replace(",", "\n").splitlines() if line.strip()}
+    found = list(Tenancy.objects.filter(reference__in=references, is_test=False))
+    missing = sorted(references - {tenancy.reference for tenancy in found})
+    return found, missing
+
+
+def cohort_module_set(
+    *, actor: Actor, cohort: Cohort, module: str, enabled: bool, request: HttpRequest | None = None
+) -> None:
+    """Switching a module off for a cohort is immediate; switching it on waits for a second person."""
+    if enabled:
+        change_propose(
+            actor=actor,
+            kind=ChangeProposal.Kind.COHORT_MODULE_ON,
+            target=f"{cohort.uuid}:{module}",
+            before=f"{cohort.name}: {Module(module).label} off",
+            after=f"{cohort.name}: {Module(module).label} on",
+            reason="Switching a module on for a cohort",
+            request=request,
+        )
+        return
+    with transaction.atomic():
+        CohortModule.objects.update_or_create(cohort=cohort, module=module, defaults={"enabled": False})
+        _audit(actor, cohort, f"{module} switched off for the cohort", request)
+    forget()
+
+
+def cohort_dpia_attach(
+    *, actor: Actor, cohort: Cohort, checked: CheckedFile, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        cohort.dpia = checked.content
+        cohort.dpia_added_by_id = actor.user_id
+        cohort.save(update_fields=["dpia", "dpia_added_by"])
+        _audit(actor, cohort, "DPIA attached", request)
+
+
+def script_sign_off(*, actor: Actor, script: AcceptanceScript, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        script.signed_off_by_id = actor.user_id
+        script.signed_off_at = timezone.now()
+        script.save(update_fields=["signed_off_by", "signed_off_at"])
+        _audit(actor, script.cohort, f"script signed off: {script.title}"[:400], request)
+
+
+def cohort_dpo_sign_off(*, actor: Actor, cohort: Cohort, request: HttpRequest | None = None) -> None:
+    if not actor.has_role(StaffRole.DPO):
+        raise ApprovalRefused("Only the Data Protection Officer can sign this off.")
+    with transaction.atomic():
+        cohort.dpo_signed_off_by_id = actor.user_id
+        cohort.dpo_signed_off_at = timezone.now()
+        cohort.save(update_fields=["dpo_signed_off_by", "dpo_signed_off_at"])
+        _audit(actor, cohort, "DPO signed off", request)
+
+
+def cohort_open(*, actor: Actor, cohort: Cohort, request: HttpRequest | None = None) -> None:
+    if not all_green(cohort):
+        raise ApprovalRefused("Every item on the launch checklist must be done before the cohort opens.")
+    with transaction.atomic():
+        cohort.status = Cohort.Status.OPEN
+        cohort.opened_at = timezone.now()
+        cohort.save(update_fields=["status", "opened_at"])
+        _audit(actor, cohort, "opened", request)
+    forget()
+
+
+def cohort_close(*, actor: Actor, cohort: Cohort, request: HttpRequest | None = None) -> None:
+    """Closing takes the portal away from the cohort's residents at once; no second person needed."""
+    with transaction.atomic():
+        cohort.status = Cohort.Status.CLOSED
+        cohort.save(update_fields=["status"])
+        _audit(actor, cohort, "closed", request)
+    forget()
+
+
+def _audit(actor: Actor, cohort: Cohort, what: str, request: HttpRequest | None) -> None:
+    record(actor=actor, action="update", object_type="cohort", object_id=cohort.uuid, reason=what, request=request)
