@@ -145,6 +145,9 @@ CAST_STREET = "Ashdown Road"
 CAST_TOWN = "Manchester"
 CAST_POSTCODE = "M14 5TQ"
 
+# Permissions granted on top of a role, so every feature can be tried in the demo.
+DEMO_PERMISSIONS = {"customer.services": ("view_as",), "dpo": ("test_residents",)}
+
 STAFF = [
     # username, role, patches, what they demonstrate
     (
@@ -154,9 +157,19 @@ STAFF = [
         "Housing officer: sees only the North patch (the cast lives there)",
     ),
     ("housing.south", "housing_officer", ["South"], "Housing officer: South patch only, so cannot see the cast"),
-    ("customer.services", "customer_services", [], "Customer services: everyone, no ASB material; sign-up queues"),
+    (
+        "customer.services",
+        "customer_services",
+        [],
+        "Customer services: everyone, no ASB material; sign-up queues; may view as a resident",
+    ),
     ("asb", "asb_officer", [], "ASB officer: everyone, including ASB case files and witness statements"),
-    ("dpo", "dpo", [], "Data Protection Officer: everyone, including ASB material; sign-up queues"),
+    (
+        "dpo",
+        "dpo",
+        [],
+        "Data Protection Officer: everyone, incl. ASB material; cohorts, switches, approvals, test residents",
+    ),
     ("admin", "sysadmin", [], "System administrator: Django admin (is_staff), no residents' data"),
 ]
 
@@ -677,6 +690,8 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
             is_staff=role == "sysadmin",
         )
         RoleGrant.objects.create(user=user, role=role)
+        for permission in DEMO_PERMISSIONS.get(local, ()):
+            RoleGrant.objects.create(user=user, role=permission)
         if patch_names:
             user.patches.set([patches[name] for name in patch_names])
         TOTPDevice.objects.create(user=user, name="Demo authenticator", key=totp_key_for(username), confirmed=True)
