@@ -39,10 +39,12 @@ demo: install assets ## Migrate the SQLite database and load demo data (once)
 	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py createcachetable
 	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py seed_demo --homes 1000 --if-empty
 
-run: demo ## Serve the portal with demo data at http://127.0.0.1:8000
+run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (and run the task worker)
 	@echo "Demo logins (password: porch-demo-password) are listed in README.md."
 	@echo "Staff need a two-step code: make demo-code WHO=dpo"
-	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:8000
 
 demo-code: install ## Print the current two-step code of a demo staff user: make demo-code WHO=dpo
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py demo_code $(WHO)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "porch.core",
     "porch.accounts",
     "porch.housing",
@@ -151,6 +152,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "porch_cache"}}
+
+# --- Background tasks: django-tasks-db, run by `manage.py db_worker` -----------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Invitations sent per hour across all cohorts, and per batch.
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200, minimum=1)
+INVITATION_BATCH_SIZE = env_int("INVITATION_BATCH_SIZE", 50, minimum=1)
+# The portal's public address, for links in emails and text messages.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 
 # --- Email and SMS ------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(

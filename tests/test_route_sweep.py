@@ -83,6 +83,7 @@ ROUTES: dict[str, Ladder] = {
     "rollout:cohort_dpia": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
     "rollout:cohort_sign_off": Ladder(right="staff:dpo", wrong="staff:admin", code="cohort", get_status=405),
     "rollout:cohort_status": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
+    "rollout:cohort_invitations": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort"),
     "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),

@@ -170,3 +170,30 @@ class AcceptanceScript(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Invitation(models.Model):
+    """One invitation to one person for one cohort. Sent at most once: a worker
+    claims it (SENDING) before sending and marks it SENT after, so a crash in
+    between never leads to a second message."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to send"
+        SENDING = "sending", "Sending (check if it stays here)"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be delivered"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey("housing.Person", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=5)  # "email" or "sms"
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="one_invitation_per_person_per_cohort")
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]

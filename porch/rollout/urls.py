@@ -15,6 +15,7 @@ urlpatterns = [
     path("cohorts/<uuid:code>/dpia/", views.cohort_dpia, name="cohort_dpia"),
     path("cohorts/<uuid:code>/dpo-sign-off/", views.cohort_sign_off, name="cohort_sign_off"),
     path("cohorts/<uuid:code>/status/", views.cohort_status, name="cohort_status"),
+    path("cohorts/<uuid:code>/invitations/", views.cohort_invitations, name="cohort_invitations"),
     path("acceptance-scripts/<uuid:code>/sign-off/", views.script_sign_off, name="script_sign_off"),
     path("approvals/<uuid:code>/", views.decide, name="decide"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from porch.accounts.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
-from porch.rollout import access, launch, services
+from porch.rollout import access, invitations, launch, services
 from porch.rollout.cohorts import ALWAYS_OPEN
 from porch.rollout.forms import CohortForm, CohortHomesForm, DpiaForm, SwitchReasonForm
 from porch.rollout.models import ChangeProposal, Cohort, Module
@@ -211,3 +212,22 @@ def cohort_status(request: PorchRequest, code: UUID) -> HttpResponse:
     except services.ApprovalRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("rollout:cohort", code=cohort.uuid)
+
+
+@audience(GUARDIANS)
+def cohort_invitations(request: PorchRequest, code: UUID) -> HttpResponse:
+    """Progress of a cohort's invitations; POST queues everyone not yet invited."""
+    actor = request.actor
+    cohort = access.get_cohort_for(actor, code)
+    if request.method == "POST":
+        try:
+            queued = invitations.invitations_queue(actor=actor, cohort=cohort, request=request)
+        except ValueError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, f"{queued} invitation{'s' if queued != 1 else ''} queued. They go out in batches."
+            )
+        return redirect("rollout:cohort_invitations", code=cohort.uuid)
+    context = {"cohort": cohort, "progress": invitations.progress(cohort), "per_hour": settings.INVITATIONS_PER_HOUR}
+    return render(request, "rollout/invitations.html", context)
