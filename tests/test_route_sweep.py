@@ -84,6 +84,8 @@ ROUTES: dict[str, Ladder] = {
     "rollout:cohort_sign_off": Ladder(right="staff:dpo", wrong="staff:admin", code="cohort", get_status=405),
     "rollout:cohort_status": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort", get_status=405),
     "rollout:cohort_invitations": Ladder(right="staff:dpo", wrong="staff:cs", code="cohort"),
+    "rollout:staff_accounts": Ladder(right="staff:admin", wrong="staff:cs"),
+    "rollout:staff_account": Ladder(right="staff:admin", wrong="staff:cs", code="staff_account"),
     "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
@@ -173,6 +175,8 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         pilot = Cohort.objects.get(name="Pilot")
         script = pilot.scripts.create(title="A script")
         codes["cohort"], codes["script"] = str(pilot.uuid), str(script.uuid)
+    if ladder.code == "staff_account":
+        codes["staff_account"] = str(cast.staff["north"].uuid)
     if ladder.code == "proposal":
         from porch.rollout.models import ChangeProposal
 

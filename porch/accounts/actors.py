@@ -15,8 +15,10 @@ from porch.housing.models import Membership
 
 
 def training_is_current(user: object) -> bool:
+    from porch.rollout.policy import training_valid_days
+
     completed = getattr(user, "training_completed_on", None)
-    window = datetime.timedelta(days=settings.TRAINING_VALID_DAYS)
+    window = datetime.timedelta(days=training_valid_days())
     return completed is not None and completed > timezone.localdate() - window
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
+from porch.accounts.models import User
 from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
 from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, Module, ModuleSwitch
@@ -63,3 +64,20 @@ def get_script_for(actor: Actor, code: UUID | str, *, action: str = "sign_off") 
     if script is None:
         raise Http404
     return script
+
+
+def staff_accounts_for(actor: Actor) -> list[User]:
+    if not actor.has_role(*GUARDIANS):
+        return []
+    return list(
+        User.objects.filter(kind=User.Kind.STAFF).prefetch_related("role_grants", "patches").order_by("username")
+    )
+
+
+def get_staff_account_for(actor: Actor, code: UUID | str, *, action: str = "manage") -> User:
+    if not actor.has_role(*GUARDIANS):
+        raise Http404
+    user = User.objects.filter(uuid=code, kind=User.Kind.STAFF).prefetch_related("role_grants").first()
+    if user is None:
+        raise Http404
+    return user

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from porch.core.forms import GovukForm
+from porch.accounts.roles import StaffRole
+from porch.core.forms import GovukDateField, GovukForm
 from porch.documents.files import check_upload
 from porch.housing.models import Block, Estate, Patch
 from porch.housing.synthetic import TEST_PATCH
@@ -78,3 +80,36 @@ class DpiaForm(GovukForm):
         if self.checked.content_type != "application/pdf":
             raise ValidationError("The DPIA must be a PDF")
         return upload
+
+
+class RoleGrantForm(GovukForm):
+    role = forms.ChoiceField(
+        label="Role or permission to give", choices=StaffRole.choices, error_messages={"required": "Select a role"}
+    )
+
+
+class TrainingForm(GovukForm):
+    completed_on = GovukDateField(
+        label="Date the training was completed",
+        must_be_past=True,
+        error_messages={"required": "Enter the date the training was completed"},
+    )
+
+    def clean_completed_on(self) -> Any:
+        completed: datetime.date = self.cleaned_data["completed_on"]
+        if completed < datetime.date.today() - datetime.timedelta(days=3 * 365):
+            raise ValidationError("The date must be within the last 3 years")
+        return completed
+
+
+class TrainingWindowForm(GovukForm):
+    days = forms.IntegerField(
+        label="How many days data protection training lasts",
+        min_value=30,
+        max_value=730,
+        error_messages={
+            "required": "Enter a number of days",
+            "min_value": "Enter at least 30 days",
+            "max_value": "Enter at most 730 days",
+        },
+    )

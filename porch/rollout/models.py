@@ -34,6 +34,9 @@ class ChangeProposal(models.Model):
         DOCUMENT_TYPE_VISIBLE = "document_type_visible", "Let residents see a type of document"
         COHORT_ADD_HOMES = "cohort_add_homes", "Add homes to an open cohort"
         COHORT_MODULE_ON = "cohort_module_on", "Switch a module on for a cohort"
+        ROLE_GRANT = "role_grant", "Give a staff member a role or permission"
+        TRAINING_RECORD = "training_record", "Record a staff member's data protection training"
+        TRAINING_WINDOW = "training_window", "Make data protection training last longer"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
@@ -197,3 +200,11 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["cohort", "person"], name="one_invitation_per_person_per_cohort")
         ]
         indexes = [models.Index(fields=["cohort", "status"])]
+
+
+class AccessPolicy(models.Model):
+    """Settings that decide who may open personal data, changed only through proposals.
+    One row; without it, the defaults from the environment apply."""
+
+    training_valid_days = models.PositiveIntegerField()
+    changed_at = models.DateTimeField(auto_now=True)

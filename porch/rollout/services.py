@@ -3,6 +3,7 @@ for a second person (never the proposer) to approve it."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.documents.models import DocumentType
 from porch.rollout.access import GUARDIANS
-from porch.rollout.models import ChangeProposal, Cohort, CohortHomes, CohortModule, Module, ModuleSwitch
+from porch.rollout.models import AccessPolicy, ChangeProposal, Cohort, CohortHomes, CohortModule, Module, ModuleSwitch
 from porch.rollout.switches import forget
 
 
@@ -120,11 +121,35 @@ def _cohort_module_on(proposal: ChangeProposal, approver: Actor) -> None:
     CohortModule.objects.update_or_create(cohort=cohort, module=module, defaults={"enabled": True})
 
 
+def _role_grant(proposal: ChangeProposal, approver: Actor) -> None:
+    from porch.accounts.models import RoleGrant, User
+
+    user_code, role = proposal.target.split(":")
+    user = User.objects.get(uuid=uuid.UUID(user_code), kind=User.Kind.STAFF)
+    RoleGrant.objects.get_or_create(user=user, role=role)
+
+
+def _training_record(proposal: ChangeProposal, approver: Actor) -> None:
+    from porch.accounts.models import User
+
+    user_code, completed_on = proposal.target.split(":")
+    User.objects.filter(uuid=uuid.UUID(user_code), kind=User.Kind.STAFF).update(
+        training_completed_on=datetime.date.fromisoformat(completed_on)
+    )
+
+
+def _training_window(proposal: ChangeProposal, approver: Actor) -> None:
+    AccessPolicy.objects.update_or_create(pk=1, defaults={"training_valid_days": int(proposal.target)})
+
+
 APPLY = {
     ChangeProposal.Kind.SWITCH_ON: _switch_on,
     ChangeProposal.Kind.DOCUMENT_TYPE_VISIBLE: _document_type_visible,
     ChangeProposal.Kind.COHORT_ADD_HOMES: _cohort_add_homes,
     ChangeProposal.Kind.COHORT_MODULE_ON: _cohort_module_on,
+    ChangeProposal.Kind.ROLE_GRANT: _role_grant,
+    ChangeProposal.Kind.TRAINING_RECORD: _training_record,
+    ChangeProposal.Kind.TRAINING_WINDOW: _training_window,
 }
 
 

@@ -14,9 +14,19 @@ from porch.accounts.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.rollout import access, invitations, launch, services
+from porch.rollout import staff_accounts as staff_accounts_service
 from porch.rollout.cohorts import ALWAYS_OPEN
-from porch.rollout.forms import CohortForm, CohortHomesForm, DpiaForm, SwitchReasonForm
+from porch.rollout.forms import (
+    CohortForm,
+    CohortHomesForm,
+    DpiaForm,
+    RoleGrantForm,
+    SwitchReasonForm,
+    TrainingForm,
+    TrainingWindowForm,
+)
 from porch.rollout.models import ChangeProposal, Cohort, Module
+from porch.rollout.policy import training_valid_days
 
 GUARDIANS = staff(StaffRole.DPO, StaffRole.SYSADMIN)
 
@@ -231,3 +241,51 @@ def cohort_invitations(request: PorchRequest, code: UUID) -> HttpResponse:
         return redirect("rollout:cohort_invitations", code=cohort.uuid)
     context = {"cohort": cohort, "progress": invitations.progress(cohort), "per_hour": settings.INVITATIONS_PER_HOUR}
     return render(request, "rollout/invitations.html", context)
+
+
+@audience(GUARDIANS)
+def staff_accounts(request: PorchRequest) -> HttpResponse:
+    """Staff, their roles and training; and how long training lasts."""
+    actor = request.actor
+    form = TrainingWindowForm(
+        request.POST if request.method == "POST" else None, initial={"days": training_valid_days()}
+    )
+    if request.method == "POST" and form.is_valid():
+        proposal = staff_accounts_service.training_window_set(
+            actor=actor, days=form.cleaned_data["days"], request=request
+        )
+        messages.success(
+            request,
+            "Asked for a longer window. Another person must approve it." if proposal else "Training window changed.",
+        )
+        return redirect("rollout:staff_accounts")
+    context = {"accounts": access.staff_accounts_for(actor), "form": form, "window": training_valid_days()}
+    return render(request, "rollout/staff_accounts.html", context)
+
+
+@audience(GUARDIANS)
+def staff_account(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    user = access.get_staff_account_for(actor, code)
+    role_form = RoleGrantForm(request.POST if request.POST.get("form") == "role" else None)
+    training_form = TrainingForm(request.POST if request.POST.get("form") == "training" else None)
+    if role_form.is_bound and role_form.is_valid():
+        staff_accounts_service.role_grant_propose(
+            actor=actor, user=user, role=role_form.cleaned_data["role"], request=request
+        )
+        messages.success(request, "Asked to give the role. Another person must approve it.")
+        return redirect("rollout:staff_account", code=user.uuid)
+    if training_form.is_bound and training_form.is_valid():
+        completed_on = training_form.cleaned_data["completed_on"]
+        staff_accounts_service.training_record_propose(
+            actor=actor, user=user, completed_on=completed_on, request=request
+        )
+        messages.success(request, "Training recorded. Another person must approve it.")
+        return redirect("rollout:staff_account", code=user.uuid)
+    if request.POST.get("form") == "revoke":
+        staff_accounts_service.role_revoke(actor=actor, user=user, role=request.POST.get("role", ""), request=request)
+        messages.success(request, "Role taken away.")
+        return redirect("rollout:staff_account", code=user.uuid)
+    status = 400 if role_form.errors or training_form.errors else 200
+    context = {"account": user, "role_form": role_form, "training_form": training_form}
+    return render(request, "rollout/staff_account.html", context, status=status)
