@@ -44,6 +44,9 @@ def queue(cast: Cast, django_capture_on_commit_callbacks) -> Cohort:
     return pilot
 
 
+# The worker commits and checks its connection between tasks, as in production:
+# these tests run it outside the usual per-test transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_everyone_without_an_account_is_invited_once_by_the_worker(
     cast: Cast, newcomers, django_capture_on_commit_callbacks
 ) -> None:
@@ -79,6 +82,7 @@ def test_a_crashed_worker_resumes_without_sending_anyone_two(
     assert Counter(Invitation.objects.values_list("status", flat=True)) == {"sent": 4, "sending": 1}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_hourly_cap_holds_the_rest_for_later(
     cast: Cast, newcomers, django_capture_on_commit_callbacks, settings
 ) -> None:
