@@ -72,6 +72,7 @@ def _resident(user_id: int, person_id: int) -> Actor:
         membership_roles=frozenset(home["role"] for home in homes),
         in_open_cohort=reach.in_open_cohort,
         rollout_modules=reach.modules,
+        cohort_ids=reach.cohort_ids,
     )
 
 

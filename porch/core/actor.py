@@ -26,6 +26,7 @@ class Actor:
     # Residents: whether an open pilot cohort covers their home, and the modules it opens.
     in_open_cohort: bool = False
     rollout_modules: frozenset[str] = field(default_factory=frozenset)
+    cohort_ids: frozenset[int] = field(default_factory=frozenset)
     # View as resident: the staff member behind this resident actor, and their roles.
     on_behalf_of_id: int | None = None
     behind_roles: frozenset[str] = field(default_factory=frozenset)

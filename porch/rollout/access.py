@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -15,12 +16,37 @@ from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, Modul
 GUARDIANS = (StaffRole.DPO, StaffRole.SYSADMIN)
 
 
-def switches_for(actor: Actor) -> list[tuple[str, str, ModuleSwitch | None]]:
-    """Every module with its switch (None: never switched, so on)."""
+@dataclass(frozen=True)
+class SwitchRow:
+    module: str
+    label: str
+    cohort: Cohort | None
+    switch: ModuleSwitch | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}-{self.cohort.uuid if self.cohort else 'everyone'}"
+
+    @property
+    def is_off(self) -> bool:
+        return bool(self.switch and self.switch.is_off)
+
+
+def switches_for(actor: Actor) -> list[SwitchRow]:
+    """Every module, for everyone and for each open cohort, with its switch (None: never switched, so on)."""
     if not actor.has_role(*GUARDIANS):
         return []
-    switches = {switch.module: switch for switch in ModuleSwitch.objects.select_related("changed_by")}
-    return [(module.value, module.label, switches.get(module.value)) for module in Module]
+    switches = {(s.module, s.cohort_id): s for s in ModuleSwitch.objects.select_related("changed_by")}
+    scopes: list[Cohort | None] = [None, *Cohort.objects.filter(status=Cohort.Status.OPEN)]
+    return [
+        SwitchRow(module.value, module.label, cohort, switches.get((module.value, cohort.pk if cohort else None)))
+        for cohort in scopes
+        for module in Module
+    ]
+
+
+def cohort_or_everyone(actor: Actor, code: str) -> Cohort | None:
+    return get_cohort_for(actor, code) if code else None
 
 
 def get_module_for(actor: Actor, module: str) -> str:

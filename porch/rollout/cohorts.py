@@ -19,6 +19,7 @@ class Reach:
 
     in_open_cohort: bool
     modules: frozenset[str]
+    cohort_ids: frozenset[int] = frozenset()
 
 
 NOT_YET = Reach(in_open_cohort=False, modules=frozenset())
@@ -41,7 +42,7 @@ def reach_of_homes(homes: Sequence[Mapping[str, Any]]) -> Reach:
     if not cohort_ids:
         return NOT_YET
     enabled = CohortModule.objects.filter(cohort_id__in=cohort_ids, enabled=True).values_list("module", flat=True)
-    return Reach(in_open_cohort=True, modules=ALWAYS_OPEN | frozenset(enabled))
+    return Reach(in_open_cohort=True, modules=ALWAYS_OPEN | frozenset(enabled), cohort_ids=frozenset(cohort_ids))
 
 
 def reach_of_tenancy(tenancy_id: int, is_test: bool, block_id: int, estate_id: int, patch_id: int) -> Reach:

@@ -26,8 +26,7 @@ class KillSwitchMiddleware:
         actor = request.actor  # type: ignore[attr-defined]
         if module is None or actor.is_staff:
             return None
-        off = modules_off()
-        if "portal" in off or module in off:
+        if _switched_off(module, actor.cohort_ids):
             response = render(request, "rollout/unavailable.html", status=503)
             response["Retry-After"] = "3600"
             return response
@@ -36,3 +35,9 @@ class KillSwitchMiddleware:
         if actor.is_resident and module not in actor.rollout_modules:
             return render(request, "rollout/not_yet.html", {"module_only": True}, status=403)
         return None
+
+
+def _switched_off(module: str, cohort_ids: frozenset[int]) -> bool:
+    """Off for everyone, or for one of the cohorts this resident is in: the module or the whole portal."""
+    off = modules_off()
+    return any((name, cohort) in off for name in (module, "portal") for cohort in (None, *cohort_ids))

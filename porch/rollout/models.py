@@ -17,13 +17,23 @@ class Module(models.TextChoices):
 
 
 class ModuleSwitch(models.Model):
-    """A module residents can use, or not. Off takes effect on every server within a second."""
+    """A module residents can use, or not, for everyone or for one cohort.
+    Off takes effect on every server within a second."""
 
-    module = models.CharField(max_length=20, choices=Module.choices, unique=True)
+    module = models.CharField(max_length=20, choices=Module.choices)
+    cohort = models.ForeignKey("Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="switches")
     is_off = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module"], condition=Q(cohort__isnull=True), name="one_switch_per_module_for_everyone"
+            ),
+            models.UniqueConstraint(fields=["module", "cohort"], name="one_switch_per_module_per_cohort"),
+        ]
 
 
 class ChangeProposal(models.Model):

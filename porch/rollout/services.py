@@ -22,11 +22,15 @@ class ApprovalRefused(Exception):
     pass
 
 
-def module_switch_off(*, actor: Actor, module: str, reason: str, request: HttpRequest | None = None) -> None:
-    """Take a module (or the whole portal) away from residents now. Needs no second person."""
+def module_switch_off(
+    *, actor: Actor, module: str, reason: str, cohort: Cohort | None = None, request: HttpRequest | None = None
+) -> None:
+    """Take a module (or the whole portal) away from residents now, for everyone or one cohort.
+    Needs no second person."""
     with transaction.atomic():
         ModuleSwitch.objects.update_or_create(
             module=module,
+            cohort=cohort,
             defaults={"is_off": True, "reason": reason, "changed_by_id": actor.user_id, "changed_at": timezone.now()},
         )
         record(
@@ -34,10 +38,14 @@ def module_switch_off(*, actor: Actor, module: str, reason: str, request: HttpRe
             action="update",
             object_type="module_switch",
             object_id=module,
-            reason=f"off: {reason}"[:500],
+            reason=f"off for {cohort or 'everyone'}: {reason}"[:500],
             request=request,
         )
     forget()
+
+
+def switch_target(module: str, cohort: Cohort | None) -> str:
+    return f"{module}:{cohort.uuid}" if cohort else module
 
 
 def change_propose(
@@ -92,9 +100,13 @@ def change_decide(*, actor: Actor, proposal: ChangeProposal, approve: bool, requ
 
 
 def _switch_on(proposal: ChangeProposal, approver: Actor) -> None:
-    ModuleSwitch.objects.filter(module=proposal.target).update(
-        is_off=False, reason="", changed_by_id=approver.user_id, changed_at=timezone.now()
-    )
+    module, _, cohort_code = proposal.target.partition(":")
+    switches = ModuleSwitch.objects.filter(module=module)
+    if cohort_code:
+        switches = switches.filter(cohort__uuid=uuid.UUID(cohort_code))
+    else:
+        switches = switches.filter(cohort__isnull=True)
+    switches.update(is_off=False, reason="", changed_by_id=approver.user_id, changed_at=timezone.now())
 
 
 def _document_type_visible(proposal: ChangeProposal, approver: Actor) -> None:

@@ -14,16 +14,17 @@ from porch.rollout.models import ModuleSwitch
 SWITCH_MEMORY_SECONDS = 0.5
 
 _lock = threading.Lock()
-_remembered: tuple[float, frozenset[str]] = (0.0, frozenset())
+_remembered: tuple[float, frozenset[tuple[str, int | None]]] = (0.0, frozenset())
 
 
-def modules_off() -> frozenset[str]:
+def modules_off() -> frozenset[tuple[str, int | None]]:
+    """(module, cohort id) for every switch that is off; cohort None means everyone."""
     global _remembered
     now = time.monotonic()
     read_at, off = _remembered
     if now - read_at < SWITCH_MEMORY_SECONDS:
         return off
-    off = frozenset(ModuleSwitch.objects.filter(is_off=True).values_list("module", flat=True))
+    off = frozenset(ModuleSwitch.objects.filter(is_off=True).values_list("module", "cohort_id"))
     with _lock:
         _remembered = (now, off)
     return off

@@ -43,16 +43,14 @@ def switches(request: PorchRequest) -> HttpResponse:
 def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     actor = request.actor
     module = access.get_module_for(actor, module)
+    cohort = access.cohort_or_everyone(actor, request.POST.get("cohort", ""))
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "rollout/switches.html",
-            {"switches": access.switches_for(actor), "form": form, "failed": module},
-            status=400,
-        )
-    services.module_switch_off(actor=actor, module=module, reason=form.cleaned_data["reason"], request=request)
-    messages.success(request, f"{services.module_label(module)}: switched off for residents.")
+        return _switches_page(request, form, failed=access.SwitchRow(module, "", cohort, None).key)
+    services.module_switch_off(
+        actor=actor, module=module, cohort=cohort, reason=form.cleaned_data["reason"], request=request
+    )
+    messages.success(request, f"{services.module_label(module)}: switched off for {cohort or 'everyone'}.")
     return redirect("rollout:switches")
 
 
@@ -62,19 +60,15 @@ def switch_on(request: PorchRequest, module: str) -> HttpResponse:
     """Switching back on widens who sees data again: it needs a second person."""
     actor = request.actor
     module = access.get_module_for(actor, module)
+    cohort = access.cohort_or_everyone(actor, request.POST.get("cohort", ""))
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "rollout/switches.html",
-            {"switches": access.switches_for(actor), "form": form, "failed": module},
-            status=400,
-        )
-    label = services.module_label(module)
+        return _switches_page(request, form, failed=access.SwitchRow(module, "", cohort, None).key)
+    label = f"{services.module_label(module)} for {cohort or 'everyone'}"
     services.change_propose(
         actor=actor,
         kind=ChangeProposal.Kind.SWITCH_ON,
-        target=module,
+        target=services.switch_target(module, cohort),
         before=f"{label}: off",
         after=f"{label}: on",
         reason=form.cleaned_data["reason"],
@@ -82,6 +76,11 @@ def switch_on(request: PorchRequest, module: str) -> HttpResponse:
     )
     messages.success(request, f"{label}: asked to switch back on. Another person must approve it.")
     return redirect("rollout:approvals")
+
+
+def _switches_page(request: PorchRequest, form: SwitchReasonForm, failed: str) -> HttpResponse:
+    context = {"switches": access.switches_for(request.actor), "form": form, "failed": failed}
+    return render(request, "rollout/switches.html", context, status=400)
 
 
 @audience(GUARDIANS)

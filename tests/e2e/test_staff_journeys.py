@@ -103,9 +103,11 @@ def test_a_dpo_switches_documents_off_and_a_resident_sees_the_unavailable_page(
     sign_in_with_code(page, live_cast.staff["dpo"])
     page.get_by_role("link", name="Switch parts of the portal off").click()
     check_accessibility(page)
-    page.get_by_label("Why? (Documents)").fill("Incident 7: checking a report")
-    page.get_by_role("button", name=re.compile(r"^Switch off.*Documents$")).click()
-    expect(page.get_by_role("row", name=re.compile("Documents")).get_by_text("Off", exact=True)).to_be_visible()
+    page.get_by_label("Why? (Documents, everyone)").fill("Incident 7: checking a report")
+    page.get_by_role("button", name=re.compile(r"^Switch off.*Documents, everyone$")).click()
+    expect(
+        page.get_by_role("row", name=re.compile("Documents Everyone")).get_by_text("Off", exact=True)
+    ).to_be_visible()
     check_accessibility(page)
 
     resident = browser.new_context(base_url=live_server.url).new_page()

@@ -88,3 +88,23 @@ def test_every_resident_facing_page_belongs_to_a_module_the_kill_switch_covers()
     }
     assert resident_facing
     assert [name for name, view in resident_facing.items() if not getattr(view, "porch_module", None)] == []
+
+
+def test_a_module_can_be_switched_off_for_one_cohort_only(cast: Cast) -> None:
+    from porch.rollout.models import Cohort, CohortHomes, CohortModule
+
+    CohortHomes.objects.filter(patch=cast.patches["south"]).delete()
+    south = Cohort.objects.create(name="South pilot", status=Cohort.Status.OPEN)
+    CohortHomes.objects.create(cohort=south, patch=cast.patches["south"])
+    CohortModule.objects.create(cohort=south, module="documents", enabled=True)
+    pilot = Cohort.objects.get(name="Pilot")
+
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    dpo.post("/staff/switches/documents/off/", {"reason": "Incident 9", "cohort": str(pilot.uuid)})
+    assert sign_in(Client(), cast.resident("alice")).get("/documents/").status_code == 503
+    assert sign_in(Client(), cast.resident("sam")).get("/documents/").status_code == 200
+
+    dpo.post("/staff/switches/documents/on/", {"reason": "Fixed", "cohort": str(pilot.uuid)})
+    proposal = ChangeProposal.objects.get()
+    sign_in(Client(), cast.staff["admin"]).post(f"/staff/approvals/{proposal.uuid}/", {"decision": "approve"})
+    assert sign_in(Client(), cast.resident("alice")).get("/documents/").status_code == 200
