@@ -68,12 +68,21 @@ def search_tenancies(actor: Actor, term: str, *, limit: int = 50) -> list[Tenanc
             Q(reference=compact)
             | Q(property__postcode_normalised=compact)
             | Q(memberships__person__last_name__iexact=term)
+            | _full_name(term)
             | Q(property__address_line_1__icontains=term)
         )
         .select_related("property")
         .distinct()
         .order_by("reference")[:limit]
     )
+
+
+def _full_name(term: str) -> Q:
+    """'Alice Ashton' finds a member with that first and last name."""
+    first, _, last = term.strip().partition(" ")
+    if not last:
+        return Q(pk__in=[])
+    return Q(memberships__person__first_name__iexact=first, memberships__person__last_name__iexact=last.strip())
 
 
 def member_ids_by_tenancy(tenancies: list[Tenancy]) -> dict[int, set[int | None]]:

@@ -47,14 +47,31 @@ class CohortHomesForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+    references_file = forms.FileField(
+        label="Or upload a list of tenancy references",
+        help_text="A CSV or text file with one reference on each line, smaller than 1MB.",
+        required=False,
+    )
+
+    def clean_references_file(self) -> str:
+        upload = self.cleaned_data.get("references_file")
+        if not upload:
+            return ""
+        if upload.size > 1024 * 1024 or not (upload.name or "").lower().endswith((".csv", ".txt")):
+            raise ValidationError("The selected file must be a CSV or text file smaller than 1MB")
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise ValidationError("The selected file must be a CSV or text file smaller than 1MB") from error
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         places: list[dict[str, Any]] = [
             {name: cleaned[name]} for name in ("patch", "estate", "block") if cleaned.get(name)
         ]
-        if cleaned.get("references"):
-            found, missing = tenancies_from_references(cleaned["references"])
+        references = "\n".join(filter(None, [cleaned.get("references"), cleaned.get("references_file")]))
+        if references:
+            found, missing = tenancies_from_references(references)
             if missing:
                 self.add_error("references", f"These references do not match a tenancy: {', '.join(missing[:10])}")
             places += [{"tenancy": tenancy} for tenancy in found]

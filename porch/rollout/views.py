@@ -150,7 +150,7 @@ def _module_settings(cohort: Cohort) -> list[tuple[str, str, bool]]:
 def cohort_homes(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     cohort = access.get_cohort_for(actor, code)
-    form = CohortHomesForm(request.POST)
+    form = CohortHomesForm(request.POST, request.FILES)
     if not form.is_valid():
         return _cohort_page(request, cohort, status=400, homes_form=form)
     added = launch.cohort_add_homes(actor=actor, cohort=cohort, places=form.cleaned_data["places"], request=request)

@@ -14,7 +14,7 @@ from porch.staff.models import BreakGlass, ViewAsSession
 
 class TenancySearchForm(GovukForm):
     q = forms.CharField(
-        label="Search by tenancy reference, postcode, surname or address",
+        label="Search by tenancy reference, postcode, name or address",
         min_length=2,
         max_length=100,
         error_messages={"required": "Enter something to search for", "min_length": "Enter at least 2 characters"},

@@ -39,7 +39,7 @@ def test_a_housing_officer_signs_in_with_a_code_and_finds_a_tenancy(live_cast: C
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a tenancy").click()
     expect(page).to_have_url(re.compile(r"/staff/tenancies/$"))
     check_accessibility(page)
-    page.get_by_label("Search by tenancy reference, postcode, surname or address").fill(ashton.tenancy.reference)
+    page.get_by_label("Search by tenancy reference, postcode, name or address").fill(ashton.tenancy.reference)
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 result")).to_be_visible()
     check_accessibility(page)

@@ -86,3 +86,9 @@ def test_staff_search_finds_only_tenancies_in_their_patch_and_is_audited(cast: C
 def test_the_tenancy_page_runs_a_fixed_number_of_queries(cast: Cast) -> None:
     url = f"/staff/tenancies/{cast['ashton'].tenancy.uuid}/"
     assert_query_count_does_not_grow(sign_in(Client(), cast.staff["north"]), url, cast)
+
+
+def test_staff_find_a_tenancy_by_a_residents_full_name(cast: Cast) -> None:
+    alice = cast["ashton"].people["alice"]
+    page = sign_in(Client(), cast.staff["north"]).get("/staff/tenancies/", {"q": alice.full_name}).content.decode()
+    assert "1 result" in page and cast["ashton"].tenancy.reference in page

@@ -128,3 +128,23 @@ def test_closing_needs_nobody_else(cast: Cast) -> None:
     pilot.refresh_from_db()
     assert pilot.status == "closed"
     assert Client().post("/sign-in/", {"username": "alice@example.org", "password": PASSWORD}).status_code == 403
+
+
+def test_an_uploaded_list_of_references_adds_those_tenancies(cast: Cast) -> None:
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    cohort = start_cohort(dpo)
+    listing = f"reference\n{cast['smith'].tenancy.reference}\n{cast['cole'].tenancy.reference.lower()}\n".encode()
+    page = dpo.post(
+        f"/staff/cohorts/{cohort.uuid}/homes/",
+        {"references_file": SimpleUploadedFile("homes.csv", listing, "text/csv")},
+    ).content.decode()
+    assert "REFERENCE" in page  # the heading line is not a tenancy: the form says so and adds nothing
+    listing = listing.replace(b"reference\n", b"")
+    dpo.post(
+        f"/staff/cohorts/{cohort.uuid}/homes/",
+        {"references_file": SimpleUploadedFile("homes.csv", listing, "text/csv")},
+    )
+    assert {homes.tenancy for homes in CohortHomes.objects.filter(cohort=cohort)} == {
+        cast["smith"].tenancy,
+        cast["cole"].tenancy,
+    }
