@@ -82,7 +82,7 @@ def actor_for_request(request: HttpRequest) -> Actor:
         return ANONYMOUS_ACTOR
     verified = bool(getattr(user, "is_verified", lambda: False)())
     actor = actor_for_user(user, verified=verified)
-    if actor.has_role("view_as") and actor.reads_personal_data:
+    if actor.is_staff:
         return viewing_as(request, actor) or actor
     return actor
 
@@ -92,7 +92,7 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
 
     The staff member's own session and permissions never change: only the
     principal of access decisions does, for at most VIEW_AS_MINUTES."""
-    from porch.staff.access import active_view_as
+    from porch.staff.access import active_view_as, may_still_view_as
     from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
 
     session = active_view_as(staff.user_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
@@ -102,6 +102,10 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
     if session.expires_at <= timezone.now():
         view_as_end(session=session, request=request, why="ended: time limit reached")
         messages.info(request, f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.")
+        return None
+    if not may_still_view_as(staff, session.person_id):
+        view_as_end(session=session, request=request, why="ended: no longer allowed to see this account")
+        messages.info(request, "Your view as a resident ended: you are no longer allowed to see this account.")
         return None
     resident = actor_for_user(session.resident, verified=False)
     return replace(resident, on_behalf_of_id=staff.user_id, behind_roles=staff.roles)

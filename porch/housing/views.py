@@ -14,6 +14,7 @@ from porch.housing import access
 from porch.housing.forms import ChangeRequestForm
 from porch.housing.models import DetailsChangeRequest
 from porch.housing.services import details_change_request_create
+from porch.rollout.middleware import module_available
 
 
 @audience(PORTAL)
@@ -26,7 +27,7 @@ def home(request: PorchRequest) -> HttpResponse:
         return render(request, "housing/no_access.html")
     tenancies = access.current_tenancies_of(actor)
     households = [(tenancy, access.household_of(actor, tenancy)) for tenancy in tenancies]
-    recent_documents = list(documents_visible_to(actor)[:3]) if "documents" in actor.rollout_modules else []
+    recent_documents = list(documents_visible_to(actor)[:3]) if module_available(actor, "documents") else []
     seen = [Seen(tenancy.uuid, {m.person_id for m in members}, tenancy.id) for tenancy, members in households]
     record_many(
         actor=actor, action="view", object_type="dashboard", seen=seen or [Seen("", [actor.person_id])], request=request

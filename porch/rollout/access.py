@@ -42,6 +42,8 @@ def switches_for(actor: Actor) -> list[SwitchRow]:
         SwitchRow(module.value, module.label, cohort, switches.get((module.value, cohort.pk if cohort else None)))
         for cohort in scopes
         for module in Module
+        # Sign-up happens before anyone is known to be in a cohort: it is switched for everyone only.
+        if cohort is None or module != Module.SIGNUP
     ]
 
 
@@ -50,6 +52,7 @@ def cohort_or_everyone(actor: Actor, code: str) -> Cohort | None:
 
 
 def get_module_for(actor: Actor, module: str) -> str:
+    """A module the actor may switch (a 404 for anything else)."""
     if not actor.has_role(*GUARDIANS) or module not in Module.values:
         raise Http404
     return module

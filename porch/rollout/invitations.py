@@ -86,6 +86,9 @@ def invitation_batch_send(cohort_id: int, deliver: Callable[[Invitation], None] 
         invitation = _claim_one(cohort_id)
         if invitation is None:
             break
+        if not still_wanted(invitation):
+            Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.CANCELLED)
+            continue
         try:
             deliver(invitation)
         except OSError as error:  # the mail or SMS server refused it
@@ -96,13 +99,22 @@ def invitation_batch_send(cohort_id: int, deliver: Callable[[Invitation], None] 
     return sent
 
 
+def still_wanted(invitation: Invitation) -> bool:
+    """Checked again when sending: the cohort is still open, and the person is still
+    in it and still has no account."""
+    cohort = invitation.cohort
+    return cohort.status == Cohort.Status.OPEN and any(
+        person.pk == invitation.person_id for person in people_to_invite(cohort)
+    )
+
+
 def _claim_one(cohort_id: int) -> Invitation | None:
     """Take the next queued invitation for this worker; committed before it is sent."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(skip_locked=True)
             .filter(cohort_id=cohort_id, status=Invitation.Status.QUEUED)
-            .select_related("person")
+            .select_related("person", "cohort")
             .order_by("id")
             .first()
         )

@@ -103,6 +103,9 @@ def cohort_add_homes(
                     reason="Widening an open cohort",
                     request=request,
                 )
+        if not waits and cohort.dpo_signed_off_at:
+            _clear_sign_off(cohort)  # the sign-off was for the homes as they were
+            cohort.save(update_fields=["dpo_signed_off_by", "dpo_signed_off_at"])
         _audit(actor, cohort, f"homes added: {', '.join(str(p) for p in places)}"[:400], request)
     return len(places)
 
@@ -165,8 +168,12 @@ def cohort_dpo_sign_off(*, actor: Actor, cohort: Cohort, request: HttpRequest | 
 
 
 def cohort_open(*, actor: Actor, cohort: Cohort, request: HttpRequest | None = None) -> None:
+    """Opening widens who sees data: the checklist must be green, and the person who
+    opens must not be the DPO who signed it off, so two people agree."""
     if not all_green(cohort):
         raise ApprovalRefused("Every item on the launch checklist must be done before the cohort opens.")
+    if cohort.dpo_signed_off_by_id == actor.user_id:
+        raise ApprovalRefused("You signed this cohort off, so someone else must open it.")
     with transaction.atomic():
         cohort.status = Cohort.Status.OPEN
         cohort.opened_at = timezone.now()
@@ -179,9 +186,15 @@ def cohort_close(*, actor: Actor, cohort: Cohort, request: HttpRequest | None = 
     """Closing takes the portal away from the cohort's residents at once; no second person needed."""
     with transaction.atomic():
         cohort.status = Cohort.Status.CLOSED
-        cohort.save(update_fields=["status"])
+        _clear_sign_off(cohort)  # reopening needs a fresh sign-off for whatever the cohort then holds
+        cohort.save(update_fields=["status", "dpo_signed_off_by", "dpo_signed_off_at"])
         _audit(actor, cohort, "closed", request)
     forget()
+
+
+def _clear_sign_off(cohort: Cohort) -> None:
+    cohort.dpo_signed_off_by = None
+    cohort.dpo_signed_off_at = None
 
 
 def _audit(actor: Actor, cohort: Cohort, what: str, request: HttpRequest | None) -> None:

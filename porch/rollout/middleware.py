@@ -37,6 +37,11 @@ class KillSwitchMiddleware:
         return None
 
 
+def module_available(actor: Any, module: str) -> bool:
+    """Whether a resident can use a module now: on for their cohort, and not switched off."""
+    return module in actor.rollout_modules and not _switched_off(module, actor.cohort_ids)
+
+
 def _switched_off(module: str, cohort_ids: frozenset[int]) -> bool:
     """Off for everyone, or for one of the cohorts this resident is in: the module or the whole portal."""
     off = modules_off()

@@ -195,6 +195,7 @@ class Invitation(models.Model):
         SENDING = "sending", "Sending (check if it stays here)"
         SENT = "sent", "Sent"
         FAILED = "failed", "Could not be delivered"
+        CANCELLED = "cancelled", "Not sent: no longer needed"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey("housing.Person", on_delete=models.PROTECT, related_name="+")

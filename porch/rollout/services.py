@@ -41,7 +41,15 @@ def module_switch_off(
             reason=f"off for {cohort or 'everyone'}: {reason}"[:500],
             request=request,
         )
+        proposals_withdraw(kind=ChangeProposal.Kind.SWITCH_ON, target=switch_target(module, cohort))
     forget()
+
+
+def proposals_withdraw(*, kind: str, target: str) -> None:
+    """A pending proposal made before things changed (a new switch-off, a revoked role) no longer stands."""
+    ChangeProposal.objects.filter(kind=kind, target=target, status=ChangeProposal.Status.PENDING).update(
+        status=ChangeProposal.Status.REJECTED, decided_at=timezone.now()
+    )
 
 
 def switch_target(module: str, cohort: Cohort | None) -> str:
@@ -78,6 +86,8 @@ def change_decide(*, actor: Actor, proposal: ChangeProposal, approve: bool, requ
         raise ApprovalRefused("You proposed this change, so someone else must approve or reject it.")
     if not actor.has_role(*GUARDIANS):
         raise ApprovalRefused("Only the Data Protection Officer or a system administrator can decide this.")
+    if _benefits(actor, proposal):
+        raise ApprovalRefused("This change is about you, so someone else must approve or reject it.")
     with transaction.atomic():
         decided = ChangeProposal.objects.filter(pk=proposal.pk, status=ChangeProposal.Status.PENDING).update(
             status=ChangeProposal.Status.APPROVED if approve else ChangeProposal.Status.REJECTED,
@@ -97,6 +107,16 @@ def change_decide(*, actor: Actor, proposal: ChangeProposal, approve: bool, requ
             request=request,
         )
     forget()
+
+
+def _benefits(actor: Actor, proposal: ChangeProposal) -> bool:
+    """Whether the decider is the staff member a role or training proposal is about."""
+    from porch.accounts.models import User
+
+    if proposal.kind not in (ChangeProposal.Kind.ROLE_GRANT, ChangeProposal.Kind.TRAINING_RECORD):
+        return False
+    target_user = proposal.target.split(":")[0]
+    return actor.user_id is not None and User.objects.filter(pk=actor.user_id, uuid=uuid.UUID(target_user)).exists()
 
 
 def _switch_on(proposal: ChangeProposal, approver: Actor) -> None:

@@ -14,7 +14,7 @@ from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.rollout.models import AccessPolicy, ChangeProposal
 from porch.rollout.policy import training_valid_days
-from porch.rollout.services import change_propose
+from porch.rollout.services import change_propose, proposals_withdraw
 
 
 def role_grant_propose(*, actor: Actor, user: User, role: str, request: HttpRequest | None = None) -> ChangeProposal:
@@ -30,9 +30,18 @@ def role_grant_propose(*, actor: Actor, user: User, role: str, request: HttpRequ
     )
 
 
+class LastGuardian(Exception):
+    pass
+
+
 def role_revoke(*, actor: Actor, user: User, role: str, request: HttpRequest | None = None) -> None:
+    """Immediate. The last DPO or system administrator stays: nobody could approve anything without them."""
+    guardian = role in (StaffRole.DPO, StaffRole.SYSADMIN)
+    if guardian and not RoleGrant.objects.filter(role=role, user__is_active=True).exclude(user=user).exists():
+        raise LastGuardian(f"{user.username} is the last {StaffRole(role).label}, so the role stays.")
     with transaction.atomic():
         RoleGrant.objects.filter(user=user, role=role).delete()
+        proposals_withdraw(kind=ChangeProposal.Kind.ROLE_GRANT, target=f"{user.uuid}:{role}")
         record(
             actor=actor,
             action="update",

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -44,6 +44,8 @@ def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     actor = request.actor
     module = access.get_module_for(actor, module)
     cohort = access.cohort_or_everyone(actor, request.POST.get("cohort", ""))
+    if cohort is not None and module == Module.SIGNUP:
+        raise Http404  # sign-up is switched for everyone only
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
         return _switches_page(request, form, failed=access.SwitchRow(module, "", cohort, None).key)
@@ -282,8 +284,14 @@ def staff_account(request: PorchRequest, code: UUID) -> HttpResponse:
         messages.success(request, "Training recorded. Another person must approve it.")
         return redirect("rollout:staff_account", code=user.uuid)
     if request.POST.get("form") == "revoke":
-        staff_accounts_service.role_revoke(actor=actor, user=user, role=request.POST.get("role", ""), request=request)
-        messages.success(request, "Role taken away.")
+        try:
+            staff_accounts_service.role_revoke(
+                actor=actor, user=user, role=request.POST.get("role", ""), request=request
+            )
+        except staff_accounts_service.LastGuardian as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Role taken away.")
         return redirect("rollout:staff_account", code=user.uuid)
     status = 400 if role_form.errors or training_form.errors else 200
     context = {"account": user, "role_form": role_form, "training_form": training_form}

@@ -12,7 +12,7 @@ from porch.accounts.models import User
 from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
 from porch.housing.access import get_person_for
-from porch.housing.models import Membership, Person
+from porch.housing.models import Membership, Person, Tenancy
 from porch.staff.models import BreakGlass, ViewAsSession
 
 
@@ -67,7 +67,17 @@ def resident_to_view_as(actor: Actor, code: UUID | str) -> tuple[Person, User]:
         raise ViewAsRefused("This person has not created an account, so there is nothing to see.")
     if not Membership.objects.current().account_holders().filter(person=person).exists():
         raise ViewAsRefused("This person has no current home with us, so there is nothing to see.")
+    if not may_still_view_as(actor, person.pk):
+        raise ViewAsRefused("This person also has a home you cannot see, so you cannot see their account.")
     return person, resident
+
+
+def may_still_view_as(actor: Actor, person_id: int) -> bool:
+    """Every current home of the resident is one the staff member may see (their
+    patch, or opened with break glass): seeing the account shows all of them."""
+    homes = Membership.objects.current().filter(person_id=person_id).values("tenancy_id")
+    hidden = homes.exclude(tenancy_id__in=Tenancy.objects.visible_to(actor).values("id"))
+    return actor.has_role(StaffRole.VIEW_AS) and actor.reads_personal_data and not hidden.exists()
 
 
 def active_view_as(staff_user_id: int, code: object) -> ViewAsSession | None:

@@ -308,7 +308,7 @@ def view_as_start(request: PorchRequest, code: UUID) -> HttpResponse:
     try:
         person, resident = staff_access.resident_to_view_as(actor, code)
     except staff_access.ViewAsRefused as refusal:
-        return render(request, "staff/view_as_unavailable.html", {"message": str(refusal)})
+        return render(request, "staff/view_as_unavailable.html", {"message": str(refusal)}, status=403)
     form = ViewAsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         view_as_start_session(actor=actor, person=person, resident=resident, request=request, **form.cleaned_data)

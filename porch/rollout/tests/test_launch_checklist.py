@@ -54,6 +54,9 @@ def test_a_cohort_opens_only_when_its_checklist_is_all_green(cast: Cast) -> None
     assert "Not done" not in page
     dpo.post(f"/staff/cohorts/{cohort.uuid}/status/", {"status": "open"})
     cohort.refresh_from_db()
+    assert cohort.status == "draft"  # the DPO who signed off cannot also open: two people agree
+    sign_in(Client(), cast.staff["admin"]).post(f"/staff/cohorts/{cohort.uuid}/status/", {"status": "open"})
+    cohort.refresh_from_db()
     assert cohort.status == "open"
     assert Client().post("/sign-in/", {"username": "sam@example.org", "password": PASSWORD}).status_code == 302
 
@@ -63,7 +66,7 @@ def test_a_stale_isolation_check_keeps_the_checklist_red(cast: Cast) -> None:
     cohort = start_cohort(dpo)
     complete_checklist(cohort, dpo)
     IsolationCheckRun.objects.update(ran_at=timezone.now() - datetime.timedelta(hours=25))
-    dpo.post(f"/staff/cohorts/{cohort.uuid}/status/", {"status": "open"})
+    sign_in(Client(), cast.staff["admin"]).post(f"/staff/cohorts/{cohort.uuid}/status/", {"status": "open"})
     cohort.refresh_from_db()
     assert cohort.status == "draft"
 
@@ -148,3 +151,17 @@ def test_an_uploaded_list_of_references_adds_those_tenancies(cast: Cast) -> None
         cast["smith"].tenancy,
         cast["cole"].tenancy,
     }
+
+
+def test_closing_and_reopening_needs_a_fresh_sign_off_for_the_homes_it_then_holds(cast: Cast) -> None:
+    east, _ = east_household(cast)
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    admin = sign_in(Client(), cast.staff["admin"])
+    pilot = Cohort.objects.get(name="Pilot")
+    complete_checklist(pilot, dpo)
+    admin.post(f"/staff/cohorts/{pilot.uuid}/status/", {"status": "closed"})
+    admin.post(f"/staff/cohorts/{pilot.uuid}/homes/", {"patch": east.pk})
+    admin.post(f"/staff/cohorts/{pilot.uuid}/status/", {"status": "open"})
+    pilot.refresh_from_db()
+    assert pilot.status == "closed" and pilot.dpo_signed_off_at is None
+    assert Client().post("/sign-in/", {"username": "sam@example.org", "password": PASSWORD}).status_code == 403
