@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "porch.documents",
     "porch.staff",
     "porch.rollout",
+    "porch.incidents",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Invitations sent per hour across all cohorts, and per batch.
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200, minimum=1)
 INVITATION_BATCH_SIZE = env_int("INVITATION_BATCH_SIZE", 50, minimum=1)
+# Who is emailed the moment a privacy problem is reported (comma-separated).
+INCIDENT_ALERT_EMAILS = env_list("INCIDENT_ALERT_EMAILS", "dpo@example.org" if DEBUG else "")
 # The portal's public address, for links in emails and text messages.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("porch.audit.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),
+    path("", include("porch.incidents.urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
 ]
 

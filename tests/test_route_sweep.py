@@ -29,6 +29,7 @@ PUBLIC_ROUTES = {
     "accounts:signup_code",
     "accounts:signup_password",
     "accounts:signup_help",
+    "incidents:report",
 }
 
 
@@ -87,6 +88,8 @@ ROUTES: dict[str, Ladder] = {
     "rollout:staff_accounts": Ladder(right="staff:admin", wrong="staff:cs"),
     "rollout:staff_account": Ladder(right="staff:admin", wrong="staff:cs", code="staff_account"),
     "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
+    "incidents:log_call": Ladder(right="staff:cs", wrong="alice"),
+    "incidents:list": Ladder(right="staff:dpo", wrong="staff:cs"),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }

@@ -1,0 +1,15 @@
+"""The one way in to incidents: the Data Protection Officer only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from porch.accounts.roles import StaffRole
+from porch.core.actor import Actor
+from porch.incidents.models import Incident
+
+
+def incidents_for(actor: Actor) -> QuerySet[Incident]:
+    if not actor.has_role(StaffRole.DPO):
+        return Incident.objects.none()
+    return Incident.objects.prefetch_related("reports")

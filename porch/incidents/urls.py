@@ -1,0 +1,10 @@
+from django.urls import path
+
+from porch.incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("report-a-privacy-problem/", views.report, name="report"),
+    path("staff/privacy-problems/new/", views.log_call, name="log_call"),
+    path("staff/privacy-problems/", views.incidents, name="list"),
+]
