@@ -90,6 +90,9 @@ ROUTES: dict[str, Ladder] = {
     "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
     "incidents:log_call": Ladder(right="staff:cs", wrong="alice"),
     "incidents:list": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "incidents:incident": Ladder(right="staff:dpo", wrong="staff:cs", code="incident"),
+    "incidents:incident_status": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_contain": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
 }
@@ -178,6 +181,12 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         pilot = Cohort.objects.get(name="Pilot")
         script = pilot.scripts.create(title="A script")
         codes["cohort"], codes["script"] = str(pilot.uuid), str(script.uuid)
+    if ladder.code == "incident":
+        from django.utils import timezone
+
+        from porch.incidents.models import Incident
+
+        codes["incident"] = str(Incident.objects.create(aware_at=timezone.now()).uuid)
     if ladder.code == "staff_account":
         codes["staff_account"] = str(cast.staff["north"].uuid)
     if ladder.code == "proposal":

@@ -69,3 +69,17 @@ class PrivacyReport(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class TimelineEntry(models.Model):
+    """Everything done about an incident, in order: reports, alerts, switches, decisions."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    what = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
-from porch.incidents.models import Incident, PrivacyReport
+from porch.incidents.models import Incident, PrivacyReport, TimelineEntry
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +50,42 @@ def privacy_report_create(
                 idempotency_key=idempotency_key,
             )
             record(actor=actor, action="create", object_type="privacy_report", object_id=report.uuid, request=request)
+            note(incident, actor, f"Reported: {report.get_channel_display().lower()}, reference {report.reference}")
             transaction.on_commit(lambda: alert_on_call(report))
     except IntegrityError:
         return PrivacyReport.objects.get(idempotency_key=idempotency_key)
     return report
+
+
+def note(incident: Incident, actor: Actor | None, what: str) -> None:
+    TimelineEntry.objects.create(incident=incident, actor_id=actor.user_id if actor else None, what=what[:500])
+
+
+def incident_set_status(*, actor: Actor, incident: Incident, status: str, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        incident.status = status
+        incident.save(update_fields=["status"])
+        note(incident, actor, f"Status: {incident.get_status_display()}")
+        record(
+            actor=actor,
+            action="update",
+            object_type="incident",
+            object_id=incident.uuid,
+            reason=status,
+            request=request,
+        )
+
+
+def incident_contain(*, actor: Actor, incident: Incident, module: str, request: HttpRequest | None = None) -> None:
+    """One click from the incident: switch a module (or the portal) off for everyone, on the timeline."""
+    from porch.rollout.services import module_switch_off
+
+    with transaction.atomic():
+        module_switch_off(actor=actor, module=module, reason=f"Incident {incident.reference}", request=request)
+        if incident.status in (Incident.Status.REPORTED, Incident.Status.ACKNOWLEDGED):
+            incident.status = Incident.Status.CONTAINED
+            incident.save(update_fields=["status"])
+        note(incident, actor, f"Switched off for everyone: {module}")
 
 
 def alert_on_call(report: PrivacyReport) -> None:
@@ -72,3 +104,6 @@ def alert_on_call(report: PrivacyReport) -> None:
         send_mail(f"URGENT privacy problem {report.incident.reference}", body, None, recipients)
     except OSError:
         logger.exception("Could not email the on-call list about %s", report.reference)
+        note(report.incident, None, f"Alert email to {', '.join(recipients)} FAILED")
+        return
+    note(report.incident, None, f"Alert emailed to {', '.join(recipients)}")

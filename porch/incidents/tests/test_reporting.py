@@ -95,3 +95,27 @@ def test_staff_log_a_call_and_the_dpo_sees_it_with_the_ico_deadline(
 def test_an_outside_address_is_not_kept_as_the_page(db) -> None:
     form = Client().get("/report-a-privacy-problem/", {"from": "https://evil.example/phish"}).content.decode()
     assert "evil.example" not in form
+
+
+def test_the_dpo_switches_a_module_off_from_the_incident_in_one_click(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    client = Client()
+    form = client.get("/report-a-privacy-problem/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/report-a-privacy-problem/", {"idempotency_key": key_from(form), "what_seen": "Someone else's letter"}
+        )
+    incident = Incident.objects.get()
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    page = dpo.get(f"/staff/privacy-problems/{incident.uuid}/").content.decode()
+    assert "Tell the ICO by" in page and "Alert emailed to" in page
+    dpo.post(f"/staff/privacy-problems/{incident.uuid}/contain/", {"module": "documents"})
+    incident.refresh_from_db()
+    assert incident.status == "contained"
+    assert sign_in(Client(), cast.resident("alice")).get("/documents/").status_code == 503
+    timeline = [entry.what for entry in incident.timeline.all()]
+    assert timeline[0].startswith("Reported") and timeline[-1] == "Switched off for everyone: documents"
+    dpo.post(f"/staff/privacy-problems/{incident.uuid}/status/", {"status": "assessed"})
+    incident.refresh_from_db()
+    assert incident.status == "assessed"
