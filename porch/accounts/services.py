@@ -4,13 +4,14 @@ import getpass
 import uuid
 
 from django.contrib.auth import update_session_auth_hash
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import ActivationLetter, SignupHelpRequest, User
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.idempotency import create_once
 
 
 def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
@@ -24,21 +25,18 @@ def help_request_create(
     *, idempotency_key: uuid.UUID, full_name: str, contact: str, address: str, tenancy_reference: str, message: str
 ) -> SignupHelpRequest:
     """Store one help request however many times the form is sent."""
-    try:
-        with transaction.atomic():
-            help_request, _ = SignupHelpRequest.objects.get_or_create(
-                idempotency_key=idempotency_key,
-                defaults={
-                    "full_name": full_name,
-                    "contact": contact,
-                    "address": address,
-                    "tenancy_reference": tenancy_reference,
-                    "message": message,
-                },
-            )
-    except IntegrityError:
-        help_request = SignupHelpRequest.objects.get(idempotency_key=idempotency_key)
-    return help_request
+
+    def create() -> SignupHelpRequest:
+        return SignupHelpRequest.objects.create(
+            idempotency_key=idempotency_key,
+            full_name=full_name,
+            contact=contact,
+            address=address,
+            tenancy_reference=tenancy_reference,
+            message=message,
+        )
+
+    return create_once(SignupHelpRequest.objects.all(), idempotency_key, create)
 
 
 def letter_mark_printed(*, actor: Actor, letter: ActivationLetter, request: HttpRequest | None = None) -> None:

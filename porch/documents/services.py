@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import FileResponse, HttpRequest
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.idempotency import create_once
 from porch.documents.files import CheckedFile
 from porch.documents.models import Document, DocumentType
 from porch.housing.models import Person, Tenancy
@@ -24,34 +25,31 @@ def document_upload(
     request: HttpRequest | None = None,
 ) -> Document:
     """Store a document once, however many times the form is submitted."""
-    existing = Document.objects.filter(idempotency_key=idempotency_key, tenancy=tenancy).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            document = Document.objects.create(
-                tenancy=tenancy,
-                addressee=addressee,
-                type=document_type,
-                title=title,
-                file=checked.content,
-                content_type=checked.content_type,
-                size=checked.size,
-                uploaded_by_id=actor.user_id,
-                idempotency_key=idempotency_key,
-            )
-            record(
-                actor=actor,
-                action="create",
-                object_type=document.audit_type,
-                object_id=document.uuid,
-                subject_ids=document.subject_ids,
-                tenancy_id=document.tenancy_id,
-                request=request,
-            )
-    except IntegrityError:
-        return Document.objects.get(idempotency_key=idempotency_key, tenancy=tenancy)
-    return document
+
+    def create() -> Document:
+        document = Document.objects.create(
+            tenancy=tenancy,
+            addressee=addressee,
+            type=document_type,
+            title=title,
+            file=checked.content,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by_id=actor.user_id,
+            idempotency_key=idempotency_key,
+        )
+        record(
+            actor=actor,
+            action="create",
+            object_type=document.audit_type,
+            object_id=document.uuid,
+            subject_ids=document.subject_ids,
+            tenancy_id=document.tenancy_id,
+            request=request,
+        )
+        return document
+
+    return create_once(Document.objects.filter(tenancy=tenancy), idempotency_key, create)
 
 
 def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -> FileResponse:

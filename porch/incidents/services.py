@@ -8,12 +8,13 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.idempotency import create_once
 from porch.incidents.models import Incident, PrivacyReport, TimelineEntry
 
 logger = logging.getLogger(__name__)
@@ -31,30 +32,27 @@ def privacy_report_create(
     request: HttpRequest | None = None,
 ) -> PrivacyReport:
     """Save the report once (a double submit makes one), open its incident, alert on-call."""
-    existing = PrivacyReport.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     staff_logged = channel == PrivacyReport.Channel.PHONE
-    try:
-        with transaction.atomic():
-            incident = Incident.objects.create(aware_at=timezone.now())
-            report = PrivacyReport.objects.create(
-                incident=incident,
-                channel=channel,
-                what_seen=what_seen,
-                page=page[:500],
-                contact_name=contact_name,
-                contact=contact,
-                reported_by_id=None if staff_logged else actor.user_id,
-                logged_by_id=actor.user_id if staff_logged else None,
-                idempotency_key=idempotency_key,
-            )
-            record(actor=actor, action="create", object_type="privacy_report", object_id=report.uuid, request=request)
-            note(incident, actor, f"Reported: {report.get_channel_display().lower()}, reference {report.reference}")
-            transaction.on_commit(lambda: alert_on_call(report))
-    except IntegrityError:
-        return PrivacyReport.objects.get(idempotency_key=idempotency_key)
-    return report
+
+    def create() -> PrivacyReport:
+        incident = Incident.objects.create(aware_at=timezone.now())
+        report = PrivacyReport.objects.create(
+            incident=incident,
+            channel=channel,
+            what_seen=what_seen,
+            page=page[:500],
+            contact_name=contact_name,
+            contact=contact,
+            reported_by_id=None if staff_logged else actor.user_id,
+            logged_by_id=actor.user_id if staff_logged else None,
+            idempotency_key=idempotency_key,
+        )
+        record(actor=actor, action="create", object_type="privacy_report", object_id=report.uuid, request=request)
+        note(incident, actor, f"Reported: {report.get_channel_display().lower()}, reference {report.reference}")
+        transaction.on_commit(lambda: alert_on_call(report))
+        return report
+
+    return create_once(PrivacyReport.objects.all(), idempotency_key, create)
 
 
 def note(incident: Incident, actor: Actor | None, what: str) -> None:
