@@ -119,13 +119,9 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
 @audience(SIGNING_OUT)
 @require_POST
 def sign_out(request: PorchRequest) -> HttpResponse:
-    if request.actor.is_viewing_as:
-        from porch.staff.access import active_view_as
-        from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
+    from porch.staff.services import view_as_end_current
 
-        session = active_view_as(request.actor.on_behalf_of_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
-        if session is not None:
-            view_as_end(session=session, request=request, why="ended: signed out")
+    view_as_end_current(request=request, why="ended: signed out")
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")

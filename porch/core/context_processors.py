@@ -28,7 +28,6 @@ def _view_as(request: HttpRequest, actor: Any) -> Any:
     """The running view-as session, for the banner on every page."""
     if actor is None or not actor.is_viewing_as:
         return None
-    from porch.staff.access import active_view_as
-    from porch.staff.services import VIEW_AS_SESSION_KEY
+    from porch.staff.access import current_view_as
 
-    return active_view_as(actor.on_behalf_of_id, request.session.get(VIEW_AS_SESSION_KEY))
+    return current_view_as(request)

@@ -19,6 +19,7 @@ from porch.core.types import PorchRequest
 from porch.incidents import access, services
 from porch.incidents.forms import CallLogForm, PrivacyReportForm
 from porch.incidents.models import Incident, PrivacyReport
+from porch.rollout import access as rollout_access
 from porch.rollout.models import Module
 
 
@@ -97,9 +98,7 @@ def incident_status(request: PorchRequest, code: UUID) -> HttpResponse:
 def incident_contain(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     found = access.get_incident_for(actor, code)
-    module = request.POST.get("module", "")
-    if module not in Module.values:
-        raise Http404
+    module = rollout_access.get_module_for(actor, request.POST.get("module", ""))
     services.incident_contain(actor=actor, incident=found, module=module, request=request)
     messages.success(request, f"{Module(module).label}: switched off for everyone.")
     return redirect("incidents:incident", code=found.uuid)

@@ -12,6 +12,7 @@ from porch.documents.files import check_upload
 from porch.housing.models import Block, Estate, Patch
 from porch.housing.synthetic import TEST_PATCH
 from porch.rollout.launch import tenancies_from_references
+from porch.rollout.models import Cohort
 
 
 class SwitchReasonForm(GovukForm):
@@ -27,6 +28,12 @@ class CohortForm(GovukForm):
     name = forms.CharField(
         label="Name of the cohort", max_length=100, error_messages={"required": "Enter a name for the cohort"}
     )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if Cohort.objects.filter(name=name).exists():
+            raise ValidationError("A cohort already has that name")
+        return name
 
 
 class CohortHomesForm(GovukForm):

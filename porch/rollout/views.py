@@ -111,11 +111,8 @@ def cohorts(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     form = CohortForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if Cohort.objects.filter(name=form.cleaned_data["name"]).exists():
-            form.add_error("name", "A cohort already has that name")
-        else:
-            cohort = launch.cohort_create(actor=actor, name=form.cleaned_data["name"], request=request)
-            return redirect("rollout:cohort", code=cohort.uuid)
+        cohort = launch.cohort_create(actor=actor, name=form.cleaned_data["name"], request=request)
+        return redirect("rollout:cohort", code=cohort.uuid)
     return render(request, "rollout/cohorts.html", {"cohorts": access.cohorts_for(actor), "form": form})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import User
@@ -89,3 +89,13 @@ def active_view_as(staff_user_id: int, code: object) -> ViewAsSession | None:
         .select_related("resident", "person", "staff")
         .first()
     )
+
+
+def current_view_as(request: HttpRequest) -> ViewAsSession | None:
+    """The view-as session this request is being served under, if any."""
+    from porch.staff.services import VIEW_AS_SESSION_KEY
+
+    actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_viewing_as:
+        return None
+    return active_view_as(actor.on_behalf_of_id, request.session.get(VIEW_AS_SESSION_KEY))

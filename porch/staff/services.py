@@ -11,7 +11,8 @@ from porch.accounts.models import User
 from porch.accounts.roles import PATCH_SCOPED
 from porch.audit.services import record
 from porch.core.actor import Actor
-from porch.housing.models import Membership, Person, Tenancy, normalise_reference
+from porch.housing.access import member_ids_by_tenancy
+from porch.housing.models import Person, Tenancy, normalise_reference
 from porch.staff.models import BreakGlass, ViewAsSession
 
 
@@ -41,7 +42,7 @@ def break_glass_open(
             action="break_glass",
             object_type="tenancy",
             object_id=tenancy.uuid,
-            subject_ids=set(Membership.objects.filter(tenancy=tenancy).values_list("person_id", flat=True)) or {None},
+            subject_ids=member_ids_by_tenancy([tenancy]).get(tenancy.id) or {None},
             tenancy_id=tenancy.id,
             reason=f"break glass ({reason}): {details}"[:500],
             request=request,
@@ -113,3 +114,12 @@ def view_as_end(*, session: ViewAsSession, request: HttpRequest, why: str = "end
                 reason=why,
                 request=request,
             )
+
+
+def view_as_end_current(*, request: HttpRequest, why: str = "ended") -> None:
+    """End the view-as session this request is in, if there is one."""
+    from porch.staff.access import current_view_as
+
+    session = current_view_as(request)
+    if session is not None:
+        view_as_end(session=session, request=request, why=why)

@@ -39,11 +39,10 @@ from porch.staff.forms import (
     ViewAsForm,
 )
 from porch.staff.services import (
-    VIEW_AS_SESSION_KEY,
     BreakGlassRefused,
     break_glass_open,
     break_glass_review,
-    view_as_end,
+    view_as_end_current,
 )
 from porch.staff.services import view_as_start as view_as_start_session
 
@@ -319,9 +318,7 @@ def view_as_start(request: PorchRequest, code: UUID) -> HttpResponse:
 @audience(VIEWING_AS)
 @require_POST
 def view_as_stop(request: PorchRequest) -> HttpResponse:
-    session = staff_access.active_view_as(request.actor.on_behalf_of_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
-    if session is not None:
-        view_as_end(session=session, request=request)
+    view_as_end_current(request=request)
     messages.success(request, "You are no longer viewing as a resident.")
     return redirect("staff:home")
 
