@@ -16,7 +16,6 @@ the canary crawl can tell if one household's data reaches another.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +24,11 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from reportlab.pdfgen import canvas
 
 from porch.accounts.models import User
 from porch.accounts.roles import StaffRole
 from porch.documents.models import Document, DocumentType
+from porch.documents.samples import sample_pdf
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy
 
 PASSWORD = "correct horse battery staple"
@@ -55,13 +54,8 @@ def _fast_and_quiet(settings: Any, tmp_path: Any) -> None:
 
 
 def pdf_bytes(text: str) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.setPageCompression(0)  # keep the text searchable in the raw bytes
-    pdf.drawString(72, 720, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    """A small real PDF whose text stays findable in its bytes (the canary markers)."""
+    return sample_pdf(text)
 
 
 @dataclass
