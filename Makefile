@@ -10,7 +10,7 @@ PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
 DEV_ENV := DEBUG=1
 SQLITE_DB := sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed lock clean
+.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed bench-who-saw lock clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -70,13 +70,17 @@ migrations-check: install ## Fail if models and migrations disagree
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 deploy-check: install ## Django's deployment checks under production-like settings
-	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DATABASE_URL=$(SQLITE_DB) ALLOWED_HOSTS=porch.example.org \
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) AUDIT_KEY=$$(head -c 48 /dev/urandom | base64) \
+		DATABASE_URL=$(SQLITE_DB) ALLOWED_HOSTS=porch.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 check: lint typecheck migrations-check deploy-check test ## Everything CI runs on one database
 
 bench-seed: install ## Time seed_demo at 150,000 homes on PostgreSQL (see bench/README.md)
 	bench/seed_demo.sh
+
+bench-who-saw: install ## "Who saw X" with 50 million audit events on PostgreSQL (about 40 min, 35 GB; see bench/README.md)
+	bench/who_saw.sh
 
 lock: ## Re-pin dependencies after editing requirements*.in
 	$(VENV)/bin/pip install --quiet uv==0.13.8

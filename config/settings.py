@@ -1,7 +1,7 @@
 """Porch settings: one file, driven by environment variables.
 
 Every variable is documented in .env.example. Bad values stop start-up.
-Production (DEBUG off) must set SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS.
+Production (DEBUG off) must set SECRET_KEY, AUDIT_KEY, DATABASE_URL and ALLOWED_HOSTS.
 """
 
 from pathlib import Path
@@ -28,6 +28,13 @@ else:
 
 if len(SECRET_KEY) < 32:
     raise EnvError("SECRET_KEY must be at least 32 characters long.")
+
+# The audit log's hash chain is keyed with this (ADR 0006). It never changes and is not SECRET_KEY,
+# which may be rotated. Rows up to AUDIT_CHAIN_UNKEYED_UP_TO predate the key.
+AUDIT_KEY = env_str("AUDIT_KEY", "insecure-development-audit-key-never-use-in-production" if DEBUG else None)
+if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
+    raise EnvError("AUDIT_KEY must be at least 32 characters long and not the same as SECRET_KEY.")
+AUDIT_CHAIN_UNKEYED_UP_TO = env_int("AUDIT_CHAIN_UNKEYED_UP_TO", 0)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -60,6 +67,8 @@ INSTALLED_APPS = [
     "porch.staff",
     "porch.rollout",
     "porch.incidents",
+    "porch.exposure",
+    "porch.canaries",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "porch.core.middleware.PrivateResponseMiddleware",
+    # Last (innermost): it checks every view's page or file before the rest add headers and send it.
+    "porch.canaries.guard.CanaryGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,10 +170,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Invitations sent per hour across all cohorts, and per batch.
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200, minimum=1)
 INVITATION_BATCH_SIZE = env_int("INVITATION_BATCH_SIZE", 50, minimum=1)
-# Who is emailed the moment a privacy problem is reported (comma-separated).
+# The escalation ladder for privacy incidents: the on-call rota's rungs first, then this
+# list (comma-separated) as the last rung, or as the only one while the rota is empty.
 INCIDENT_ALERT_EMAILS = env_list("INCIDENT_ALERT_EMAILS", "dpo@example.org" if DEBUG else "")
+# A chat channel's incoming webhook (Slack, Teams, Mattermost...: JSON with a "text" field).
+INCIDENT_WEBHOOK_URL = env_str("INCIDENT_WEBHOOK_URL", "")
+# If nobody acknowledges within this many minutes, the next rung is called.
+ESCALATION_WAIT_MINUTES = env_int("ESCALATION_WAIT_MINUTES", 15, minimum=1)
+# How long an acknowledgement link in a notification works (it works once).
+ACKNOWLEDGE_LINK_HOURS = env_int("ACKNOWLEDGE_LINK_HOURS", 24, minimum=1)
 # The portal's public address, for links in emails and text messages.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
+# The canary guard (ADR 0007): on catching a canary household's data on its way out, block it,
+# open a critical incident and "switch_off" the module that produced it, or only "alert".
+CANARY_GUARD_ACTION = env_str("CANARY_GUARD_ACTION", "switch_off")
+if CANARY_GUARD_ACTION not in ("alert", "switch_off"):
+    raise EnvError(f"CANARY_GUARD_ACTION must be alert or switch_off, not {CANARY_GUARD_ACTION!r}.")
+# Trips of the same module within this many minutes of the last join its open incident.
+CANARY_INCIDENT_JOIN_MINUTES = env_int("CANARY_INCIDENT_JOIN_MINUTES", 60, minimum=1)
 
 # --- Email and SMS ------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),
     path("", include("porch.incidents.urls")),
+    path("", include("porch.exposure.urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
 ]
 

@@ -30,6 +30,7 @@ PUBLIC_ROUTES = {
     "accounts:signup_password",
     "accounts:signup_help",
     "incidents:report",
+    "incidents:acknowledge",
 }
 
 
@@ -90,11 +91,35 @@ ROUTES: dict[str, Ladder] = {
     "rollout:script_sign_off": Ladder(right="staff:dpo", wrong="staff:cs", code="script", get_status=405),
     "incidents:log_call": Ladder(right="staff:cs", wrong="alice"),
     "incidents:list": Ladder(right="staff:dpo", wrong="staff:cs"),
-    "incidents:incident": Ladder(right="staff:dpo", wrong="staff:cs", code="incident"),
-    "incidents:incident_status": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
-    "incidents:incident_contain": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    # Staff called about an incident may open and act on it; other staff get 404 (not visible).
+    "incidents:incident": Ladder(right="staff:dpo", wrong="staff:cs", wrong_status=404, code="incident"),
+    "incidents:incident_status": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
+    "incidents:incident_contain": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
+    "incidents:incident_details": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
+    "incidents:incident_owner": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
+    # Deciding, joining and reclassifying are the DPO's alone.
+    "incidents:incident_ico": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_ico_told": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_affected": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_review": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_join": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:incident_near_miss": Ladder(right="staff:dpo", wrong="staff:cs", code="incident", get_status=405),
+    "incidents:near_miss_new": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "incidents:drills": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "incidents:drill_start": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "incidents:incident_acknowledge": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
+    "incidents:rota": Ladder(right="staff:dpo", wrong="alice"),
+    "incidents:rota_remove": Ladder(right="staff:dpo", wrong="staff:cs", code="shift", get_status=405),
     "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
     "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
+    "exposure:report": Ladder(right="staff:dpo", wrong="staff:cs"),
+    "exposure:people_csv": Ladder(right="staff:dpo", wrong="staff:cs", get_status=302),  # sudo first
+    "exposure:recipients_csv": Ladder(right="staff:dpo", wrong="staff:cs", get_status=302),
+    "exposure:who_saw": Ladder(right="staff:dpo", wrong="staff:north"),
+    "exposure:who_saw_csv": Ladder(right="staff:dpo", wrong="staff:north", get_status=302),
+    "exposure:session": Ladder(right="staff:dpo", wrong="staff:admin"),
+    "exposure:session_csv": Ladder(right="staff:dpo", wrong="staff:admin", get_status=302),
+    "exposure:ico_report": Ladder(right="staff:dpo", wrong="staff:cs", code="incident"),
 }
 ADMIN = Ladder(right="staff:admin", wrong="staff:dpo")
 
@@ -187,6 +212,17 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         from porch.incidents.models import Incident
 
         codes["incident"] = str(Incident.objects.create(aware_at=timezone.now()).uuid)
+    if ladder.code == "shift":
+        from django.utils import timezone
+
+        from porch.incidents.models import OnCallShift
+
+        shift = OnCallShift.objects.create(
+            user=cast.staff["dpo"], rung=1, starts_at=timezone.now(), ends_at="2100-01-01T00:00:00Z"
+        )
+        codes["shift"] = str(shift.uuid)
+    if "<str:token>" in route:
+        codes["token"] = acknowledge_token()
     if ladder.code == "staff_account":
         codes["staff_account"] = str(cast.staff["north"].uuid)
     if ladder.code == "proposal":
@@ -217,10 +253,25 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         "<int:content_type_id>": "1",
         "<app_label>": "housing",
         "<url>": "x",
+        "<str:token>": codes.get("token", ""),
     }.items():
         path = path.replace(hole, value)
     path = path.replace("^", "").replace("$", "").replace("\\Z", "")
     return path
+
+
+def acknowledge_token() -> str:
+    """A genuine, unused acknowledgement link's token, as a call would carry."""
+    from django.utils import timezone
+
+    from porch.incidents.escalation import acknowledge_path
+    from porch.incidents.models import Incident, Notification
+
+    incident = Incident.objects.create(aware_at=timezone.now())
+    call = Notification.objects.create(
+        incident=incident, rung=1, channel="email", address="dpo@example.org", due_at=timezone.now(), ack_nonce="n1"
+    )
+    return acknowledge_path(call).split("/")[-2]
 
 
 def client_for(who: str | None, cast: Cast) -> Client:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from porch.housing.models import Person, Tenancy
+from porch.housing.models import Patch, Person, Tenancy
+
+SESSION_REF_LENGTH = 24
 
 
 class AccessEvent(models.Model):
@@ -44,6 +46,10 @@ class AccessEvent(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
     client_ip = models.CharField(max_length=45, blank=True)
+    # The named route that served it ("documents:download"), so a report can be narrowed to one page.
+    route = models.CharField(max_length=100, blank=True)
+    # A keyed hash of the browser session's key (never the key itself): "what did this session see".
+    session_ref = models.CharField(max_length=SESSION_REF_LENGTH, blank=True)
     previous_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
 
@@ -51,7 +57,11 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["subject", "at"], name="audit_subject_at"),
             models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            # Only rows written from a browser session carry a reference: the rest stay out of the index.
+            models.Index(fields=["session_ref", "at"], name="audit_session_at", condition=~models.Q(session_ref="")),
         ]
+        # A time-window index ("every event between T1 and T2") is added by migration 0004:
+        # BRIN on PostgreSQL (rows arrive in time order, so it stays tiny), B-tree on SQLite.
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
@@ -61,3 +71,48 @@ class ChainHead(models.Model):
     """One row holding the newest hash. Locking it serialises appends to the chain."""
 
     last_hash = models.CharField(max_length=64)
+
+
+class Period(models.Model):
+    """Something a staff member held from started_at until ended_at.
+
+    Written by database triggers (migration 0004) whenever the live table changes,
+    however it is changed, so the exposure reports can ask what the access model
+    allowed at the moment of an old event. started_at is empty for what was already
+    held when the history began; ended_at is empty while it is still held."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True)
+    ended_at = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class RoleHeld(Period):
+    """A staff role grant (accounts_rolegrant), with the dates it was held."""
+
+    role = models.CharField(max_length=30)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "role"], name="audit_roleheld_user")]
+
+
+class PatchHeld(Period):
+    """A staff member's patch (accounts_user_patches), with the dates it was theirs."""
+
+    patch = models.ForeignKey(Patch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "patch"], name="audit_patchheld_user")]
+
+
+class TrainingHeld(Period):
+    """The training date on a staff member's record, and when the record said so."""
+
+    completed_on = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user"], name="audit_trainingheld_user")]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.audit.chain import GENESIS, row_hash
+from porch.audit.chain import GENESIS, row_hash, session_reference
 from porch.audit.models import AccessEvent, ChainHead
 from porch.core.actor import Actor
 
@@ -54,6 +54,8 @@ def record_many(
         "action": action,
         "request_id": getattr(request, "request_id", "") if request else "",
         "client_ip": getattr(request, "client_ip", "") if request else "",
+        "route": _route_of(request),
+        "session_ref": _session_of(request),
     }
     rows = [
         {
@@ -79,6 +81,16 @@ def record_many(
         AccessEvent.objects.bulk_create(events)
         head.last_hash = previous
         head.save(update_fields=["last_hash"])
+
+
+def _route_of(request: HttpRequest | None) -> str:
+    match = getattr(request, "resolver_match", None)
+    return (match.view_name or "")[:100] if match is not None else ""
+
+
+def _session_of(request: HttpRequest | None) -> str:
+    session = getattr(request, "session", None)
+    return session_reference(session.session_key) if session is not None else ""
 
 
 def _locked_head() -> ChainHead:

@@ -106,7 +106,12 @@ def members_of_current_tenancies(actor: Actor) -> list[tuple[Tenancy, set[int | 
 
 
 def test_households_for(actor: Actor) -> list[TestHousehold]:
-    """Test households, for staff allowed to create and use them."""
+    """Test households, for staff allowed to create and use them. Never the canaries: nobody
+    uses those, and knowing which homes are tripwires would let an insider step round them."""
     if not actor.has_role("test_residents"):
         return []
-    return list(TestHousehold.objects.select_related("tenancy", "created_by").order_by("-created_at")[:100])
+    return list(
+        TestHousehold.objects.exclude(purpose=TestHousehold.Purpose.CANARY)
+        .select_related("tenancy", "created_by")
+        .order_by("-created_at")[:100]
+    )

@@ -713,6 +713,22 @@ def _open_demo_pilot(patches: list[Patch]) -> None:
     AcceptanceScript.objects.create(cohort=cohort, title="Demo data: no scripts rehearsed")
 
 
+def _demo_rota() -> None:
+    """The DPO is called first and the system administrator (as senior engineer) second, for a year."""
+    from porch.accounts.models import User
+    from porch.incidents.models import OnCallShift
+
+    now = timezone.now()
+    for rung, local, label in ((1, "dpo", "DPO"), (2, "admin", "Senior engineer")):
+        OnCallShift.objects.create(
+            user=User.objects.get(username=demo_email(local)),
+            rung=rung,
+            role_label=label,
+            starts_at=now,
+            ends_at=now + datetime.timedelta(days=365),
+        )
+
+
 def is_loaded() -> bool:
     return Tenancy.objects.exists()
 
@@ -769,6 +785,7 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
 
         logins = _create_users(writer)
         _open_demo_pilot(patches)
+        _demo_rota()
 
     def identity(key: str, contact: str) -> SignupIdentity:
         tenancy = writer.tenancies_by_key[key]

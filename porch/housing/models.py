@@ -274,13 +274,16 @@ class DetailsChangeRequest(models.Model):
 
 class TestHousehold(models.Model):
     """A synthetic household, flagged as test throughout, whose every detail
-    carries a unique marker, for rehearsals and the isolation self-test."""
+    carries a unique marker, for rehearsals, the isolation self-test and the canary guard."""
 
     __test__ = False  # a model, not a pytest test class
 
     class Purpose(models.TextChoices):
         REHEARSAL = "rehearsal", "Rehearsals and acceptance scripts"
         ISOLATION_CHECK = "isolation_check", "The isolation self-test"
+        # Tripwires in production: the response guard (porch/canaries) blocks any response
+        # that carries their markers to anyone but themselves. Nobody signs in as one.
+        CANARY = "canary", "Canary households for the response guard"
 
     tenancy = models.OneToOneField(Tenancy, on_delete=models.PROTECT, related_name="test_household")
     marker = models.CharField(max_length=40, unique=True)

@@ -46,20 +46,7 @@ def synthetic_household_create(
         return None
     marker = f"CANARY{secrets.token_hex(8).upper()}"
     with transaction.atomic():
-        home = Property.objects.create(
-            block=_test_block(),
-            address_line_1=f"1 Test Street {marker}",
-            town="Testville",
-            postcode="ZZ99 9ZZ",
-            is_test=True,
-        )
-        tenancy = Tenancy.objects.create(
-            reference=f"TEST{secrets.token_hex(4).upper()}",
-            property=home,
-            kind=Tenancy.Kind.SOCIAL_RENT,
-            start_date=datetime.date(2020, 1, 1),
-            is_test=True,
-        )
+        tenancy = synthetic_tenancy_create(address_line_1=f"1 Test Street {marker}")
         household = TestHousehold.objects.create(
             tenancy=tenancy,
             marker=marker,
@@ -71,16 +58,7 @@ def synthetic_household_create(
             _test_resident(tenancy, marker, "Lead", Membership.Role.LEAD_TENANT),
             _test_resident(tenancy, marker, "Joint", Membership.Role.JOINT_TENANT),
         ]
-        for document_type in DocumentType.objects.all():
-            content = sample_pdf(f"{document_type.name} for test household {marker}")
-            Document.objects.create(
-                tenancy=tenancy,
-                type=document_type,
-                title=f"{document_type.name} {marker}",
-                file=ContentFile(content, name="test-document.pdf"),
-                content_type="application/pdf",
-                size=len(content),
-            )
+        synthetic_documents_create(tenancy, marker, about="test household")
         if actor is not None:
             record(
                 actor=actor,
@@ -92,6 +70,34 @@ def synthetic_household_create(
                 request=request,
             )
     return CreatedHousehold(household, logins)
+
+
+def synthetic_tenancy_create(*, address_line_1: str) -> Tenancy:
+    """A test home and tenancy, in the test patch, flagged test throughout."""
+    home = Property.objects.create(
+        block=_test_block(), address_line_1=address_line_1, town="Testville", postcode="ZZ99 9ZZ", is_test=True
+    )
+    return Tenancy.objects.create(
+        reference=f"TEST{secrets.token_hex(4).upper()}",
+        property=home,
+        kind=Tenancy.Kind.SOCIAL_RENT,
+        start_date=datetime.date(2020, 1, 1),
+        is_test=True,
+    )
+
+
+def synthetic_documents_create(tenancy: Tenancy, marker: str, *, about: str) -> None:
+    """One document of every type, its title and text carrying the marker."""
+    for document_type in DocumentType.objects.all():
+        content = sample_pdf(f"{document_type.name} for {about} {marker}")
+        Document.objects.create(
+            tenancy=tenancy,
+            type=document_type,
+            title=f"{document_type.name} {marker}",
+            file=ContentFile(content, name="test-document.pdf"),
+            content_type="application/pdf",
+            size=len(content),
+        )
 
 
 def _test_block() -> Block:

@@ -1,4 +1,8 @@
-"""The one way in to incidents: the Data Protection Officer only."""
+"""The one way in to incidents.
+
+The Data Protection Officer sees every incident. Anyone else on staff sees only the
+incidents the escalation ladder has called them about, so the on-call engineer can
+acknowledge and contain; deciding (the ICO, telling people, closing) is for the DPO."""
 
 from __future__ import annotations
 
@@ -7,15 +11,29 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
+from porch.accounts.models import User
 from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
-from porch.incidents.models import Incident
+from porch.incidents.models import Incident, Notification, OnCallShift
+
+# A call counts once it has gone out (or was going out when the sender stopped).
+CALLED = (Notification.Status.SENDING, Notification.Status.SENT)
 
 
 def incidents_for(actor: Actor) -> QuerySet[Incident]:
-    if not actor.has_role(StaffRole.DPO):
+    if actor.has_role(StaffRole.DPO):
+        return Incident.objects.prefetch_related("reports")
+    if not (actor.is_staff and actor.trained and actor.user_id):
         return Incident.objects.none()
-    return Incident.objects.prefetch_related("reports")
+    called_about = Incident.objects.filter(
+        notifications__user_id=actor.user_id, notifications__status__in=CALLED
+    ).values("pk")
+    return Incident.objects.filter(pk__in=called_about).prefetch_related("reports")
+
+
+def may_decide(actor: Actor) -> bool:
+    """ICO and affected-people decisions, near misses, joining, drills and closing."""
+    return actor.has_role(StaffRole.DPO)
 
 
 def get_incident_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Incident:
@@ -23,3 +41,26 @@ def get_incident_for(actor: Actor, code: UUID | str, *, action: str = "view") ->
     if incident is None:
         raise Http404
     return incident
+
+
+def shifts_for(actor: Actor) -> QuerySet[OnCallShift]:
+    """Any staff member may see who is on call (to pass a call on); nobody else."""
+    if not actor.is_staff:
+        return OnCallShift.objects.none()
+    return OnCallShift.objects.select_related("user")
+
+
+def get_shift_for(actor: Actor, code: UUID | str) -> OnCallShift:
+    if not may_decide(actor):
+        raise Http404
+    shift = shifts_for(actor).filter(uuid=code).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def on_call_candidates(actor: Actor) -> QuerySet[User]:
+    """Who the DPO may put on the rota: active staff (their username is their work email)."""
+    if not may_decide(actor):
+        return User.objects.none()
+    return User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("username")

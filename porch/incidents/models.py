@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.conf import settings
@@ -25,12 +26,72 @@ class Incident(models.Model):
         NOTIFIED = "notified", "ICO notified"
         CLOSED = "closed", "Closed"
 
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", "Incident"
+        NEAR_MISS = "near_miss", "Near miss"
+        # A rehearsal: goes through the real ladder, is timed, and is never a breach.
+        DRILL = "drill", "Drill"
+
+    class Severity(models.TextChoices):
+        NOT_ASSESSED = "", "Not assessed yet"
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class Decision(models.TextChoices):
+        UNDECIDED = "", "Not decided yet"
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
+    summary = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.REPORTED)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.NOT_ASSESSED, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The landlord became aware with the first report: the ICO's 72 hours run from here.
     aware_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Milestones, for the timeline and for drill timings.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contained_at = models.DateTimeField(null=True, blank=True)
+    # "Notify the ICO: yes or no, and why" (for a near miss, why the ICO was not told).
+    ico_decision = models.CharField(max_length=3, choices=Decision.choices, blank=True, default="")
+    ico_decision_reason = models.TextField(blank=True)
+    ico_decided_at = models.DateTimeField(null=True, blank=True)
+    ico_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ico_notified_at = models.DateTimeField(null=True, blank=True)
+    ico_reference = models.CharField(max_length=50, blank=True)
+    ico_report_draft = models.TextField(blank=True)
+    # "Tell the people affected: yes or no, and why" (Article 34).
+    affected_decision = models.CharField(max_length=3, choices=Decision.choices, blank=True, default="")
+    affected_decision_reason = models.TextField(blank=True)
+    affected_decided_at = models.DateTimeField(null=True, blank=True)
+    affected_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Post-incident review.
+    review_what_happened = models.TextField(blank=True)
+    review_cause = models.TextField(blank=True)
+    review_lessons = models.TextField(blank=True)
+    review_actions = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A report that turned out to be about an incident already open is joined to it.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged")
+    # Recording a near miss and starting a drill carry one, so a double submit makes one incident.
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["-aware_at"]
@@ -41,6 +102,23 @@ class Incident(models.Model):
     @property
     def ico_deadline(self) -> datetime.datetime:
         return self.aware_at + ICO_DEADLINE
+
+    @property
+    def has_ico_deadline(self) -> bool:
+        """A drill is a rehearsal and a near miss was never a breach: the 72 hours are for incidents."""
+        return self.kind == self.Kind.INCIDENT
+
+    @property
+    def is_drill(self) -> bool:
+        return self.kind == self.Kind.DRILL
+
+    @property
+    def is_near_miss(self) -> bool:
+        return self.kind == self.Kind.NEAR_MISS
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class PrivacyReport(models.Model):
@@ -83,3 +161,75 @@ class TimelineEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class OnCallShift(models.Model):
+    """Who is on call for a period, and in what order they are called (rung 1 first)."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    rung = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_shifts")
+    role_label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "rung", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="on_call_ends_after"),
+        ]
+
+
+class Notification(models.Model):
+    """One escalation step sent one way: rung N by email, rung N by chat webhook.
+
+    The worker claims a row (QUEUED -> SENDING, committed) before sending and marks it
+    after, so a crash leaves it SENDING for a person to see and it is never sent twice."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Chat"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        SENDING = "sending", "Sending (not confirmed)"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Not needed: acknowledged"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
+    rung = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = models.CharField(max_length=300)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # The acknowledgement link carries this, signed; it works once.
+    ack_nonce = models.CharField(max_length=32, unique=True)
+    ack_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rung", "channel", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "rung", "channel", "address"], name="one_notification_per_step"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="notification_due")]
+
+    @property
+    def shown_address(self) -> str:
+        """Where it went, fit to show: a webhook address is a secret, so only its host."""
+        if self.channel == self.Channel.WEBHOOK:
+            return f"chat ({urlsplit(self.address).hostname or 'webhook'})"
+        return self.address

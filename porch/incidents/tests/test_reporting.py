@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from conftest import Cast, sign_in
+from porch.incidents import escalation
 from porch.incidents.models import Incident, PrivacyReport
 
 
@@ -42,8 +45,11 @@ def test_anyone_signed_out_can_report_and_the_dpo_is_alerted(db, django_capture_
     page = response.content.decode()
     assert report.reference in page and "What happens next" in page
     assert report.page == "/documents/" and report.channel == "web"
-    assert mail.outbox[0].to == ["dpo@example.org", "engineer@example.org"]
-    assert report.incident.reference in mail.outbox[0].subject and "Another family's rent letter" in mail.outbox[0].body
+    # The escalation ladder calls the alert list (the rota is empty) as soon as the worker runs.
+    assert escalation.send_due(now=timezone.now()) == 2
+    assert sorted(message.to[0] for message in mail.outbox) == ["dpo@example.org", "engineer@example.org"]
+    assert report.incident.reference in mail.outbox[0].subject
+    assert "Another family's rent letter" not in mail.outbox[0].body  # calls carry no personal data
 
 
 def test_a_double_submit_makes_one_report(db) -> None:
@@ -85,11 +91,10 @@ def test_staff_log_a_call_and_the_dpo_sees_it_with_the_ico_deadline(
         )
     report = PrivacyReport.objects.get()
     assert report.channel == "phone" and report.logged_by == cast.staff["cs"] and report.reported_by is None
-    assert len(mail.outbox) == 1
+    assert report.incident.notifications.filter(rung=1, status="queued").exists()  # on-call called next
     page = sign_in(Client(), cast.staff["dpo"]).get("/staff/privacy-problems/").content.decode()
     assert report.incident.reference in page and "A neighbour&#x27;s ASB letter" in page
-    deadline = report.incident.aware_at.astimezone().strftime("%-d %b %Y")
-    assert report.incident.ico_deadline > report.incident.aware_at and deadline
+    assert report.incident.ico_deadline == report.incident.aware_at + datetime.timedelta(hours=72)
 
 
 def test_an_outside_address_is_not_kept_as_the_page(db) -> None:
@@ -109,13 +114,14 @@ def test_the_dpo_switches_a_module_off_from_the_incident_in_one_click(
     incident = Incident.objects.get()
     dpo = sign_in(Client(), cast.staff["dpo"])
     page = dpo.get(f"/staff/privacy-problems/{incident.uuid}/").content.decode()
-    assert "Tell the ICO by" in page and "Alert emailed to" in page
+    assert "Tell the ICO by" in page and "Waiting" in page  # call 1, before the worker has run
     dpo.post(f"/staff/privacy-problems/{incident.uuid}/contain/", {"module": "documents"})
     incident.refresh_from_db()
     assert incident.status == "contained"
     assert sign_in(Client(), cast.resident("alice")).get("/documents/").status_code == 503
     timeline = [entry.what for entry in incident.timeline.all()]
-    assert timeline[0].startswith("Reported") and timeline[-1] == "Switched off for everyone: documents"
+    assert any(entry.startswith("Reported") for entry in timeline)
+    assert timeline[-1] == "Switched off for everyone: documents"
     dpo.post(f"/staff/privacy-problems/{incident.uuid}/status/", {"status": "assessed"})
     incident.refresh_from_db()
     assert incident.status == "assessed"

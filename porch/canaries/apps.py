@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CanariesConfig(AppConfig):
+    name = "porch.canaries"
+    label = "canaries"

@@ -1,0 +1,37 @@
+"""The one way in to what the exposure reports are about: a person named by the DPO,
+and an incident the DPO decides on."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from porch.core.actor import Actor
+from porch.exposure.reports import require_dpo
+from porch.housing.models import Person, normalise_reference
+from porch.incidents import access as incident_access
+from porch.incidents.models import Incident
+
+
+def person_by_reference(actor: Actor, reference: str) -> Person:
+    """A person by housing reference or person ID (UUID), among those the actor may see."""
+    require_dpo(actor)
+    people = Person.objects.visible_to(actor)
+    text = reference.strip()
+    try:
+        found = people.filter(uuid=UUID(text)).first()
+    except ValueError:
+        found = people.filter(housing_reference=normalise_reference(text)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def incident_to_report(actor: Actor, code: UUID | str) -> Incident:
+    """An incident the actor sees, for the DPO only: reporting to the ICO is a decision."""
+    incident = incident_access.get_incident_for(actor, code)
+    if not incident_access.may_decide(actor):
+        raise PermissionDenied
+    return incident
