@@ -31,11 +31,13 @@ from typing import cast
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http.request import RawPostDataException
 from django.template import loader
 
+from porch.accounts.roles import StaffRole
 from porch.canaries import known, services
 from porch.canaries.known import Canary
-from porch.canaries.markers import LENGTH, markers_in, may_hold_marker
+from porch.canaries.markers import LENGTH, markers_in, may_hold_marker, redact
 from porch.canaries.models import CanaryTrip
 
 logger = logging.getLogger(__name__)
@@ -56,16 +58,49 @@ class CanaryGuardMiddleware:
         content: bytes = getattr(response, "content", b"")
         if not may_hold_marker(content):
             return response
-        foreign = foreign_canaries(request, markers_in(content))
-        if not foreign:
+        markers = markers_in(content)
+        if not foreign_canaries(request, markers):
             return response
-        return _blocked(request, response, foreign, CanaryTrip.Found.BODY)
+        # A marker the request itself carried is the visitor's own input shown back (an error
+        # page, a search box), not a leak: blocked, but no alarm, or anyone who learnt one
+        # marker could raise incidents and switch modules off at will.
+        leaked = foreign_canaries(request, markers - markers_in(request_input(request)))
+        if not leaked:
+            logger.warning(
+                "Canary guard blocked a page showing a marker from its request: %s", redact(request.path[:100])
+            )
+            return blocked_page()
+        return _blocked(request, response, leaked, CanaryTrip.Found.BODY)
+
+
+def request_input(request: HttpRequest) -> bytes:
+    """Everything the visitor sent that a page might show back: the path, the query and the form."""
+    sent = request.get_full_path().encode()
+    try:
+        return sent + request.body
+    except RawPostDataException:  # a file upload, already parsed: its form fields are what may come back
+        return sent + " ".join(value for _, values in request.POST.lists() for value in values).encode()
+
+
+def shows_canary_markers_to_dpo[V: Callable[..., HttpResponseBase]](view: V) -> V:
+    """The DPO's investigation pages list everyone a leak reached, canary households
+    included; the DPO may see every household, and without this the guard would block
+    the investigation of the very trip it raised. The only exemption: keep it that way."""
+    view.porch_shows_canary_markers = True  # type: ignore[attr-defined]
+    return view
+
+
+def _exempt(request: HttpRequest) -> bool:
+    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    return bool(getattr(view, "porch_shows_canary_markers", False)) and services.actor_of(request).has_role(
+        StaffRole.DPO
+    )
 
 
 def foreign_canaries(request: HttpRequest, markers: Iterable[str]) -> list[Canary]:
     """The canaries among these markers that do not belong to the actor the response is going to."""
     markers = list(markers)
-    if not markers:
+    if not markers or _exempt(request):
         return []
     by_marker = known.known().by_marker
     found = {by_marker[marker] for marker in markers if marker in by_marker}

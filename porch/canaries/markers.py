@@ -22,8 +22,8 @@ LENGTH = len(PREFIX) + RANDOM_DIGITS
 
 # "ORCHCANARY" and "orchcanary": every case the template filters can give the prefix contains one.
 _NEEDLES = (PREFIX[1:].encode(), PREFIX[1:].lower().encode())
-_MARKER_TEXT = re.compile(f"{PREFIX}[0-9a-f]{{{RANDOM_DIGITS}}}", re.IGNORECASE)
-_MARKER = re.compile(_MARKER_TEXT.pattern.encode(), re.IGNORECASE)
+MARKER_TEXT = re.compile(f"{PREFIX}[0-9a-f]{{{RANDOM_DIGITS}}}", re.IGNORECASE)
+_MARKER = re.compile(MARKER_TEXT.pattern.encode(), re.IGNORECASE)
 
 
 def marker_new() -> str:
@@ -44,4 +44,4 @@ def markers_in(data: bytes) -> set[str]:
 def redact(text: str) -> str:
     """Text about a trip (incident notes, audit reasons) must never carry a marker itself:
     whoever reads it would trip the guard in turn."""
-    return _MARKER_TEXT.sub("[canary marker]", text)
+    return MARKER_TEXT.sub("[canary marker]", text)

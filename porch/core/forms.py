@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -42,6 +42,8 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorList
 from django.forms.widgets import Input
 from django.utils import timezone
+
+from porch.canaries.markers import MARKER_TEXT, redact
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -213,6 +215,24 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             govuk_style_widget(field.widget, autocomplete=self.autocomplete.get(name))
+        form = cast(forms.BaseForm, self)
+        if form.is_bound:
+            form.data = _without_canary_markers(form.data)
+
+
+def _without_canary_markers(data: Any) -> Any:
+    """Nobody may type a canary marker into the portal: a form shown again with its input, or
+    a page showing what was saved, would trip the canary guard for a leak that never happened,
+    and anyone who learnt one marker could switch the portal off at will. Markers in input
+    are replaced before anything is checked, saved or shown again."""
+    if not hasattr(data, "lists") or not any(
+        MARKER_TEXT.search(value) for _, values in data.lists() for value in values if isinstance(value, str)
+    ):
+        return data
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [redact(value) if isinstance(value, str) else value for value in values])
+    return cleaned
 
 
 class GovukForm(GovukFormMixin, forms.Form):

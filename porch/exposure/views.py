@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from porch.accounts.roles import StaffRole
 from porch.accounts.sudo import sudo_required
+from porch.canaries.guard import shows_canary_markers_to_dpo
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.exposure import access, reports, services
@@ -53,6 +54,7 @@ def _csv_response(body: str, name: str) -> HttpResponse:
     return response
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 def report(request: PorchRequest) -> HttpResponse:
     """Whose data reached whom outside the access model, in a window."""
@@ -76,6 +78,7 @@ def report(request: PorchRequest) -> HttpResponse:
     return render(request, "exposure/report.html", context)
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 @sudo_required
 def report_csv(request: PorchRequest, part: str) -> HttpResponse:
@@ -95,6 +98,7 @@ def report_csv(request: PorchRequest, part: str) -> HttpResponse:
     return _csv_response(CSV_PARTS[part](found), f"exposure-{part}")
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 def who_saw(request: PorchRequest) -> HttpResponse:
     """Who was shown this person's data between two moments."""
@@ -116,6 +120,7 @@ def who_saw(request: PorchRequest) -> HttpResponse:
     return render(request, "exposure/who_saw.html", context)
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 @sudo_required
 def who_saw_csv(request: PorchRequest) -> HttpResponse:
@@ -143,6 +148,7 @@ def _person_or_error(request: PorchRequest, form: WhoSawForm) -> Any:
         return None
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 def session_seen(request: PorchRequest) -> HttpResponse:
     """Everything one browser session was shown."""
@@ -168,6 +174,7 @@ def session_seen(request: PorchRequest) -> HttpResponse:
     return render(request, "exposure/session.html", context)
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 @sudo_required
 def session_seen_csv(request: PorchRequest) -> HttpResponse:
@@ -196,6 +203,7 @@ def _session_or_error(request: PorchRequest, form: SessionForm) -> str:
     return found
 
 
+@shows_canary_markers_to_dpo
 @audience(DPO)
 def ico_report(request: PorchRequest, code: UUID) -> HttpResponse:
     """Generate, edit and save the draft report to the ICO for an incident."""

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from porch.accounts.models import User
+from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
 from porch.incidents.models import Incident, Notification, OnCallShift, TimelineEntry
 
@@ -72,6 +73,13 @@ def ladder_at(when: datetime.datetime) -> list[Rung]:
     alert_list = [address for address in settings.INCIDENT_ALERT_EMAILS if address.lower() not in called]
     if alert_list:
         rungs.append(Rung(callees=tuple(Callee(address, None) for address in alert_list), label="the alert list"))
+    if not rungs:  # nobody on the rota and no alert list: never call nobody
+        dpos = User.objects.filter(kind=User.Kind.STAFF, is_active=True, role_grants__role=StaffRole.DPO).distinct()
+        callees = tuple(Callee(staff_email(user), user) for user in dpos.order_by("pk"))
+        if callees:
+            rungs.append(
+                Rung(callees=callees, label="every Data Protection Officer (the rota and alert list are empty)")
+            )
     return rungs
 
 
@@ -284,6 +292,8 @@ def incident_acknowledge(*, actor: Actor, incident: Incident) -> None:
 def _acknowledge(incident: Incident, user: User | None, how: str) -> None:
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.status == Incident.Status.CLOSED:
+            return
         if locked.acknowledged_at is None:
             locked.acknowledged_at = timezone.now()
             locked.acknowledged_by = user

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from porch.accounts.roles import StaffRole
 from porch.audit.services import record
-from porch.core import ratelimit
 from porch.core.routes import PUBLIC, audience, staff
 from porch.core.types import PorchRequest
 from porch.incidents import access, escalation
 from porch.incidents import rota as rota_changes
+from porch.incidents.models import Incident
 from porch.incidents.oncall_forms import OnCallShiftForm
 
 
@@ -29,11 +29,13 @@ def acknowledge(request: PorchRequest, token: str) -> HttpResponse:
     notification = escalation.notification_for_token(token)
     if notification is None:
         return render(request, "incidents/acknowledge_invalid.html", status=404)
-    if request.method == "POST":
-        wait = ratelimit.attempt("acknowledge", request.client_ip)
-        if not wait and escalation.acknowledge_by_link(notification):
-            notification.incident.refresh_from_db()
-            return render(request, "incidents/acknowledged.html", {"incident": notification.incident})
+    if notification.incident.status == Incident.Status.CLOSED:
+        return render(request, "incidents/acknowledge_invalid.html", {"closed": True}, status=410)
+    # No rate limit: only a genuine link gets this far, and one office's on-call staff
+    # acknowledging several incidents must never be turned away.
+    if request.method == "POST" and escalation.acknowledge_by_link(notification):
+        notification.incident.refresh_from_db()
+        return render(request, "incidents/acknowledged.html", {"incident": notification.incident})
     if notification.ack_used_at or request.method == "POST":
         return render(request, "incidents/acknowledge_invalid.html", {"used": True}, status=410)
     return render(request, "incidents/acknowledge.html", {"notification": notification})

@@ -189,7 +189,7 @@ def incident_describe(
 
 def owner_candidates(incident: Incident) -> QuerySet[User]:
     """Who may own an incident: staff who can see it, that is DPOs and the people called about it."""
-    called = incident.notifications.exclude(user__isnull=True).values("user_id")
+    called = incident.notifications.filter(user__isnull=False, status__in=access.CALLED).values("user_id")
     return (
         User.objects.filter(kind=User.Kind.STAFF, is_active=True)
         .filter(Q(role_grants__role=StaffRole.DPO) | Q(pk__in=called))

@@ -87,8 +87,9 @@ def export_async(request, code):
 @audience(RESIDENT)
 @module("documents")
 def echo(request, term):
-    """Echoes its path, which lets a test put a marker in the path of a trip."""
-    return HttpResponse(format_html_join("", "<p>{}</p>", [(term,)]))
+    """Echoes its path and leaks every document's title: a trip with a marker in its path."""
+    titles = format_html_join("", "<li>{}</li>", ((document.title,) for document in Document.objects.all()))
+    return HttpResponse(format_html_join("", "<p>{}</p>", [(term,)]) + titles)
 
 
 urlpatterns = [

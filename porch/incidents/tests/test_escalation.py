@@ -359,3 +359,45 @@ def test_other_staff_see_who_is_on_call_but_cannot_change_it(cast: Cast, rota) -
     assert "Add someone to the rota" not in page
     assert client.post("/staff/on-call/", {"user": cast.staff["cs"].pk}).status_code == 403
     assert OnCallShift.objects.count() == 2
+
+
+def test_one_office_acknowledging_many_incidents_is_never_turned_away(
+    cast: Cast, rota, django_capture_on_commit_callbacks
+) -> None:
+    links = []
+    for _ in range(8):
+        open_incident(django_capture_on_commit_callbacks)
+    escalation.send_due(now=timezone.now())
+    links = [link_in(message.body) for message in mail.outbox]
+    assert len(links) == 8
+    assert [Client().post(link).status_code for link in links] == [200] * 8
+    assert not Incident.objects.filter(acknowledged_at__isnull=True).exists()
+
+
+def test_a_closed_incident_cannot_be_acknowledged(cast: Cast, rota, django_capture_on_commit_callbacks) -> None:
+    incident, link = sent_link(cast, django_capture_on_commit_callbacks)
+    Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.CLOSED)
+    response = Client().post(link)
+    assert response.status_code == 410 and "has been closed" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.acknowledged_at is None
+
+
+def test_with_no_rota_and_no_alert_list_every_dpo_is_called(
+    cast: Cast, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.INCIDENT_ALERT_EMAILS = []
+    incident = open_incident(django_capture_on_commit_callbacks)
+    escalation.send_due(now=timezone.now())
+    assert [message.to for message in mail.outbox] == [["dpo@staff.example.org"]]
+    assert incident.timeline.filter(what__contains="every Data Protection Officer").exists()
+
+
+def test_only_people_actually_called_may_own_an_incident(cast: Cast, rota, django_capture_on_commit_callbacks) -> None:
+    from porch.incidents.services import owner_candidates
+
+    incident = open_incident(django_capture_on_commit_callbacks)
+    escalation.send_due(now=timezone.now())  # call 1 (the DPO) only; the engineer is not called yet
+    assert list(owner_candidates(incident)) == [cast.staff["dpo"]]
+    escalation.send_due(now=timezone.now() + 15 * MINUTE)
+    assert set(owner_candidates(incident)) == {cast.staff["dpo"], cast.staff["admin"]}
