@@ -85,12 +85,18 @@ def who_saw_read(
 
 
 def session_seen_read(
-    *, actor: Actor, session_ref: str, window: Window, subject_ids: Iterable[int | None], request: HttpRequest
+    *,
+    actor: Actor,
+    session_ref: str,
+    window: Window,
+    subject_ids: Iterable[int | None],
+    request: HttpRequest,
+    download: bool = False,
 ) -> None:
     require_dpo(actor)
     record(
         actor=actor,
-        action="view",
+        action="download" if download else "view",
         object_type=REPORT,
         object_id=session_ref,
         subject_ids=set(subject_ids) or {None},

@@ -189,6 +189,7 @@ def session_seen_csv(request: PorchRequest) -> HttpResponse:
         window=form.window,
         subject_ids={person.id for person, _ in people if person},
         request=request,
+        download=True,
     )
     return _csv_response(services.events_csv(events.iterator(chunk_size=2000)), "session")
 

@@ -46,7 +46,14 @@ def acknowledge(request: PorchRequest, token: str) -> HttpResponse:
 def incident_acknowledge(request: PorchRequest, code: UUID) -> HttpResponse:
     found = access.get_incident_for(request.actor, code)
     escalation.incident_acknowledge(actor=request.actor, incident=found)
-    record(actor=request.actor, action="update", object_type="incident", object_id=found.uuid, reason="acknowledged")
+    record(
+        actor=request.actor,
+        action="update",
+        object_type="incident",
+        object_id=found.uuid,
+        reason="acknowledged",
+        request=request,
+    )
     messages.success(request, f"You have acknowledged {found.reference}. Nobody else will be called.")
     return redirect("incidents:incident", code=found.uuid)
 

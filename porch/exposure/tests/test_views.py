@@ -242,6 +242,8 @@ def test_session_csv_lists_the_sessions_events(cast: Cast) -> None:
     _, *lines = rows(dpo_client(cast, sudo=True).get("/staff/session-seen/events.csv", period(reference=reference)))
     assert lines and {line[11] for line in lines} == {reference}
     assert {line[8] for line in lines} == {p.full_name for p in cast["ashton"].people.values()}
+    # Downloading the session's events is on the record as a download, as the other CSVs are.
+    assert AccessEvent.objects.filter(object_type="exposure_report", object_id=reference, action="download").exists()
 
 
 def test_a_malformed_session_reference_is_refused(cast: Cast) -> None:
