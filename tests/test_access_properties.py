@@ -32,7 +32,7 @@ def day(offset: int | None) -> datetime.date | None:
     return None if offset is None else TODAY + datetime.timedelta(days=offset)
 
 
-def build_world(membership_end: int | None, tenancy_end: int | None, role: str, in_north: bool):
+def build_world(membership_end: int | None, tenancy_end: int | None, role: str, in_north: bool, joined_after: int = 0):
     north, south = Patch.objects.create(name="N"), Patch.objects.create(name="S")
     patch = north if in_north else south
     block = Block.objects.create(name="B", estate=Estate.objects.create(name="E", patch=patch))
@@ -49,16 +49,24 @@ def build_world(membership_end: int | None, tenancy_end: int | None, role: str, 
     resident = Person.objects.create(housing_reference="P1", first_name="R", last_name="R")
     other = Person.objects.create(housing_reference="P2", first_name="O", last_name="O")
     m_end = day(membership_end)
+    joined = start + datetime.timedelta(days=joined_after)
     Membership.objects.create(
         tenancy=tenancy,
         person=resident,
         role=role,
-        start_date=start,
-        end_date=m_end if m_end is None or m_end >= start else start,
+        start_date=joined,
+        end_date=m_end if m_end is None or m_end >= joined else joined,
     )
     Membership.objects.create(tenancy=tenancy, person=other, role=Membership.Role.JOINT_TENANT, start_date=start)
     user = User.objects.create_user(username="r", kind=User.Kind.RESIDENT, person=resident)
     return north, tenancy, resident, other, user
+
+
+def resident_may_see_document(sees_tenancy: bool, visible_type: bool, audience: str, dated, joined) -> bool:
+    """Addressed to them: always. To the whole tenancy: only if dated on or after they joined."""
+    if not (sees_tenancy and visible_type):
+        return False
+    return audience == "me" or (audience == "all" and dated >= joined)
 
 
 def resident_may_see_tenancy(tenancy: Tenancy, membership: Membership) -> bool:
@@ -76,17 +84,26 @@ class ResidentAccessAgrees(TestCase):
         membership_end=offsets,
         tenancy_end=offsets,
         role=roles,
-        documents=st.lists(st.tuples(type_names, st.booleans(), st.sampled_from(["all", "me", "other"])), max_size=4),
+        joined_after=st.sampled_from([0, 400, 790]),
+        documents=st.lists(
+            st.tuples(
+                type_names,
+                st.booleans(),
+                st.sampled_from(["all", "me", "other"]),
+                st.integers(min_value=-900, max_value=0),
+            ),
+            max_size=4,
+        ),
     )
-    def test_resident_checks_agree(self, membership_end, tenancy_end, role, documents) -> None:
-        _, tenancy, resident, other, user = build_world(membership_end, tenancy_end, role, True)
+    def test_resident_checks_agree(self, membership_end, tenancy_end, role, joined_after, documents) -> None:
+        _, tenancy, resident, other, user = build_world(membership_end, tenancy_end, role, True, joined_after)
         membership = Membership.objects.get(person=resident)
         actor = actor_for_user(user, verified=False)
         sees_tenancy = resident_may_see_tenancy(tenancy, membership)
         self.assertEqual(self._found(get_tenancy_for, actor, tenancy), sees_tenancy)
         self.assertEqual(Tenancy.objects.visible_to(actor).filter(pk=tenancy.pk).exists(), sees_tenancy)
         self.assertEqual(self._found(get_person_for, actor, other), sees_tenancy)
-        for name, visible, audience in documents:
+        for name, visible, audience, dated_offset in documents:
             doc_type = DocumentType.objects.get(name=name)
             doc_type.resident_visible = visible and doc_type.may_be_resident_visible  # "retyped"
             doc_type.save()
@@ -96,11 +113,14 @@ class ResidentAccessAgrees(TestCase):
                 addressee=addressee,
                 type=doc_type,
                 title="d",
+                dated=day(dated_offset),
                 file="x.pdf",
                 content_type="application/pdf",
                 size=1,
             )
-            expected = sees_tenancy and doc_type.resident_visible and audience in ("all", "me")
+            expected = resident_may_see_document(
+                sees_tenancy, doc_type.resident_visible, audience, day(dated_offset), membership.start_date
+            )
             self.assertEqual(self._found(get_document_for, actor, document), expected)
             self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), expected)
 

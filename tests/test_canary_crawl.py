@@ -67,3 +67,36 @@ def test_staff_in_one_patch_see_nothing_of_another(cast: Cast, client) -> None:
         foreign_codes=[code for h in south for code in h.codes],
     )
     assert leaks == []
+
+
+def test_a_joining_member_sees_nothing_the_household_had_before_they_joined(cast: Cast, client) -> None:
+    """A joint tenant who joined a month ago crawls everything: the household's earlier
+    whole-tenancy papers (their own marker) never appear, nor anyone else's."""
+    import datetime
+
+    from conftest import PASSWORD, TODAY, make_document
+    from porch.accounts.models import User
+    from porch.documents.models import Document
+    from porch.housing.models import Membership, Person
+
+    ashton = cast["ashton"]
+    joined = TODAY - datetime.timedelta(days=30)
+    earlier = [
+        make_document(ashton.tenancy, cast.types["letter"], title, "CANARYBEFOREJOINING")
+        for title in ("Rent statement", "Arrears letter")
+    ]
+    Document.objects.filter(pk__in=[d.pk for d in earlier]).update(dated=joined - datetime.timedelta(days=1))
+    person = Person.objects.create(housing_reference="P90002", first_name="Jo", last_name="Joiner")
+    Membership.objects.create(tenancy=ashton.tenancy, person=person, role="joint_tenant", start_date=joined)
+    user = User.objects.create_user(username="jo@example.org", password=PASSWORD, kind="resident", person=person)
+    others = [h for key, h in cast.households.items() if key != "ashton"]
+
+    sign_in(client, user)
+    leaks = crawl(
+        client,
+        foreign_markers=["CANARYBEFOREJOINING", *(h.marker for h in others)],
+        foreign_codes=[str(d.uuid) for d in earlier] + [code for h in others for code in h.codes],
+    )
+    assert leaks == []
+    # The crawl did reach the household's papers from after they joined.
+    assert client.get(f"/documents/{ashton.documents['letter'].uuid}/download/").status_code == 200

@@ -9,7 +9,7 @@ from porch.core.actor import Actor
 from porch.housing.models import Membership, Person
 
 # Events about a person alone (not reached through a tenancy).
-PERSONAL_OBJECTS = ("person", "user", "audit_trail", "view_as_session")
+PERSONAL_OBJECTS = ("person", "user", "audit_trail", "view_as_session", "details_change_request")
 # What a resident may be told about. Anything else (internal documents, ASB
 # material, staff-only records) is never mentioned: even its existence is private.
 RESIDENT_FACING = (*PERSONAL_OBJECTS, "dashboard", "tenancy", "document", "details_change_request", "activation_letter")

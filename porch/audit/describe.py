@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from porch.accounts.roles import PLAIN_ROLE
 from porch.audit.models import AccessEvent
+from porch.audit.services import THROUGH_BREAK_GLASS
 
 WHAT = {
     "dashboard": "your account summary",
@@ -22,6 +23,7 @@ DID = {
     "search": "found",
     "create": "added",
     "update": "changed",
+    "break_glass": "opened",
 }
 
 
@@ -29,6 +31,8 @@ def who(event: AccessEvent) -> str:
     role = event.actor_role.removeprefix("view_as:")
     if role == "resident":
         return "Someone in your household"
+    if _outside_their_patch(event):
+        return "A housing officer from another area"
     first = role.split(",")[0]
     return PLAIN_ROLE.get(first, "a member of our staff").capitalize()  # type: ignore[call-overload]
 
@@ -36,9 +40,18 @@ def who(event: AccessEvent) -> str:
 def describe(event: AccessEvent) -> str:
     did = DID.get(event.action, "used")
     what = WHAT.get(event.object_type, "your information")
+    if event.object_type == "details_change_request" and event.action == "update":
+        return f"{who(event)} answered your request to change your details"
     # Staff reasons and search terms are never shown: they can name other people.
     if event.on_behalf_of_id:
         return f"{who(event)} {did} {what}, seeing your account as you see it"
     if event.action == "view_as":
         return f"{who(event)} started or ended seeing your account as you see it"
+    if _outside_their_patch(event):
+        return f"{who(event)} {did} {what}, for a reason they recorded"
     return f"{who(event)} {did} {what}"
+
+
+def _outside_their_patch(event: AccessEvent) -> bool:
+    """Opened, or reached, through "open a record outside your patch" (break glass)."""
+    return event.action == "break_glass" or event.reason == THROUGH_BREAK_GLASS

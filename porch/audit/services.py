@@ -13,6 +13,10 @@ from porch.audit.chain import GENESIS, row_hash, session_reference
 from porch.audit.models import AccessEvent, ChainHead
 from porch.core.actor import Actor
 
+# The reason recorded when a patch-based officer reaches a tenancy only because they opened it
+# outside their patch (break glass): the resident's privacy page then says so truthfully.
+THROUGH_BREAK_GLASS = "through a record opened outside their patch"
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -62,7 +66,7 @@ def record_many(
             **base,
             "object_id": str(item.object_id),
             "tenancy_id": item.tenancy_id,
-            "reason": item.reason,
+            "reason": item.reason or _reached_by(actor, item.tenancy_id),
             "subject_id": subject,
         }
         for item in seen
@@ -81,6 +85,10 @@ def record_many(
         AccessEvent.objects.bulk_create(events)
         head.last_hash = previous
         head.save(update_fields=["last_hash"])
+
+
+def _reached_by(actor: Actor, tenancy_id: int | None) -> str:
+    return THROUGH_BREAK_GLASS if tenancy_id is not None and tenancy_id in actor.break_glass_tenancy_ids else ""
 
 
 def _route_of(request: HttpRequest | None) -> str:

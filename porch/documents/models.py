@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from porch.accounts.roles import ASB_READERS
 from porch.housing.models import Membership, Person, Tenancy
@@ -60,13 +61,20 @@ class DocumentType(models.Model):
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, actor: Actor) -> DocumentQuerySet:
         """Residents: resident-visible types, in a tenancy they currently hold, and
-        addressed either to the whole tenancy or to them alone.
+        either addressed to them alone, or addressed to the whole tenancy and dated
+        on or after the day their membership began (a person who joins a tenancy
+        does not inherit its earlier letters and statements).
         Staff: documents of tenancies they can see; ASB material only for ASB readers.
         Everybody else: nothing."""
         tenancies = Tenancy.objects.visible_to(actor)
         if actor.is_resident and actor.person_id:
+            member_when_dated = (
+                Membership.objects.current()
+                .account_holders()
+                .filter(person_id=actor.person_id, tenancy_id=OuterRef("tenancy_id"), start_date__lte=OuterRef("dated"))
+            )
             return self.filter(
-                Q(addressee__isnull=True) | Q(addressee_id=actor.person_id),
+                Q(addressee_id=actor.person_id) | Q(Exists(member_when_dated), addressee__isnull=True),
                 type__resident_visible=True,
                 tenancy__in=tenancies,
             )
@@ -78,6 +86,12 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.none()
 
 
+def stored_name(document: Document, filename: str) -> str:
+    """Files are stored under the record's own id: nothing the uploader chose reaches the disk."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{document.created_at or timezone.now():%Y/%m}/{document.uuid}.{extension}"
+
+
 class Document(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="documents")
@@ -85,7 +99,10 @@ class Document(models.Model):
     addressee = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
     type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="documents/%Y/%m/")
+    # The date the document bears (a letter's date, a statement's date). Residents who
+    # join a tenancy see its whole-tenancy documents from the day they joined.
+    dated = models.DateField(default=timezone.localdate)
+    file = models.FileField(upload_to=stored_name)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,8 +112,8 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenancy", "created_at"])]
+        ordering = ["-dated", "-created_at"]
+        indexes = [models.Index(fields=["tenancy", "dated"])]
 
     def __str__(self) -> str:
         return self.title
@@ -109,9 +126,14 @@ class Document(models.Model):
 
     @property
     def subject_ids(self) -> list[int]:
-        """The people whose data this document is about, for the audit log."""
+        """The people this document is about, for the audit log: its addressee, or the
+        members of the tenancy on the day it is dated, never someone who joined later
+        or had left before. A date outside the tenancy counts as its first or last day."""
         if self.addressee_id:
             return [self.addressee_id]
         return list(
-            Membership.objects.filter(tenancy_id=self.tenancy_id).values_list("person_id", flat=True).distinct()
+            Membership.objects.filter(tenancy_id=self.tenancy_id)
+            .in_force_on(self.tenancy.clamp(self.dated))
+            .values_list("person_id", flat=True)
+            .distinct()
         )

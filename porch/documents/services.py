@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import transaction
@@ -19,6 +20,7 @@ def document_upload(
     tenancy: Tenancy,
     document_type: DocumentType,
     title: str,
+    dated: datetime.date,
     checked: CheckedFile,
     addressee: Person | None,
     idempotency_key: uuid.UUID,
@@ -32,6 +34,7 @@ def document_upload(
             addressee=addressee,
             type=document_type,
             title=title,
+            dated=dated,
             file=checked.content,
             content_type=checked.content_type,
             size=checked.size,

@@ -35,6 +35,9 @@ from porch.housing.models import Membership
 from porch.rollout.policy import training_valid_days
 from porch.staff.models import BreakGlass
 
+# Documents follow their own rule for residents (internal ones are never theirs).
+_DOCUMENTS = ("document", "internal_document")
+
 
 def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
     """The event's local day (membership dates are local dates), the acting user's
@@ -51,7 +54,7 @@ def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
 
 def within_model() -> Q:
     """Allowed then: the subject themselves, their household, or staff the model let in."""
-    return _is_themselves() | _resident_household() | _resident_home_reached() | _staff_allowed()
+    return _is_themselves() | _resident_allowed() | _staff_allowed()
 
 
 def served_outside_model(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
@@ -100,6 +103,28 @@ def _resident_home_reached() -> Q:
     """Tenancy records (documents, the household page) reached through a home the
     resident held that day: the model shows them whoever they mention."""
     return Q(Exists(_homes_of_acting_resident().filter(tenancy_id=OuterRef("tenancy_id"))))
+
+
+def _resident_allowed() -> Q:
+    """Their household's details and tenancy records, with two limits for documents:
+    residents are never shown internal ones, and a document is theirs only if they are
+    among the people it is about (its addressee, or a member on the day it is dated:
+    someone who joined later is not). record() writes every subject of one read in the
+    same instant, so "among them" is one indexed look-up on (subject, at)."""
+    household_or_home = _resident_household() | _resident_home_reached()
+    about_them = Q(
+        Exists(
+            AccessEvent.objects.filter(
+                subject_id=OuterRef("actor_person"),
+                at=OuterRef("at"),
+                actor_id=OuterRef("actor_id"),
+                object_id=OuterRef("object_id"),
+            )
+        )
+    )
+    return (~Q(object_type__in=_DOCUMENTS) & household_or_home) | (
+        Q(object_type="document") & household_or_home & about_them
+    )
 
 
 def _staff_allowed() -> Q:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.audit.services import record
@@ -22,6 +23,8 @@ from porch.documents.samples import sample_pdf
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy, TestHousehold
 
 TEST_PATCH = "Test households"
+# Marks the papers a joining member must never see: the household's, from before they joined.
+BEFORE_JOINING = "BEFOREJOINING"
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,16 @@ class CreatedHousehold:
 
 
 def synthetic_household_create(
-    *, actor: Actor | None, purpose: str, request: HttpRequest | None = None, idempotency_key: uuid.UUID | None = None
+    *,
+    actor: Actor | None,
+    purpose: str,
+    request: HttpRequest | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    with_joiner: bool = False,
 ) -> CreatedHousehold | None:
     """A tenancy with a lead and a joint tenant who can sign in, and a document of every type.
+    With a joiner: a third tenant who joined today, and a statement from before that only
+    the first two may see (its title carries the marker and BEFORE_JOINING).
     None if this idempotency key already made one (its passwords were shown then)."""
     if idempotency_key and TestHousehold.objects.filter(idempotency_key=idempotency_key).exists():
         return None
@@ -59,6 +69,8 @@ def synthetic_household_create(
             _test_resident(tenancy, marker, "Joint", Membership.Role.JOINT_TENANT),
         ]
         synthetic_documents_create(tenancy, marker, about="test household")
+        if with_joiner:
+            logins.append(_joiner(tenancy, marker))
         if actor is not None:
             record(
                 actor=actor,
@@ -100,6 +112,23 @@ def synthetic_documents_create(tenancy: Tenancy, marker: str, *, about: str) -> 
         )
 
 
+def _joiner(tenancy: Tenancy, marker: str) -> SyntheticLogin:
+    earlier = f"{marker}{BEFORE_JOINING}"
+    content = sample_pdf(f"Rent statement for test household {earlier}")
+    # A type residents can see, so that seeing it would be a real leak.
+    shown = DocumentType.objects.filter(resident_visible=True).order_by("name").first()
+    Document.objects.create(
+        tenancy=tenancy,
+        type=shown or DocumentType.objects.get(name="Letter"),
+        title=f"Rent statement {earlier}",
+        dated=tenancy.start_date,
+        file=ContentFile(content, name="test-document.pdf"),
+        content_type="application/pdf",
+        size=len(content),
+    )
+    return _test_resident(tenancy, marker, "Joining", Membership.Role.JOINT_TENANT, start=timezone.localdate())
+
+
 def _test_block() -> Block:
     patch, _ = Patch.objects.get_or_create(name=TEST_PATCH)
     estate, _ = Estate.objects.get_or_create(name=TEST_PATCH, patch=patch)
@@ -107,7 +136,9 @@ def _test_block() -> Block:
     return block
 
 
-def _test_resident(tenancy: Tenancy, marker: str, first_name: str, role: str) -> SyntheticLogin:
+def _test_resident(
+    tenancy: Tenancy, marker: str, first_name: str, role: str, *, start: datetime.date | None = None
+) -> SyntheticLogin:
     tag = secrets.token_hex(4)
     email = f"test-{tag}@test.invalid"
     person = Person.objects.create(
@@ -118,7 +149,7 @@ def _test_resident(tenancy: Tenancy, marker: str, first_name: str, role: str) ->
         email=email,
         is_test=True,
     )
-    Membership.objects.create(tenancy=tenancy, person=person, role=role, start_date=tenancy.start_date)
+    Membership.objects.create(tenancy=tenancy, person=person, role=role, start_date=start or tenancy.start_date)
     password = secrets.token_urlsafe(15)
     User.objects.create_user(
         username=email, email=email, password=password, kind=User.Kind.RESIDENT, person=person, is_test=True

@@ -13,7 +13,7 @@ from django.test import Client
 
 from porch.core.isolation import Leak, body_of, crawl
 from porch.housing.models import TestHousehold
-from porch.housing.synthetic import synthetic_household_create
+from porch.housing.synthetic import BEFORE_JOINING, synthetic_household_create
 from porch.rollout.models import IsolationCheckRun
 from porch.rollout.switches import modules_off
 
@@ -39,9 +39,12 @@ def isolation_check_run(*, households_wanted: int = HOUSEHOLDS) -> IsolationChec
                 # A crawl that cannot see the resident's own home proves nothing: fail.
                 leaks.append(Leak("/", f"could not see {household.marker}'s own home page"))
                 continue
+            # Someone who joined the household later must not see its earlier papers either.
+            joined_later = membership.start_date > household.tenancy.start_date
+            earlier = [f"{household.marker}{BEFORE_JOINING}"] if joined_later else []
             leaks += crawl(
                 client,
-                foreign_markers=[other.marker for other in others],
+                foreign_markers=[other.marker for other in others] + earlier,
                 foreign_codes=[code for other in others for code in _codes(other)],
                 host=_host(),
             )
@@ -57,7 +60,7 @@ def _households(wanted: int) -> list[TestHousehold]:
     purpose = TestHousehold.Purpose.ISOLATION_CHECK
     existing = list(TestHousehold.objects.filter(purpose=purpose).select_related("tenancy"))
     for _ in range(wanted - len(existing)):
-        created = synthetic_household_create(actor=None, purpose=purpose)
+        created = synthetic_household_create(actor=None, purpose=purpose, with_joiner=True)
         if created is not None:
             existing.append(created.household)
     return existing

@@ -95,6 +95,11 @@ class IsolationCheckRun(models.Model):
         ordering = ["-ran_at"]
 
 
+def dpia_stored_name(cohort: Cohort, filename: str) -> str:
+    """Stored under the cohort's id: nothing the uploader chose reaches the disk."""
+    return f"dpia/{cohort.uuid}.pdf"
+
+
 class Cohort(models.Model):
     """A pilot group of homes. Only residents in an open cohort can sign up, sign in
     and use the portal; a cohort opens only when its launch checklist is all green."""
@@ -111,7 +116,7 @@ class Cohort(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     # The launch checklist.
-    dpia = models.FileField(upload_to="dpia/%Y/", blank=True)
+    dpia = models.FileField(upload_to=dpia_stored_name, blank=True)
     dpia_added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from porch.core.forms import GovukForm
+from porch.core.forms import GovukDateField, GovukForm
 from porch.documents.files import CheckedFile, check_upload
 from porch.documents.models import DocumentType
 from porch.housing.models import Membership, Person
@@ -30,6 +32,14 @@ class DocumentUploadForm(GovukForm):
         error_messages={"required": "Select the type of document"},
     )
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    dated = GovukDateField(
+        label="Date on the document",
+        help_text=(
+            "The date printed on the letter or statement, for example 27 3 2026. Leave it empty for today. "
+            "Residents who join the tenancy later do not see documents dated before they joined."
+        ),
+        required=False,
+    )
     addressee = forms.ChoiceField(
         label="Who is it for?",
         help_text="Leave as 'Everyone on the tenancy' unless the document is for one person only.",
@@ -37,7 +47,7 @@ class DocumentUploadForm(GovukForm):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="A PDF, JPG or PNG, smaller than 10MB.",
+        help_text="A PDF, JPG or PNG, smaller than 10MB. Photos from a phone's normal camera setting are fine.",
         error_messages={"required": "Select a file", "empty": "The selected file is empty", "invalid": "Select a file"},
     )
 
@@ -49,6 +59,14 @@ class DocumentUploadForm(GovukForm):
         choices = [("", "Everyone on the tenancy")] + [(code, p.full_name) for code, p in self.people.items()]
         self.fields["addressee"].choices = choices  # type: ignore[attr-defined]
         self.checked: CheckedFile | None = None
+
+    def clean_dated(self) -> datetime.date:
+        dated: datetime.date | None = self.cleaned_data["dated"]
+        if dated is None:
+            return timezone.localdate()
+        if dated > timezone.localdate():
+            raise ValidationError("Date on the document must be today or in the past")
+        return dated
 
     def clean_addressee(self) -> Person | None:
         code = self.cleaned_data["addressee"]

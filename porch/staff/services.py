@@ -26,9 +26,17 @@ def break_glass_open(
     """Open one tenancy outside the staff member's patches, for a few hours, on the record."""
     if not (actor.reads_personal_data and actor.roles & PATCH_SCOPED and actor.user_id):
         raise BreakGlassRefused("Only patch-based staff with current training can open records outside their patch.")
-    tenancy = Tenancy.objects.filter(reference=normalise_reference(reference)).first()
+    tenancy = (
+        Tenancy.objects.filter(reference=normalise_reference(reference))
+        .select_related("property__block__estate")
+        .first()
+    )
     if tenancy is None:
         raise BreakGlassRefused("No tenancy has that reference. Check it and try again.")
+    if tenancy.property.block.estate.patch_id in actor.patch_ids:
+        # Only homes outside the patch are opened this way, so the resident's privacy
+        # page can say truthfully that an officer from another area looked.
+        raise BreakGlassRefused("This home is in your patch. Find it with 'Find a tenancy' instead.")
     with transaction.atomic():
         opened = BreakGlass.objects.create(
             staff_id=actor.user_id,

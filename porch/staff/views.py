@@ -62,7 +62,7 @@ def home(request: PorchRequest) -> HttpResponse:
     context = {
         "counts": account_access.queue_counts(actor),
         "reviews": staff_access.break_glass_waiting_review(actor).count(),
-        "is_patch_staff": bool(actor.roles & PATCH_SCOPED),
+        "change_requests": housing_access.change_requests_waiting(actor).count(),
     }
     return render(request, "staff/home.html", context)
 
@@ -135,6 +135,7 @@ def document_upload_view(request: PorchRequest, code: UUID) -> HttpResponse:
             tenancy=tenancy,
             document_type=form.cleaned_data["document_type"],
             title=form.cleaned_data["title"],
+            dated=form.cleaned_data["dated"],
             checked=form.checked,
             addressee=form.cleaned_data["addressee"],
             idempotency_key=form.cleaned_data["idempotency_key"],

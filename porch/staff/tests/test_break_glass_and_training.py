@@ -87,3 +87,29 @@ def test_staff_never_trained_cannot_open_personal_data(cast: Cast) -> None:
     User.objects.filter(pk=cast.staff["cs"].pk).update(training_completed_on=None)
     response = sign_in(Client(), cast.staff["cs"]).get("/staff/tenancies/", {"q": "Ashton"})
     assert response.status_code == 403
+
+
+def test_the_residents_privacy_page_says_an_officer_from_another_area_looked_for_a_reason(cast: Cast) -> None:
+    ashton = cast["ashton"]
+    south = sign_in(Client(), cast.staff["south"])
+    open_outside_patch(south, ashton.tenancy.reference)
+    south.get(f"/staff/tenancies/{ashton.tenancy.uuid}/")
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "A housing officer from another area opened your tenancy record, for a reason they recorded" in page
+    assert "A housing officer from another area looked at your tenancy record, for a reason they recorded" in page
+    assert "Your housing officer" not in page
+    assert "call ref 12345" not in page  # the officer's own words stay with the DPO
+
+
+def test_the_patch_officer_is_still_described_as_the_housing_officer(cast: Cast) -> None:
+    sign_in(Client(), cast.staff["north"]).get(f"/staff/tenancies/{cast['ashton'].tenancy.uuid}/")
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "Your housing officer looked at your tenancy record" in page
+    assert "another area" not in page
+
+
+def test_a_home_in_ones_own_patch_is_not_opened_as_if_outside_it(cast: Cast) -> None:
+    north = sign_in(Client(), cast.staff["north"])
+    page = open_outside_patch(north, cast["ashton"].tenancy.reference).content.decode()
+    assert "This home is in your patch" in page
+    assert not BreakGlass.objects.exists()
