@@ -2,6 +2,11 @@
 
 Details typed by the person are only ever used to find a record; the code goes
 to contact details already on that record, never to anything typed.
+
+The request only finds the record and writes down that a code is owed; the task
+worker makes the code and sends it (signup_code_issue). So the answer takes the
+same time whatever the mail server, SMS gateway or PDF library do, and the
+plaintext code never sits in the task table.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -58,20 +63,24 @@ def new_code() -> str:
 
 
 def signup_start(match: Match | None) -> SignupCode | None:
-    """Send a code for a match. A mismatch does the same hashing work and sends nothing.
+    """Owe a code to a match; the task worker makes and sends it. A mismatch does nothing.
+
+    Neither kind of request hashes, sends or builds a letter, so they do the same
+    work apart from a few queries, which the response floor (pad_to_floor) covers.
 
     Email and text codes belong to the visit that asked for them: at most
     MAX_CODES_PER_DAY a day per person, and an earlier code is never handed to
     a new visit. A letter is different: it arrives days later, so a live letter
-    code is the one to use from any visit; at most one letter is sent per
-    LETTER_LIFETIME, after which staff help (the "can't sign up?" route)."""
-    code = new_code()
-    code_hash = make_password(code)
+    code is the one to use from any visit (even before the worker has printed
+    it); at most one letter is sent per LETTER_LIFETIME, after which staff help
+    (the "can't sign up?" route)."""
     if match is None:
         return None
     person = match.person
     if not _rollout_open_for(match.tenancy):
-        transaction.on_commit(lambda: _tell_not_yet(person))
+        from porch.accounts.tasks import signup_not_yet_send
+
+        transaction.on_commit(lambda: signup_not_yet_send.enqueue(person.pk))
         return None
     channel, lifetime = _channel_for(person)
     with transaction.atomic():
@@ -89,31 +98,100 @@ def signup_start(match: Match | None) -> SignupCode | None:
             >= MAX_CODES_PER_DAY
         ):
             return None
-        return _issue(match, channel, lifetime, code, code_hash)
+        return _owe(match, channel, lifetime)
 
 
-def _issue(match: Match, channel: str, lifetime: datetime.timedelta, code: str, code_hash: str) -> SignupCode:
-    person = match.person
-    with transaction.atomic():
-        signup_code = SignupCode.objects.create(
-            person=person,
-            tenancy=match.tenancy,
-            channel=channel,
-            code_hash=code_hash,
-            expires_at=timezone.now() + lifetime,
-        )
-        if channel == SignupCode.Channel.POST:
-            from porch.accounts.letters import activation_letter_pdf
+def _owe(match: Match, channel: str, lifetime: datetime.timedelta) -> SignupCode:
+    from porch.accounts.tasks import signup_code_send
 
-            ActivationLetter.objects.create(
-                signup_code=signup_code,
-                person=person,
-                tenancy=match.tenancy,
-                pdf=activation_letter_pdf(person=person, tenancy=match.tenancy, code=code),
-            )
-        else:
-            transaction.on_commit(lambda: _deliver(channel, person, code))
+    signup_code = SignupCode.objects.create(
+        person=match.person,
+        tenancy=match.tenancy,
+        channel=channel,
+        # Unusable until the worker stores the real code's hash: nothing typed matches it.
+        code_hash=make_password(None),
+        expires_at=timezone.now() + lifetime,
+    )
+    # If the worker is down, the code waits here: anything typed meanwhile fails
+    # as a wrong code, and the worker sends it when it is back, unless it has
+    # expired by then (the visit that asked for it is over).
+    transaction.on_commit(lambda: signup_code_send.enqueue(signup_code.pk))
     return signup_code
+
+
+def signup_code_issue(signup_code_id: int) -> str:
+    """In the task worker: make the code, keep only its hash, and send it or put the letter in the print queue.
+
+    A code already made is never made again, so a task run twice sends one
+    code. An email or text is sent after the hash is committed, so no lock is
+    held while the mail server takes its time (a code typed meanwhile is
+    checked at once); if the send fails, the task fails with the error in its
+    result, the code is never sent, and the person asks again. Returns what
+    was done, for the task result."""
+    with transaction.atomic():
+        signup_code = (
+            SignupCode.objects.select_for_update(of=("self",))
+            .filter(pk=signup_code_id)
+            .select_related("person", "tenancy__property")
+            .first()
+        )
+        if signup_code is None or not _still_owed(signup_code):
+            return "not needed"
+        code = new_code()
+        now = timezone.now()
+        signup_code.code_hash = make_password(code)
+        if signup_code.channel == SignupCode.Channel.POST:
+            dated = timezone.localdate(now)
+            signup_code.expires_at = _end_of(dated + LETTER_LIFETIME)
+            signup_code.save(update_fields=["code_hash", "expires_at"])
+            _letter(signup_code, code, dated)
+            return str(signup_code.channel)
+        # The message says how long the code lasts, so its life starts now.
+        signup_code.expires_at = now + EMAIL_OR_SMS_LIFETIME
+        signup_code.save(update_fields=["code_hash", "expires_at"])
+    _deliver(signup_code.channel, signup_code.person, code)
+    return str(signup_code.channel)
+
+
+def _still_owed(signup_code: SignupCode) -> bool:
+    """Not made yet, and still of use: unspent, not worn out by guesses, not expired, no account
+    yet, and the email or mobile it was for still on record (a changed one gets it; a removed one, nothing)."""
+    person = signup_code.person
+    on_record = {
+        SignupCode.Channel.EMAIL: bool(person.email),
+        SignupCode.Channel.SMS: bool(person.mobile),
+        SignupCode.Channel.POST: True,
+    }[SignupCode.Channel(signup_code.channel)]
+    return (
+        not is_password_usable(signup_code.code_hash)
+        and signup_code.used_at is None
+        and signup_code.failed_attempts < MAX_CODE_ATTEMPTS
+        and signup_code.expires_at > timezone.now()
+        and on_record
+        and not User.objects.filter(person_id=signup_code.person_id).exists()
+    )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """A letter says "use it by" a date, so its code works to the end of that day."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _letter(signup_code: SignupCode, code: str, dated: datetime.date) -> None:
+    from porch.accounts.letters import activation_letter_pdf
+
+    ActivationLetter.objects.create(
+        signup_code=signup_code,
+        person=signup_code.person,
+        tenancy=signup_code.tenancy,
+        pdf=activation_letter_pdf(
+            person=signup_code.person,
+            tenancy=signup_code.tenancy,
+            code=code,
+            dated=dated,
+            use_by=dated + LETTER_LIFETIME,
+        ),
+    )
 
 
 def _rollout_open_for(tenancy: Tenancy) -> bool:
@@ -125,8 +203,12 @@ def _rollout_open_for(tenancy: Tenancy) -> bool:
     ).in_open_cohort
 
 
-def _tell_not_yet(person: Person) -> None:
-    """The same page as any other answer; the news goes only to the contact details on record."""
+def signup_not_yet_tell(person_id: int) -> str:
+    """In the task worker: the sign-up page looks the same as any other answer; the
+    news that the service is not open for their home goes only to the contact details on record."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return "not needed"
     body = (
         f"You asked to create an account for {settings.LANDLORD_NAME}'s online service. It is not open for "
         f"your home yet. We will write to you when it is. Call us on {settings.LANDLORD_PHONE} if you need us."
@@ -138,8 +220,11 @@ def _tell_not_yet(person: Person) -> None:
             body=body,
             is_test=person.is_test,
         )
-    elif person.mobile:
+        return "email"
+    if person.mobile:
         notify.text(to=person.mobile, body=body, is_test=person.is_test)
+        return "sms"
+    return "not needed"
 
 
 def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:
@@ -173,6 +258,7 @@ def signup_code_check(*, code_uuid: str | None, code: str) -> SignupCode | None:
         signup_code = SignupCode.objects.filter(uuid=code_uuid).select_related("person", "tenancy").first()
     usable = (
         signup_code is not None
+        and is_password_usable(signup_code.code_hash)  # a code the worker has not made yet cannot be right
         and signup_code.used_at is None
         and signup_code.expires_at > timezone.now()
         and signup_code.failed_attempts < MAX_CODE_ATTEMPTS

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import base64
 import datetime
 import re
+import zlib
+from typing import Any, ClassVar
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.test import Client
+from django.utils import dateformat, timezone
 
 from conftest import PASSWORD, Cast
+from porch.accounts import signup
 from porch.accounts.models import ActivationLetter, SignupCode, SignupHelpRequest, User
 from porch.core.sms import OutboxSmsBackend
-from porch.housing.models import Membership, Person
+from porch.housing.models import Membership, Person, normalise_reference
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def details(person: Person, reference: str, postcode: str) -> dict[str, str]:
@@ -41,13 +49,21 @@ def newcomer(cast: Cast) -> Person:
     return person
 
 
+@pytest.fixture(autouse=True)
+def _worker_runs_at_once(settings) -> None:
+    """Here the worker's part runs as soon as it is queued after commit, so these tests
+    see what is sent; test_mail_from_worker.py runs the real worker and proves the
+    request itself sends nothing."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def start(cast: Cast, django_capture_on_commit_callbacks):
-    """Send the sign-up form for a person of the Cole household; codes go out after commit."""
+    """Send the sign-up form for a person of a household (the Coles unless named); codes go out after commit."""
 
-    def send(client: Client, person: Person, **overrides: str):
-        cole = cast["cole"]
-        data = details(person, cole.tenancy.reference.lower(), cole.tenancy.property.postcode.lower())
+    def send(client: Client, person: Person, household: str = "cole", **overrides: str):
+        tenancy = cast[household].tenancy
+        data = details(person, tenancy.reference.lower(), tenancy.property.postcode.lower())
         data.update(overrides)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/sign-up/", data)
@@ -104,18 +120,16 @@ def test_wrong_details_look_exactly_like_right_ones(cast: Cast, newcomer: Person
     assert wrong_client.post("/sign-up/code/", {"code": "123456"}).status_code == 200
 
 
-def test_household_members_cannot_sign_up(cast: Cast, client: Client) -> None:
-    ashton = cast["ashton"]
-    amy = ashton.people["amy"]
-    client.post("/sign-up/", details(amy, ashton.tenancy.reference, ashton.tenancy.property.postcode))
+def test_household_members_cannot_sign_up(cast: Cast, client: Client, start) -> None:
+    amy = cast["ashton"].people["amy"]
+    start(client, amy, household="ashton")
     assert mail.outbox == [] and not SignupCode.objects.filter(person=amy).exists()
 
 
-def test_people_who_already_have_an_account_get_no_new_code(cast: Cast, client: Client) -> None:
-    cole = cast["cole"]
-    carol = cole.people["carol"]
-    client.post("/sign-up/", details(carol, cole.tenancy.reference, cole.tenancy.property.postcode))
-    assert mail.outbox == []
+def test_people_who_already_have_an_account_get_no_new_code(cast: Cast, client: Client, start) -> None:
+    carol = cast["cole"].people["carol"]
+    start(client, carol)
+    assert mail.outbox == [] and not SignupCode.objects.filter(person=carol).exists()
 
 
 def test_the_sign_up_response_takes_the_same_time_either_way(cast: Cast, newcomer: Person, settings, start) -> None:
@@ -257,3 +271,134 @@ def test_spacing_a_reference_differently_does_not_reset_the_limit(cast: Cast, ne
         start(Client(REMOTE_ADDR=f"192.0.2.{number}"), newcomer, reference=spelling, postcode="ZZ1 1ZZ")
     response = start(Client(REMOTE_ADDR="192.0.2.99"), newcomer)
     assert "Try again in 15 minutes" in response.content.decode()
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting the password-hash checks it makes."""
+
+    checks: ClassVar[int] = 0
+
+    def verify(self, password: str, encoded: str) -> bool:
+        type(self).checks += 1
+        return bool(super().verify(password, encoded))
+
+
+def test_a_code_typed_before_the_worker_has_sent_it_is_wrong_and_still_costs_one_hash(
+    cast: Cast, newcomer: Person, client: Client, start, settings
+) -> None:
+    settings.TASKS = DATABASE_TASKS  # queued, and no worker running yet
+    settings.PASSWORD_HASHERS = ["porch.accounts.tests.test_signup.CountingHasher"]
+    start(client, newcomer)
+    assert mail.outbox == []
+    CountingHasher.checks = 0
+    response = client.post("/sign-up/code/", {"code": "123456"})
+    assert response.status_code == 200 and "not correct or has expired" in response.content.decode()
+    assert CountingHasher.checks == 1  # the same work as for a wrong code, so the wait reveals nothing
+    signup.signup_code_issue(SignupCode.objects.get(person=newcomer).pk)  # the worker's part
+    assert client.post("/sign-up/code/", {"code": code_from_email()})["Location"] == "/sign-up/password/"
+
+
+def test_a_code_is_made_and_sent_once_even_if_its_task_runs_twice(
+    cast: Cast, newcomer: Person, client: Client, start, settings
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    start(client, newcomer)
+    pk = SignupCode.objects.get(person=newcomer).pk
+    assert signup.signup_code_issue(pk) == "email"
+    assert signup.signup_code_issue(pk) == "not needed"
+    assert len(mail.outbox) == 1
+    assert client.post("/sign-up/code/", {"code": code_from_email()})["Location"] == "/sign-up/password/"
+
+
+@pytest.mark.parametrize(
+    "meanwhile",
+    [
+        {"expires_at": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)},
+        {"failed_attempts": 5},
+    ],
+    ids=["it expired while the worker was down", "it was worn out by guesses"],
+)
+def test_the_worker_does_not_send_a_code_that_can_no_longer_be_used(
+    cast: Cast, newcomer: Person, client: Client, start, settings, meanwhile: dict[str, Any]
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    start(client, newcomer)
+    SignupCode.objects.filter(person=newcomer).update(**meanwhile)
+    assert signup.signup_code_issue(SignupCode.objects.get(person=newcomer).pk) == "not needed"
+    assert mail.outbox == []
+
+
+def test_the_worker_does_not_send_a_code_to_someone_who_has_signed_up_since(
+    cast: Cast, newcomer: Person, start, settings
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    first, second = Client(), Client()
+    start(first, newcomer)
+    start(second, newcomer)
+    codes = list(SignupCode.objects.filter(person=newcomer).order_by("pk"))
+    signup.signup_code_issue(codes[0].pk)
+    first.post("/sign-up/code/", {"code": code_from_email()})
+    first.post("/sign-up/password/", {"password": PASSWORD, "password_again": PASSWORD})
+    assert User.objects.filter(person=newcomer).exists()
+    assert signup.signup_code_issue(codes[1].pk) == "not needed"
+    assert len(mail.outbox) == 1
+
+
+def test_a_code_the_mail_server_refused_is_never_sent_later(
+    cast: Cast, newcomer: Person, client: Client, start, settings
+) -> None:
+    from porch.incidents.tests.servers import free_port
+
+    settings.TASKS = DATABASE_TASKS
+    start(client, newcomer)
+    pk = SignupCode.objects.get(person=newcomer).pk
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port()},
+        }
+    }
+    with pytest.raises(OSError):  # nothing listens there: the task fails, with the error in its result
+        signup.signup_code_issue(pk)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert signup.signup_code_issue(pk) == "not needed"  # a code made once is never made or sent again
+    assert mail.outbox == []
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The lines of text drawn on the pages. ReportLab stores each page's drawing
+    ASCII85-encoded and compressed; drawString writes each line as "(text) Tj"."""
+    lines = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        drawing = zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
+        lines += [re.sub(rb"\\(.)", rb"\1", line) for line in re.findall(rb"\(((?:[^\\)]|\\.)*)\) Tj", drawing)]
+    return "\n".join(line.decode("cp1252") for line in lines)
+
+
+def test_the_letter_gives_its_date_where_to_go_and_a_code_that_works(
+    cast: Cast, newcomer: Person, start, settings
+) -> None:
+    settings.PORTAL_URL = "https://portal.example.org/"
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
+    start(Client(), newcomer)
+    letter = ActivationLetter.objects.get(person=newcomer)
+    text = pdf_text(bytes(letter.pdf))
+    dated = timezone.localdate(letter.created_at)
+    assert dateformat.format(dated, "j F Y") in text.splitlines()
+    assert "1. Go to https://portal.example.org/sign-up/" in text
+    assert f"2. Enter your tenancy reference ({cast['cole'].tenancy.reference}), date of birth" in text
+    use_by = dateformat.format(dated + datetime.timedelta(days=14), "j F Y")
+    assert f"The code works once. Use it by {use_by}." in text
+    assert timezone.localtime(letter.signup_code.expires_at) > timezone.make_aware(
+        datetime.datetime.combine(dated + datetime.timedelta(days=14), datetime.time(23, 59))
+    )
+    code = re.search(r"Your code is: (\d{6})", text).group(1)  # type: ignore[union-attr]
+    later = Client()
+    start(later, newcomer)  # a new visit, days later, with the letter in hand
+    assert later.post("/sign-up/code/", {"code": code})["Location"] == "/sign-up/password/"
+
+
+def test_the_reference_hint_looks_like_a_real_reference(client: Client, db) -> None:
+    page = client.get("/sign-up/").content.decode()
+    example = re.search(r"a letter from us, for example (\S+)\.", page).group(1)  # type: ignore[union-attr]
+    assert re.fullmatch(r"T\d{7}", example) and normalise_reference(example) == example

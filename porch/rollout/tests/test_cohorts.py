@@ -44,8 +44,11 @@ def test_a_module_not_switched_on_for_the_cohort_is_hidden_and_refused(cast: Cas
 
 
 def test_sign_up_outside_an_open_cohort_looks_the_same_and_sends_news_not_a_code(
-    cast: Cast, django_capture_on_commit_callbacks
+    cast: Cast, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }  # the worker's sending, run at once
     leave_south_out(cast)
     smith = cast["smith"]
     person = Person.objects.create(

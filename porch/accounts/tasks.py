@@ -1,0 +1,64 @@
+"""Sign-up codes and password-reset emails, sent by the task worker (`manage.py db_worker`).
+
+Requests only queue these, after their transaction commits, so a response never
+waits on the mail server or SMS gateway and its timing cannot show whether the
+details given belong to someone. Tasks carry ids, never codes, addresses or links:
+the worker reads the contact details on record when it sends."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from porch.accounts import signup
+from porch.accounts.models import User
+from porch.core import notify
+
+RESET_EMAIL_SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
+RESET_EMAIL_BODY_TEMPLATE = "accounts/email/password_reset.txt"
+
+
+@task()
+def signup_code_send(signup_code_id: int) -> str:
+    return signup.signup_code_issue(signup_code_id)
+
+
+@task()
+def signup_not_yet_send(person_id: int) -> str:
+    return signup.signup_not_yet_tell(person_id)
+
+
+@task()
+def password_reset_send(
+    user_id: int,
+    subject_template_name: str = RESET_EMAIL_SUBJECT_TEMPLATE,
+    email_template_name: str = RESET_EMAIL_BODY_TEMPLATE,
+) -> bool:
+    """Email a reset link to the account's address on record, if it may still reset its password.
+
+    The link is made here, so it lasts PASSWORD_RESET_TIMEOUT from when it is sent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or not user.has_usable_password():
+        return False
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "landlord_name": settings.LANDLORD_NAME,
+        "landlord_phone": settings.LANDLORD_PHONE,
+        "reset_url": notify.portal_link(path),
+        "hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1),
+    }
+    subject = "".join(render_to_string(subject_template_name, context).splitlines())
+    body = render_to_string(email_template_name, context)
+    notify.email(to=user.email, subject=subject, body=body, is_test=user.is_test)
+    return True
