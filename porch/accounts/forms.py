@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.template.loader import render_to_string
+from django.db import transaction
 
-from porch.core import notify
+from porch.accounts.tasks import RESET_EMAIL_BODY_TEMPLATE, RESET_EMAIL_SUBJECT_TEMPLATE, password_reset_send
 from porch.core.forms import GovukDateField, GovukForm
 
 
 class SignInForm(GovukForm):
     username = forms.CharField(
         label="Email address, mobile number or customer reference",
+        help_text=(
+            "You can also use the sign-in name we showed you when you created your account. If you share an "
+            "email address or mobile number with someone you live with, use your sign-in name or your customer "
+            "reference (it starts with P)."
+        ),
         max_length=150,
         error_messages={"required": "Enter your email address, mobile number or customer reference"},
     )
@@ -53,7 +59,7 @@ class SignupStartForm(GovukForm):
     reference = forms.CharField(
         label="Tenancy or account reference",
         max_length=30,
-        help_text="You can find this on your tenancy agreement or a letter from us, for example T-000123.",
+        help_text="You can find this on your tenancy agreement or a letter from us, for example T0001234.",
         error_messages={"required": "Enter your tenancy or account reference"},
     )
     date_of_birth = GovukDateField(
@@ -138,17 +144,19 @@ class GovukPasswordResetForm(GovukForm, PasswordResetForm):
             "Enter an email address in the correct format, like name@example.com"
         )
 
-    def send_mail(
-        self, subject_template_name: str, email_template_name: str, context: dict[str, Any], *args: Any, **kwargs: Any
-    ) -> None:
-        """Test residents' reset links go to the test outbox, never to a real mailbox."""
-        user = context.get("user")
-        if getattr(user, "is_test", False):
-            subject = "".join(render_to_string(subject_template_name, context).splitlines())
-            body = render_to_string(email_template_name, context)
-            notify.email(to=user.email, subject=subject, body=body, is_test=True)  # type: ignore[union-attr]
-            return
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Queue one reset email per matching account, for the task worker after commit.
+
+        Django sends the email here, in the request, for real accounts only, so
+        a slow mail server showed which addresses have accounts. Now a known and
+        an unknown address both cost one lookup. The worker makes the link from
+        PORTAL_URL and sends it through notify (test residents' to the test outbox)."""
+        templates = {
+            "subject_template_name": kwargs.get("subject_template_name", RESET_EMAIL_SUBJECT_TEMPLATE),
+            "email_template_name": kwargs.get("email_template_name", RESET_EMAIL_BODY_TEMPLATE),
+        }
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(functools.partial(password_reset_send.enqueue, user.pk, **templates))
 
 
 class GovukSetPasswordForm(GovukForm, SetPasswordForm):

@@ -5,6 +5,7 @@ from uuid import uuid4
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
 from porch.accounts.roles import StaffRole
@@ -37,6 +38,8 @@ class User(AbstractUser):
     training_completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        # Staff sign in with their email address in any case: one indexed look-up.
+        indexes = [models.Index(Lower("email"), name="accounts_user_email_lower")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="resident") | Q(person__isnull=False),

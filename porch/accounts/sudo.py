@@ -37,3 +37,18 @@ def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def password_refusal(request: HttpRequest, password: str) -> str:
+    """Check the signed-in user's password again on a form that changes something sensitive:
+    "" if it is right, else the message to show. Counted like any other password try."""
+    from porch.accounts import devices
+
+    user = request.user
+    tried = devices.count_attempt(request, "sudo", user=user)  # type: ignore[arg-type]
+    if tried.wait:
+        return tried.message
+    if not user.check_password(password):  # type: ignore[union-attr]
+        return "The password is not correct"
+    tried.succeeded()
+    return ""

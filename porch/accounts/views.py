@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from porch.accounts import access as account_access
-from porch.accounts import mfa, signup
+from porch.accounts import backends, devices, mfa, signup
 from porch.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
@@ -58,15 +58,17 @@ def sign_in(request: PorchRequest) -> HttpResponse:
         return redirect("home")
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip().lower()
-        wait = ratelimit.attempt("sign_in", username, request.client_ip)
-        user = None if wait else authenticate(request, username=username, password=form.cleaned_data["password"])
-        if wait:
-            form.add_error(None, ratelimit.pause_message(wait))
+        name = form.cleaned_data["username"]
+        tried = devices.count_attempt(
+            request, "sign_in", user=backends.account_for(name), name=backends.canonical_name(name)
+        )
+        user = None if tried.wait else authenticate(request, username=name, password=form.cleaned_data["password"])
+        if tried.wait:
+            form.add_error(None, tried.message)
         elif user is None:
             form.add_error(None, "Enter a correct sign-in name and password")
         else:
-            ratelimit.succeeded("sign_in", username, request.client_ip)
+            tried.succeeded()
             if not _rollout_open_to(user):
                 return render(request, "rollout/not_yet.html", status=403)
             if user_has_device(user):
@@ -85,14 +87,16 @@ def _rollout_open_to(user: User) -> bool:
 
 
 def _complete_sign_in(request: PorchRequest, user: User, target: str, device: object = None) -> HttpResponse:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session id
+    login(request, user, backend="porch.accounts.backends.SignInNameBackend")  # rotates the session id
     if device is not None:
         otp_login(request, device)
     request.session["porch_started"] = time.time()
     from porch.accounts.actors import actor_for_request
 
     record(actor=actor_for_request(request), action="sign_in", object_type="session", request=request)
-    return HttpResponseRedirect(target)
+    response = HttpResponseRedirect(target)
+    devices.remember(request, response, user)
+    return response
 
 
 @audience(PUBLIC)
@@ -102,14 +106,14 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.attempt("mfa", str(user.pk), request.client_ip)
-        device = None if wait else mfa.verify_code(user, form.cleaned_data["code"])
-        if wait:
-            form.add_error(None, ratelimit.pause_message(wait))
+        tried = devices.count_attempt(request, "mfa", user=user)
+        device = None if tried.wait else mfa.verify_code(user, form.cleaned_data["code"])
+        if tried.wait:
+            form.add_error(None, tried.message)
         elif device is None:
             form.add_error("code", "The code is not correct. Check your app and try again")
         else:
-            ratelimit.succeeded("mfa", str(user.pk), request.client_ip)
+            tried.succeeded()
             target = request.session.pop(PENDING_NEXT, reverse("home"))
             request.session.pop(PENDING_USER, None)
             return _complete_sign_in(request, user, target, device)
@@ -148,11 +152,11 @@ def confirm_password(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.attempt("sudo", str(user.pk))
-        if wait:
-            form.add_error(None, ratelimit.pause_message(wait))
+        tried = devices.count_attempt(request, "sudo", user=user)
+        if tried.wait:
+            form.add_error(None, tried.message)
         elif user.check_password(form.cleaned_data["password"]):
-            ratelimit.succeeded("sudo", str(user.pk))
+            tried.succeeded()
             grant_sudo(request)
             return HttpResponseRedirect(_safe_next(request, "accounts:account"))
         else:
@@ -170,6 +174,8 @@ def mfa_setup(request: PorchRequest) -> HttpResponse:
         return sudo_redirect(request)
     device = mfa.pending_totp_device(user, request.session)
     form = CodeForm(request.POST if request.method == "POST" else None)
+    # Recovery codes are made once this step is done: do not mention them yet.
+    form.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
             recovery_codes = mfa.confirm_device(user, device)
@@ -221,7 +227,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         email = request.POST.get("email", "").strip().lower()
-        wait = ratelimit.attempt("password_reset", getattr(request, "client_ip", ""), email)
+        wait = ratelimit.attempt("password_reset", email, address=getattr(request, "client_ip", ""))
         if wait:
             form = self.get_form()
             form.is_valid()
@@ -256,7 +262,7 @@ def signup_start(request: PorchRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         reference = normalise_reference(form.cleaned_data["reference"])
-        wait = ratelimit.attempt("signup", request.client_ip, reference)
+        wait = ratelimit.attempt("signup", reference, address=request.client_ip)
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
         else:
@@ -282,7 +288,7 @@ def signup_code(request: PorchRequest) -> HttpResponse:
     form = SignupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
-        wait = ratelimit.attempt("signup_code", request.client_ip)
+        wait = ratelimit.attempt("signup_code", request.session[SIGNUP_CODE], address=request.client_ip)
         found = None
         if wait:
             form.add_error(None, ratelimit.pause_message(wait))
@@ -294,7 +300,7 @@ def signup_code(request: PorchRequest) -> HttpResponse:
                     "code", "The code is not correct or has expired. Check it, or start again to get a new code"
                 )
             else:
-                ratelimit.succeeded("signup_code", request.client_ip)
+                ratelimit.succeeded("signup_code", request.session[SIGNUP_CODE], address=request.client_ip)
         if found is not None:
             request.session.cycle_key()
             request.session[SIGNUP_VERIFIED] = str(found.uuid)

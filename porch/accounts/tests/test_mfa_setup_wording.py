@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from conftest import Cast, sign_in
+
+
+def test_setting_up_two_step_sign_in_does_not_mention_recovery_codes_before_they_exist(cast: Cast) -> None:
+    page = sign_in(Client(), cast.resident("alice")).get("/account/two-factor/").content.decode()
+    assert "Set up two-step sign-in" in page
+    assert "recovery code" not in page.lower()
