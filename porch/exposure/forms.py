@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from porch.core.forms import GovukForm
-from porch.exposure.reports import MODULES, OTHER, Window, route_names
+from porch.exposure.reports import MODULES, OTHER, Window, route_choices
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
 SESSION_REF = re.compile(r"^[0-9a-f]{24}$")
@@ -62,7 +62,7 @@ class ExposureForm(WindowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = [("", "Every page"), *((name, name) for name in route_names())]  # type: ignore[attr-defined]
+        self.fields["route"].choices = [("", "Every page"), *route_choices()]  # type: ignore[attr-defined]
 
 
 class WhoSawForm(WindowForm):

@@ -71,6 +71,110 @@ def module_of(object_type: str) -> str:
     return next((key for key, kind in MODULES.items() if object_type in kind.object_types), OTHER)
 
 
+# Every page the audit log can name, in words a DPO uses: who uses it, then what it is.
+# The filter on the exposure report lists these, never the code's names for pages; a new
+# page with no words here fails test_every_page_in_the_filter_has_plain_words.
+ROUTE_LABELS: dict[str, str] = {
+    # Anyone, signed in or not
+    "home": "Home page",
+    "brand_css": "The portal's colours (style sheet)",
+    "accessibility": "Accessibility statement",
+    "privacy_notice": "How we use your information (privacy notice)",
+    "incidents:report": "Report a privacy problem",
+    "incidents:acknowledge": "On call: acknowledge link in a call",
+    "accounts:login": "Sign in",
+    "accounts:sign_in_code": "Sign in: security code",
+    "accounts:logout": "Sign out",
+    "accounts:password_reset": "Forgotten password",
+    "accounts:password_reset_done": "Forgotten password: email sent",
+    "accounts:password_reset_confirm": "Forgotten password: choose a new password",
+    "accounts:password_reset_complete": "Forgotten password: password changed",
+    "accounts:signup_start": "Sign up: your details",
+    "accounts:signup_code": "Sign up: activation code",
+    "accounts:signup_password": "Sign up: choose a password",
+    "accounts:signup_help": "Sign up: ask for help",
+    # Everyone's own account
+    "accounts:account": "Your account",
+    "accounts:confirm_password": "Confirm your password (before a sensitive action)",
+    "accounts:mfa_setup": "Set up two-factor authentication",
+    "accounts:mfa_recovery_codes": "Two-factor recovery codes",
+    "accounts:password_change": "Change your password",
+    "accounts:sign_out_elsewhere": "Sign out everywhere else",
+    # Residents
+    "housing:my_details": "Residents: My details",
+    "housing:change_request": "Residents: Ask to change my details",
+    "documents:list": "Residents: Your documents",
+    "documents:download": "Residents: Download a document",
+    "audit:privacy": "Residents: Who has looked at my record",
+    # Staff
+    "staff:home": "Staff: Home",
+    "staff:tenancy_search": "Staff: Find a tenancy",
+    "staff:tenancy_detail": "Staff: Tenancy record",
+    "staff:document_upload": "Staff: Add a document to a tenancy",
+    "staff:person_audit": "Staff: A person's audit trail",
+    "staff:view_as_start": "Staff: Start viewing as a resident",
+    "staff:view_as_end": "Staff: Stop viewing as a resident",
+    "staff:test_residents": "Staff: Test residents",
+    "staff:test_outbox": "Staff: Test residents' messages",
+    "staff:letters": "Staff: Activation letters",
+    "staff:letter_pdf": "Staff: Print an activation letter",
+    "staff:letter_printed": "Staff: Mark an activation letter printed",
+    "staff:help_requests": "Staff: Sign-up help requests",
+    "staff:break_glass": "Staff: Open a record outside your patch",
+    "staff:break_glass_reviews": "Staff: Records opened outside a patch, to review",
+    "staff:break_glass_reviewed": "Staff: Mark a record opened outside a patch reviewed",
+    "staff:document_types": "Staff: Document types",
+    "staff:document_type_edit": "Staff: Change a document type",
+    "changes:queue": "Staff: Details change requests",
+    "changes:detail": "Staff: A details change request",
+    "changes:approve": "Staff: Approve a details change request",
+    "changes:decline": "Staff: Decline a details change request",
+    "rollout:switches": "Staff: Switches (what residents can use)",
+    "rollout:switch_off": "Staff: Switch a part of the portal off",
+    "rollout:switch_on": "Staff: Ask to switch a part of the portal back on",
+    "rollout:approvals": "Staff: Changes waiting for approval",
+    "rollout:decide": "Staff: Approve or reject a change",
+    "rollout:staff_accounts": "Staff: Staff roles and training",
+    "rollout:staff_account": "Staff: One staff member's roles and training",
+    "rollout:cohorts": "Staff: Pilot cohorts",
+    "rollout:cohort": "Staff: A pilot cohort and its launch checklist",
+    "rollout:cohort_homes": "Staff: Add homes to a pilot cohort",
+    "rollout:cohort_module": "Staff: Switch a part of the portal for a pilot cohort",
+    "rollout:cohort_dpia": "Staff: Attach a pilot cohort's DPIA",
+    "rollout:cohort_sign_off": "Staff: DPO sign-off of a pilot cohort",
+    "rollout:cohort_status": "Staff: Open or close a pilot cohort",
+    "rollout:cohort_invitations": "Staff: Invite a pilot cohort's residents",
+    "rollout:script_sign_off": "Staff: Sign off an acceptance script",
+    "incidents:log_call": "Staff: Log a privacy problem call",
+    "incidents:list": "Staff: Privacy problems",
+    "incidents:incident": "Staff: A privacy problem",
+    "incidents:incident_status": "Staff: Privacy problem: change its status",
+    "incidents:incident_contain": "Staff: Privacy problem: stop it now",
+    "incidents:incident_details": "Staff: Privacy problem: severity and summary",
+    "incidents:incident_owner": "Staff: Privacy problem: owner",
+    "incidents:incident_ico": "Staff: Privacy problem: decision to tell the ICO",
+    "incidents:incident_ico_told": "Staff: Privacy problem: when the ICO was told",
+    "incidents:incident_affected": "Staff: Privacy problem: decision to tell the people affected",
+    "incidents:incident_review": "Staff: Privacy problem: post-incident review",
+    "incidents:incident_join": "Staff: Privacy problem: join to the same problem",
+    "incidents:incident_near_miss": "Staff: Privacy problem: record as a near miss",
+    "incidents:incident_acknowledge": "Staff: Privacy problem: acknowledge",
+    "incidents:near_miss_new": "Staff: Record a near miss",
+    "incidents:drills": "Staff: Drills",
+    "incidents:drill_start": "Staff: Start a drill",
+    "incidents:rota": "Staff: On-call rota",
+    "incidents:rota_remove": "Staff: Remove someone from the on-call rota",
+    "exposure:report": "Staff: Exposure report (whose data reached whom)",
+    "exposure:people_csv": "Staff: Exposure report: people affected (spreadsheet)",
+    "exposure:recipients_csv": "Staff: Exposure report: who received data (spreadsheet)",
+    "exposure:who_saw": "Staff: Who saw a person's data",
+    "exposure:who_saw_csv": "Staff: Who saw a person's data (spreadsheet)",
+    "exposure:session": "Staff: What one session saw",
+    "exposure:session_csv": "Staff: What one session saw (spreadsheet)",
+    "exposure:ico_report": "Staff: Draft report to the ICO",
+}
+
+
 @functools.cache
 def route_names() -> tuple[str, ...]:
     """Every named page of the portal, for narrowing a report to one."""
@@ -87,6 +191,17 @@ def route_names() -> tuple[str, ...]:
     walk(get_resolver().url_patterns, "")
     # The admin site records who used it, never whose data: it has nothing to narrow to.
     return tuple(sorted({name for name in found if not name.startswith("admin:")}))
+
+
+def route_label(name: str) -> str:
+    """A page's plain name; a page missing from ROUTE_LABELS is shown as "A page with no
+    name yet" rather than its code name (and the test that every page has words fails)."""
+    return ROUTE_LABELS.get(name, "A page with no name yet")
+
+
+def route_choices() -> list[tuple[str, str]]:
+    """Every page, as (route name, plain name), ordered by the plain name."""
+    return sorted(((name, route_label(name)) for name in route_names()), key=lambda choice: choice[1])
 
 
 def require_dpo(actor: Actor) -> None:

@@ -21,6 +21,7 @@ from porch.exposure.reports import (
     exposure_report,
     recipients_by_id,
     require_dpo,
+    route_label,
 )
 from porch.housing.models import Person
 from porch.incidents.models import Incident
@@ -246,7 +247,7 @@ def _event_lines(events: list[AccessEvent]) -> str:
                     e.object_id,
                     e.subject.full_name if e.subject else "",
                     e.subject.housing_reference if e.subject else "",
-                    e.route,
+                    route_label(e.route) if e.route else "",
                     e.session_ref,
                     e.request_id,
                     "yes" if getattr(e, "allowed", True) else "NO",

@@ -6,6 +6,7 @@ acknowledge and contain; deciding (the ICO, telling people, closing) is for the 
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -41,6 +42,24 @@ def get_incident_for(actor: Actor, code: UUID | str, *, action: str = "view") ->
     if incident is None:
         raise Http404
     return incident
+
+
+def find_incident_for(actor: Actor, reference: str) -> Incident | None:
+    """The incident a reference names, among those the actor may see (None otherwise)."""
+    return incident_by_reference(incidents_for(actor), reference)
+
+
+def incident_by_reference(visible: QuerySet[Incident], reference: str) -> Incident | None:
+    """A reporter quotes their report's reference; an incident opened by a report has the
+    same one, and a report that joined an incident keeps its own. So: the incident holding
+    a report with that reference (after a join, the one its reports moved to), else the
+    incident with that reference. "3f2a1c" finds PI-3F2A1C: it is read out on the phone."""
+    wanted = re.sub(r"\s+", "", reference).upper()
+    if re.fullmatch(r"[0-9A-F]{6}", wanted):
+        wanted = f"PI-{wanted}"
+    if not wanted:
+        return None
+    return visible.filter(reports__reference=wanted).first() or visible.filter(reference=wanted).first()
 
 
 def shifts_for(actor: Actor) -> QuerySet[OnCallShift]:

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.core.forms import GovukDateField, GovukForm
+from porch.incidents import access
 from porch.incidents.models import Incident
 from porch.incidents.services import display_name, join_refusal
+from porch.rollout.models import Module
 
 
 class PrivacyReportForm(GovukForm):
@@ -30,6 +32,12 @@ class PrivacyReportForm(GovukForm):
         max_length=200,
         required=False,
     )
+
+    def __init__(self, *args: Any, signed_in_resident: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if signed_in_resident:
+            # We know who they are and how to reach them: their account says.
+            del self.fields["contact_name"], self.fields["contact"]
 
 
 class CallLogForm(GovukForm):
@@ -181,7 +189,8 @@ class ReviewForm(GovukForm):
 class JoinForm(GovukForm):
     reference = forms.CharField(
         label="It is the same problem as incident",
-        help_text="The other incident's reference, for example PI-3F2A1C. Its reports move there and this one closes.",
+        help_text="The other incident's reference or one of its reports' references, for example PI-3F2A1C. "
+        "This incident's reports move there and this one closes.",
         max_length=12,
         error_messages={"required": "Enter the reference of the incident it is the same as"},
     )
@@ -192,14 +201,63 @@ class JoinForm(GovukForm):
         self.visible = visible
 
     def clean_reference(self) -> Incident:
-        reference = self.cleaned_data["reference"].strip().upper()
-        into = self.visible.filter(reference=reference).first()
+        into = access.incident_by_reference(self.visible, self.cleaned_data["reference"])
         if into is None:
             raise forms.ValidationError("There is no incident with that reference")
         refusal = join_refusal(self.incident, into)
         if refusal:
             raise forms.ValidationError(refusal)
         return into
+
+
+class FindForm(GovukForm):
+    reference = forms.CharField(
+        label="Find a privacy problem by its reference",
+        help_text="The reference a reporter or caller was given, or the incident's, for example PI-3F2A1C.",
+        max_length=20,
+        error_messages={"required": "Enter a reference"},
+    )
+
+
+NO_WHOLE_PORTAL = "Confirm you want to switch off the whole portal for every resident"
+
+
+class ContainForm(GovukForm):
+    """Stop it now. Nothing is chosen for the responder, and the whole portal needs its own
+    confirmation: one careless click would otherwise take the portal from every resident."""
+
+    module = forms.ChoiceField(
+        label="What do you want to switch off for everyone?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what to switch off", "invalid_choice": "Select what to switch off"},
+    )
+    whole_portal = forms.BooleanField(
+        label="Yes, switch off the whole portal for every resident",
+        help_text="Only if you chose the whole portal. Switching it back on needs a second person.",
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, already_off: frozenset[str], reported: str = "", drill: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        module = self.fields["module"]
+        assert isinstance(module, forms.ChoiceField)
+        module.choices = [
+            (value, f"{label} (already switched off for everyone)" if value in already_off else label)
+            for value, label in Module.choices
+        ]
+        self.already_off_labels = [label for value, label in Module.choices if value in already_off]
+        if drill:
+            module.label = "Drill: what would you switch off for everyone? Nothing real is switched off."
+        if reported:
+            module.help_text = f"The first report came from a page in {Module(reported).label}."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("module") == Module.PORTAL and not cleaned.get("whole_portal"):
+            self.add_error("whole_portal", NO_WHOLE_PORTAL)
+        return cleaned
 
 
 class NearMissReasonForm(GovukForm):

@@ -14,6 +14,9 @@ ICO_DEADLINE = datetime.timedelta(hours=72)
 
 
 def new_reference() -> str:
+    """A reference short enough to read out on the phone. Reports and incidents share one
+    space of references (services.unused_reference), so a reporter's reference finds their
+    incident whichever of the two it names."""
     return f"PI-{secrets.token_hex(3).upper()}"
 
 
@@ -147,6 +150,20 @@ class PrivacyReport(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class ReportSender(models.Model):
+    """Where online reports come from, as a keyed hash (of the account, or of the address for
+    someone signed out), and the incidents its recent reports opened. Locked while a report
+    decides whether to open an incident or join the one this sender's reports opened last,
+    so a flood from one place opens a bounded number of incidents (ADR 0008)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    # The current run of reports: it ends once the sender has been quiet for a while.
+    first_report_at = models.DateTimeField()
+    last_report_at = models.DateTimeField()
+    incidents_opened = models.PositiveIntegerField(default=0)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
 
 class TimelineEntry(models.Model):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from porch.accounts.models import User
@@ -20,7 +23,18 @@ from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.incidents import access
 from porch.incidents.clock import plain_duration
-from porch.incidents.models import Incident, PrivacyReport, TimelineEntry
+from porch.incidents.models import Incident, PrivacyReport, ReportSender, TimelineEntry, new_reference
+
+# A flood of online reports from one sender (a scanner, a script) must not open thousands
+# of incidents or call the people on call thousands of times, and a real reporter sharing
+# that sender's address must still be heard: every report is kept and gets a reference,
+# but after this many new incidents in one run of reports, the sender's later reports
+# join the incident its reports opened last. A run ends once the sender has been quiet
+# for SENDER_QUIET. See ADR 0008.
+NEW_INCIDENTS_PER_SENDER = 3
+SENDER_QUIET = datetime.timedelta(hours=1)
+# References are six hex digits, so a new one is drawn until it is free.
+REFERENCE_TRIES = 20
 
 
 def privacy_report_create(
@@ -29,32 +43,117 @@ def privacy_report_create(
     channel: str,
     what_seen: str,
     page: str,
-    contact_name: str,
-    contact: str,
     idempotency_key: uuid.UUID,
+    contact_name: str = "",
+    contact: str = "",
+    sender: str = "",
     request: HttpRequest | None = None,
 ) -> PrivacyReport:
-    """Save the report once (a double submit makes one), open its incident, alert on-call."""
+    """Save the report once (a double submit makes one) and give it a reference. It opens an
+    incident, which takes the report's reference and calls on-call, unless its sender (a
+    keyed hash, see intake.py) has opened NEW_INCIDENTS_PER_SENDER in this run of reports:
+    then it joins the incident they opened last, keeping its own reference, and nobody is
+    called again. A signed-in resident's report is tied to their account."""
     staff_logged = channel == PrivacyReport.Channel.PHONE
 
     def create() -> PrivacyReport:
-        incident = incident_open(actor=actor, summary=what_seen[:200])
-        report = PrivacyReport.objects.create(
-            incident=incident,
-            channel=channel,
-            what_seen=what_seen,
-            page=page[:500],
-            contact_name=contact_name,
-            contact=contact,
-            reported_by_id=None if staff_logged else actor.user_id,
-            logged_by_id=actor.user_id if staff_logged else None,
-            idempotency_key=idempotency_key,
-        )
+        now = timezone.now()
+        source = _locked_sender(sender, now) if sender else None
+        joins = _incident_to_join(source, now) if source else None
+
+        def save(reference: str) -> PrivacyReport:
+            incident = joins or incident_open(actor=actor, summary=what_seen, reference=reference)
+            return PrivacyReport.objects.create(
+                reference=reference,
+                incident=incident,
+                channel=channel,
+                what_seen=what_seen,
+                page=page[:500],
+                contact_name=contact_name,
+                contact=contact,
+                reported_by_id=None if staff_logged else actor.user_id,
+                logged_by_id=actor.user_id if staff_logged else None,
+                idempotency_key=idempotency_key,
+            )
+
+        report = _with_unused_reference(save)
         record(actor=actor, action="create", object_type="privacy_report", object_id=report.uuid, request=request)
-        note(incident, actor, f"Reported: {report.get_channel_display().lower()}, reference {report.reference}")
+        how = report.get_channel_display().lower()
+        if source is None or joins is None:
+            note(report.incident, actor, f"Reported: {how}, reference {report.reference}")
+        else:
+            since = f"{timezone.localtime(source.first_report_at):%-d %b %Y %H:%M}"
+            note(
+                joins,
+                actor,
+                f"Report {report.reference} joined this incident ({how}): its sender had already opened "
+                f"{source.incidents_opened} incidents since {since}, so nobody was called again",
+            )
+        if source is not None:
+            _sender_reported(source, opened=None if joins else report.incident, now=now)
         return report
 
     return create_once(PrivacyReport.objects.all(), idempotency_key, create)
+
+
+def _locked_sender(key: str, now: datetime.datetime) -> ReportSender:
+    ReportSender.objects.get_or_create(key=key, defaults={"first_report_at": now, "last_report_at": now})
+    return ReportSender.objects.select_for_update().get(key=key)
+
+
+def _incident_to_join(sender: ReportSender, now: datetime.datetime) -> Incident | None:
+    """The incident this sender's report joins, or None if it opens its own: a sender quiet
+    for SENDER_QUIET starts a new run; one that has opened its share in this run joins the
+    incident it opened last, if that (or the one it was joined to) is an open incident."""
+    if now - sender.last_report_at > SENDER_QUIET:
+        sender.first_report_at, sender.incidents_opened = now, 0
+    if sender.incidents_opened < NEW_INCIDENTS_PER_SENDER or sender.incident_id is None:
+        return None
+    incident = Incident.objects.get(pk=sender.incident_id)
+    while incident.merged_into_id is not None:
+        incident = Incident.objects.get(pk=incident.merged_into_id)
+    # A closed incident is the final record, and a near miss calls nobody: a report after
+    # either is heard afresh. Each such release takes a person's decision, so it stays bounded.
+    return incident if incident.kind == Incident.Kind.INCIDENT and not incident.is_closed else None
+
+
+def _sender_reported(sender: ReportSender, *, opened: Incident | None, now: datetime.datetime) -> None:
+    if opened is not None:
+        sender.incidents_opened += 1
+        sender.incident = opened
+    sender.last_report_at = now
+    sender.save(update_fields=["first_report_at", "last_report_at", "incidents_opened", "incident"])
+
+
+def unused_reference() -> str:
+    """A reference no report and no incident has: a reporter's reference names one thing."""
+    for _ in range(REFERENCE_TRIES):
+        reference = new_reference()
+        if not _reference_taken(reference):
+            return reference
+    raise RuntimeError("No free privacy problem reference found")
+
+
+def _reference_taken(reference: str) -> bool:
+    return (
+        Incident.objects.filter(reference=reference).exists()
+        or PrivacyReport.objects.filter(reference=reference).exists()
+    )
+
+
+def _with_unused_reference[T](save: Callable[[str], T]) -> T:
+    """save(reference) with a free reference; if another request took the same one at the
+    same moment, again with another. Any other refusal (a twin request's idempotency key)
+    goes up to create_once, which answers with the twin's record."""
+    for _ in range(REFERENCE_TRIES):
+        reference = unused_reference()
+        try:
+            with transaction.atomic():
+                return save(reference)
+        except IntegrityError:
+            if not _reference_taken(reference):
+                raise
+    raise RuntimeError("No free privacy problem reference found")
 
 
 def incident_open(
@@ -63,16 +162,45 @@ def incident_open(
     summary: str,
     kind: str = Incident.Kind.INCIDENT,
     severity: str = Incident.Severity.NOT_ASSESSED,
+    reference: str = "",
 ) -> Incident:
     """Open an incident now (the ICO clock starts) and, once it is saved, start the
-    escalation ladder. Near misses are recorded after the fact, so nobody is called."""
+    escalation ladder. Near misses are recorded after the fact, so nobody is called.
+    An incident opened by a report takes that report's reference."""
     from porch.incidents import escalation
 
-    incident = Incident.objects.create(aware_at=timezone.now(), kind=kind, severity=severity, summary=summary[:200])
+    incident = Incident.objects.create(
+        reference=reference or unused_reference(),
+        aware_at=timezone.now(),
+        kind=kind,
+        severity=severity,
+        summary=summary[:200],
+    )
     note(incident, actor, f"Opened: {incident.get_kind_display().lower()}")
     if kind != Incident.Kind.NEAR_MISS:
         transaction.on_commit(lambda: escalation.escalation_start(incident.pk))
     return incident
+
+
+def switched_off_for_everyone() -> frozenset[str]:
+    """The modules (and "portal") switched off for everyone now, read fresh."""
+    from porch.rollout.models import ModuleSwitch
+
+    return frozenset(ModuleSwitch.objects.filter(cohort__isnull=True, is_off=True).values_list("module", flat=True))
+
+
+def reported_module(incident: Incident) -> str:
+    """The module (`@module` on its view) of the first page a report on the incident came
+    from, or "" if none names a page of the portal that belongs to one."""
+    for page in incident.reports.exclude(page="").order_by("created_at", "id").values_list("page", flat=True)[:20]:
+        try:
+            match = resolve(urlsplit(page).path)
+        except Resolver404:
+            continue
+        module = getattr(match.func, "porch_module", "")
+        if module:
+            return str(module)
+    return ""
 
 
 def note(incident: Incident, actor: Actor | None, what: str) -> None:

@@ -10,26 +10,29 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Prefetch, Value, When
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from porch.accounts.roles import StaffRole
 from porch.audit.services import record
-from porch.core import ratelimit
 from porch.core.actor import Actor
 from porch.core.routes import PUBLIC, audience, staff
 from porch.core.types import PorchRequest
-from porch.incidents import access, clock, drills, escalation, services
+from porch.incidents import access, clock, drills, escalation, intake, services
 from porch.incidents.forms import (
     AffectedDecisionForm,
     CallLogForm,
+    ContainForm,
     DetailsForm,
     DrillStartForm,
+    FindForm,
     IcoDecisionForm,
     IcoToldForm,
     JoinForm,
@@ -45,23 +48,35 @@ from porch.rollout.models import Module
 
 
 @audience(PUBLIC)
+@never_cache  # the form's key is for this browser alone: no shared cache may hand it to another
 def report(request: PorchRequest) -> HttpResponse:
     page = request.GET.get("from", "")
     if not url_has_allowed_host_and_scheme(page, {request.get_host()}):
         page = ""
+    resident = request.actor.is_resident
     form = PrivacyReportForm(
-        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4(), "page": page}
+        request.POST if request.method == "POST" else None,
+        initial={"idempotency_key": uuid.uuid4(), "page": page},
+        signed_in_resident=resident,
     )
+    # Never refused, however many come from one place: the service bounds what a flood can
+    # open and call (ADR 0008), and a real reporter sharing the address is still heard.
     if request.method == "POST" and form.is_valid():
-        wait = ratelimit.attempt("privacy_report", request.client_ip)
-        if wait:
-            form.add_error(None, f"{ratelimit.pause_message(wait)} If it is urgent, call us.")
-        else:
-            saved = services.privacy_report_create(
-                actor=request.actor, channel=PrivacyReport.Channel.WEB, request=request, **form.cleaned_data
-            )
-            return render(request, "incidents/reported.html", {"report": saved})
-    return render(request, "incidents/report.html", {"form": form})
+        data = form.cleaned_data
+        saved = services.privacy_report_create(
+            actor=request.actor,
+            channel=PrivacyReport.Channel.WEB,
+            what_seen=data["what_seen"],
+            page=data["page"],
+            contact_name=data.get("contact_name", ""),
+            contact=data.get("contact", ""),
+            idempotency_key=intake.key_for_session(request, data["idempotency_key"]),
+            sender=intake.sender_key(request.actor, request.client_ip),
+            request=request,
+        )
+        return render(request, "incidents/reported.html", {"report": saved})
+    intake.form_given(request)
+    return render(request, "incidents/report.html", {"form": form, "signed_in_resident": resident})
 
 
 @audience(staff())
@@ -69,8 +84,16 @@ def log_call(request: PorchRequest) -> HttpResponse:
     """Staff taking a phone call log it here in under a minute."""
     form = CallLogForm(request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         saved = services.privacy_report_create(
-            actor=request.actor, channel=PrivacyReport.Channel.PHONE, request=request, **form.cleaned_data
+            actor=request.actor,
+            channel=PrivacyReport.Channel.PHONE,
+            what_seen=data["what_seen"],
+            page=data["page"],
+            contact_name=data["contact_name"],
+            contact=data["contact"],
+            idempotency_key=intake.key_for_session(request, data["idempotency_key"]),
+            request=request,
         )
         return render(request, "incidents/reported.html", {"report": saved, "logged": True})
     return render(request, "incidents/log_call.html", {"form": form})
@@ -81,11 +104,33 @@ DPO = staff(StaffRole.DPO, personal_data=True)
 RESPONDER = staff(personal_data=True)
 
 
+# The list shows each incident's first few reports; the incident page has them all.
+LISTED_REPORTS = 3
+REPORTS_PER_PAGE = 50
+
+
 @audience(DPO)
 def incidents(request: PorchRequest) -> HttpResponse:
     """Open incidents first (with their ICO time left), then closed; near misses apart.
-    Incidents joined to another are not listed: their reports are on the other."""
-    visible = access.incidents_for(request.actor).filter(merged_into__isnull=True).select_related("owner")
+    Incidents joined to another are not listed: their reports are on the other. A reporter's
+    reference finds the incident their report is on."""
+    find = FindForm(request.GET if "reference" in request.GET else None)
+    if find.is_bound and find.is_valid():
+        found = access.find_incident_for(request.actor, find.cleaned_data["reference"])
+        if found is not None:
+            return redirect("incidents:incident", code=found.uuid)
+        find.add_error("reference", "There is no privacy problem with that reference")
+    first_reports = Prefetch(
+        "reports", queryset=PrivacyReport.objects.order_by("created_at", "id")[:LISTED_REPORTS], to_attr="first_reports"
+    )
+    visible = (
+        access.incidents_for(request.actor)
+        .filter(merged_into__isnull=True)
+        .select_related("owner")
+        .prefetch_related(None)
+        .prefetch_related(first_reports)
+        .annotate(report_count=Count("reports"))
+    )
     closed_last = Case(When(status=Incident.Status.CLOSED, then=Value(1)), default=Value(0))
     listed = list(
         visible.exclude(kind=Incident.Kind.NEAR_MISS)
@@ -97,7 +142,8 @@ def incidents(request: PorchRequest) -> HttpResponse:
     record(actor=request.actor, action="list", object_type="privacy_report", request=request)
     now = timezone.now()
     rows = [(found, clock.ico_clock(found, now=now), clock.ico_overdue(found, now=now)) for found in listed]
-    return render(request, "incidents/incidents.html", {"rows": rows, "near_misses": near_misses})
+    context = {"rows": rows, "near_misses": near_misses, "find": find, "listed_reports": LISTED_REPORTS}
+    return render(request, "incidents/incidents.html", context, status=400 if find.errors else 200)
 
 
 @audience(RESPONDER)
@@ -136,12 +182,14 @@ def _incident_page(
         "merged_into": merged_into,
         "merged_from": list(access.incidents_for(actor).filter(merged_into=found)),
         "timings": drills.drill_timings(found, now=now) if found.is_drill else [],
-        "reports": list(found.reports.all()),
+        "reports": Paginator(
+            found.reports.select_related("reported_by__person", "logged_by").order_by("created_at", "id"),
+            REPORTS_PER_PAGE,
+        ).get_page(request.GET.get("reports")),
         "calls": list(found.notifications.all()),
         "may_acknowledge": not found.is_closed,
         "timeline": list(found.timeline.select_related("actor")),
         "next_statuses": _next_statuses(actor, found),
-        "modules": Module.choices,
         "i_own_it": found.owner_id == actor.user_id,
         "my_uuid": _my_uuid(actor, found),
     }
@@ -151,6 +199,7 @@ def _incident_page(
 def _action_forms(actor: Actor, found: Incident) -> dict[str, Form]:
     """Each action's form, filled in from the record, keyed by its prefix (also its page anchor)."""
     forms: dict[str, Form] = {
+        "contain": _contain_form(found),
         "details": DetailsForm(prefix="details", initial={"severity": found.severity, "summary": found.summary}),
         "owner": OwnerForm(
             prefix="owner",
@@ -187,6 +236,19 @@ def _action_forms(actor: Actor, found: Incident) -> dict[str, Form]:
     forms["join"] = JoinForm(prefix="join", incident=found, visible=access.incidents_for(actor))
     forms["near-miss"] = NearMissReasonForm(prefix="near-miss")
     return forms
+
+
+def _contain_form(found: Incident, data: QueryDict | None = None) -> ContainForm:
+    """Nothing chosen, unless a report came from a page of one module that is still on:
+    then that module (never the whole portal, which pages such as "My details" belong to)."""
+    off = services.switched_off_for_everyone()
+    suggested = services.reported_module(found)
+    if suggested == Module.PORTAL or suggested not in Module.values:
+        suggested = ""
+    initial = {"module": suggested} if suggested and suggested not in off else {}
+    return ContainForm(
+        data, prefix="contain", already_off=off, reported=suggested, drill=found.is_drill, initial=initial
+    )
 
 
 def _next_statuses(actor: Actor, found: Incident) -> list[tuple[str, str]]:
@@ -271,11 +333,14 @@ def incident_status(request: PorchRequest, code: UUID) -> HttpResponse:
 def incident_contain(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     found = access.get_incident_for(actor, code)
-    module = _module_to_switch_off(actor, request.POST.get("module", ""))
+    form = _contain_form(found, request.POST)
+    if not form.is_valid():
+        return _incident_page(request, found, status=400, failed=form)
+    module = _module_to_switch_off(actor, form.cleaned_data["module"])
     try:
         services.incident_contain(actor=actor, incident=found, module=module, request=request)
     except services.Refused as refusal:
-        return _refused(request, found, refusal)
+        return _refused(request, found, refusal, form)
     if found.is_drill:
         return _acted(request, found, f"Drill: {Module(module).label} would have been switched off. Nothing was.")
     return _acted(request, found, f"{Module(module).label}: switched off for everyone.")

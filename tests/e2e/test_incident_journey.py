@@ -43,7 +43,11 @@ def test_a_report_is_acknowledged_from_the_call_and_the_dpo_switches_documents_o
     expect(page.get_by_text("What happens next")).to_be_visible()
     check_accessibility(page)
     incident = Incident.objects.get()
-    assert incident.reports.get().page == "/documents/"
+    report = incident.reports.get()
+    assert report.page == "/documents/" and report.reported_by == live_cast.resident("alice")
+    # One reference for both sides: the one Alice is given is the one the DPO is called about.
+    assert report.reference == incident.reference
+    expect(page.get_by_text(incident.reference)).to_be_visible()
 
     # The worker calls the DPO (call 1) by email; the link in it acknowledges with one click.
     assert escalation.send_due(now=timezone.now()) == 1
@@ -59,13 +63,15 @@ def test_a_report_is_acknowledged_from_the_call_and_the_dpo_switches_documents_o
     incident.refresh_from_db()
     assert incident.status == "acknowledged" and incident.acknowledged_by == dpo
 
-    # The DPO opens the incident and switches documents off for everyone in one click.
+    # The DPO opens the incident: the report came from a documents page, so Documents is
+    # chosen (never the whole portal), and one click switches it off for everyone.
     dpo_page = browser.new_context(base_url=live_server.url).new_page()
     sign_in_with_code(dpo_page, dpo)
     dpo_page.goto(f"/staff/privacy-problems/{incident.uuid}/")
     expect(dpo_page.get_by_role("heading", name=incident.reference)).to_be_visible()
     check_accessibility(dpo_page)
-    dpo_page.get_by_label("Documents").check()
+    expect(dpo_page.get_by_label("Documents", exact=True)).to_be_checked()
+    expect(dpo_page.get_by_label("The whole portal", exact=True)).not_to_be_checked()
     dpo_page.get_by_role("button", name="Switch off now").click()
     expect(dpo_page.get_by_text("Documents: switched off for everyone.")).to_be_visible()
     check_accessibility(dpo_page)

@@ -161,7 +161,7 @@ def test_who_saw_lists_everyone_shown_a_persons_data_in_the_period(cast: Cast) -
     page = dpo_client(cast).get("/staff/who-saw/", period(person=alice.housing_reference)).content.decode()
     assert "north@staff.example.org" in page
     assert cast["cole"].people["carol"].full_name in page
-    assert "staff:tenancy_detail" in page  # the page that served it
+    assert "Staff: Tenancy record" in page  # the page that served it, in words
     assert "govuk-tag--red" in page  # Carol's look is marked as outside the rules
 
 
@@ -316,3 +316,18 @@ def test_only_the_dpo_drafts_the_ico_report(cast: Cast) -> None:
         client.post(f"/staff/privacy-problems/{incident.uuid}/ico-report/", {"draft": "x"})
     incident.refresh_from_db()
     assert incident.ico_report_draft == ""
+
+
+def test_the_dpo_sees_pages_in_words_in_the_event_table_and_the_csv(cast: Cast) -> None:
+    client = sign_in(Client(), cast.resident("alice"))
+    client.get("/my-details/")
+    alice = cast["ashton"].people["alice"]
+    dpo = dpo_client(cast, sudo=True)
+    page = dpo.get("/staff/who-saw/", period(person=alice.housing_reference)).content.decode()
+    assert "Residents: My details" in page and "housing:my_details" not in page
+    header, *lines = rows(dpo.get("/staff/who-saw/events.csv", period(person=alice.housing_reference)))
+    column = header.index("Page")
+    assert "Residents: My details" in {line[column] for line in lines}
+    from porch.exposure.reports import route_names
+
+    assert not {line[column] for line in lines} & set(route_names())

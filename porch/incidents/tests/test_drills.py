@@ -86,7 +86,9 @@ def test_stop_it_now_on_a_drill_switches_nothing_off(cast: Cast) -> None:
     page = dpo.get(f"/staff/privacy-problems/{rehearsal.uuid}/").content.decode()
     assert "Record the switch-off (drill)" in page and "Switch off now" not in page
 
-    response = dpo.post(f"/staff/privacy-problems/{rehearsal.uuid}/contain/", {"module": "portal"})
+    response = dpo.post(
+        f"/staff/privacy-problems/{rehearsal.uuid}/contain/", {"contain-module": "portal", "contain-whole_portal": "on"}
+    )
     assert response.status_code == 302
     rehearsal.refresh_from_db()
     assert rehearsal.status == "contained" and rehearsal.contained_at and rehearsal.acknowledged_at

@@ -159,7 +159,7 @@ def test_notified_comes_only_from_recording_that_the_ico_was_told(dpo: Client) -
 
 def test_switching_off_from_the_incident_records_when_it_was_contained(cast: Cast, dpo: Client) -> None:
     incident = open_incident()
-    dpo.post(url(incident, "contain"), {"module": "documents"})
+    dpo.post(url(incident, "contain"), {"contain-module": "documents"})
     incident.refresh_from_db()
     assert incident.status == "contained" and incident.contained_at and incident.acknowledged_by == cast.staff["dpo"]
     assert ModuleSwitch.objects.get(module="documents", cohort=None).is_off
@@ -179,6 +179,78 @@ def test_a_switch_off_by_the_canary_guard_does_not_stop_the_calls(cast: Cast) ->
     assert waiting.status == Notification.Status.QUEUED  # a person must still pick it up
 
 
+# --- Stop it now ---------------------------------------------------------------------
+
+
+def checked_modules(page: str) -> list[str]:
+    """The values of the radios chosen in "Stop it now", whatever the inputs are called."""
+    form = page[page.index('id="contain"') : page.index("</form>", page.index('id="contain"'))]
+    radios = re.findall(r'<input[^>]*type="radio"[^>]*>', form)
+    assert radios
+    return [re.search(r'value="(\w+)"', radio).group(1) for radio in radios if " checked" in radio]  # type: ignore[union-attr]
+
+
+def test_stop_it_now_has_nothing_chosen(dpo: Client) -> None:
+    page = dpo.get(url(open_incident())).content.decode()
+    assert 'value="portal"' in page and checked_modules(page) == []
+
+
+def test_stop_it_now_chooses_the_module_the_report_came_from(dpo: Client) -> None:
+    incident = open_incident()
+    PrivacyReport.objects.create(incident=incident, channel="web", what_seen="A letter", page="/documents/")
+    page = dpo.get(url(incident)).content.decode()
+    assert checked_modules(page) == ["documents"]
+    assert "The first report came from a page in Documents." in page
+
+
+def test_a_report_from_a_page_of_the_whole_portal_chooses_nothing(dpo: Client) -> None:
+    incident = open_incident()
+    PrivacyReport.objects.create(incident=incident, channel="web", what_seen="A name", page="/my-details/")
+    assert checked_modules(dpo.get(url(incident)).content.decode()) == []
+
+
+def test_stop_it_now_says_what_is_already_off_and_does_not_choose_it(cast: Cast, dpo: Client) -> None:
+    incident = open_incident()
+    PrivacyReport.objects.create(incident=incident, channel="web", what_seen="A letter", page="/documents/")
+    dpo.post("/staff/switches/documents/off/", {"reason": "Checking"})
+    page = dpo.get(url(incident)).content.decode()
+    assert "Documents (already switched off for everyone)" in page
+    assert "Already switched off for everyone: Documents." in page
+    assert checked_modules(page) == []
+
+
+def test_stop_it_now_with_nothing_chosen_shows_the_error_summary_and_switches_nothing(dpo: Client) -> None:
+    incident = open_incident()
+    response = dpo.post(url(incident, "contain"), {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page and 'href="#id_contain-module_0">Select what to switch off</a>' in page
+    incident.refresh_from_db()
+    assert incident.status == "reported" and not ModuleSwitch.objects.exists()
+
+
+def test_switching_off_the_whole_portal_needs_its_own_confirmation(cast: Cast, dpo: Client) -> None:
+    incident = open_incident()
+    page = dpo.get(url(incident)).content.decode()
+    assert "Yes, switch off the whole portal for every resident" in page
+    refused = dpo.post(url(incident, "contain"), {"contain-module": "portal"})
+    assert refused.status_code == 400
+    assert "Confirm you want to switch off the whole portal for every resident" in refused.content.decode()
+    assert not ModuleSwitch.objects.exists()
+
+    done = dpo.post(url(incident, "contain"), {"contain-module": "portal", "contain-whole_portal": "on"})
+    assert done.status_code == 302
+    assert ModuleSwitch.objects.get(module="portal", cohort=None).is_off
+    assert sign_in(Client(), cast.resident("alice")).get("/documents/").status_code == 503
+
+
+def test_a_module_needs_no_confirmation_and_an_unknown_one_is_refused(dpo: Client) -> None:
+    incident = open_incident()
+    assert dpo.post(url(incident, "contain"), {"contain-module": "everything"}).status_code == 400
+    assert dpo.post(url(incident, "contain"), {"contain-module": "signup"}).status_code == 302
+    assert ModuleSwitch.objects.get(module="signup", cohort=None).is_off
+
+
 # --- Who may do what -----------------------------------------------------------------
 
 
@@ -190,7 +262,7 @@ def test_someone_called_about_it_may_acknowledge_contain_and_assess(cast: Cast) 
     assert "Stop it now" in page and "Mark as contained" in page
     assert "Decision: tell the ICO?" not in page and "Close" not in re.findall(r">(Close)<", page)
     cs.post(url(incident, "status"), {"status": "acknowledged"})
-    cs.post(url(incident, "contain"), {"module": "documents"})
+    cs.post(url(incident, "contain"), {"contain-module": "documents"})
     cs.post(url(incident, "status"), {"status": "assessed"})
     incident.refresh_from_db()
     assert incident.status == "assessed" and incident.acknowledged_by == cast.staff["cs"]
@@ -230,7 +302,7 @@ def test_staff_not_called_about_it_get_404_for_everything(cast: Cast) -> None:
     assert north.get(url(incident)).status_code == 404
     for action, data in (
         ("status", {"status": "acknowledged"}),
-        ("contain", {"module": "documents"}),
+        ("contain", {"contain-module": "documents"}),
         ("details", {"details-severity": "low", "details-summary": "x"}),
         ("owner", {"owner-owner": str(cast.staff["north"].uuid)}),
     ):
@@ -374,6 +446,13 @@ def test_joining_moves_the_reports_and_the_icos_clock_runs_from_the_first_report
     assert second.reference in listed and first.reference not in listed
 
 
+def test_joining_finds_the_other_incident_by_one_of_its_reports_references(dpo: Client) -> None:
+    duplicate, target = open_incident(), open_incident()
+    joined = report_on(target, "Saw it too")
+    response = dpo.post(url(duplicate, "join"), {"join-reference": joined.reference})
+    assert response.status_code == 302 and response["Location"] == url(target)
+
+
 def test_joining_keeps_the_target_clock_when_it_was_first(dpo: Client) -> None:
     target, duplicate = open_incident(hours_ago=10), open_incident(hours_ago=2)
     before = target.aware_at
@@ -511,6 +590,19 @@ def test_the_list_shows_open_incidents_first_with_their_kind(dpo: Client) -> Non
     assert page.index(drill.reference) < page.index(old_open.reference) < page.index(closed.reference)
     assert f"DRILL {drill.reference}" in page and "42 hours left" not in page
     assert "1 day 17 hours left" in page  # reported 30 hours ago: 41 hours 59 minutes and some seconds left
+
+
+def test_an_incident_with_many_reports_pages_them_and_the_list_shows_the_first_few(dpo: Client) -> None:
+    incident = open_incident()
+    reports = [report_on(incident, f"Report number {n}") for n in range(55)]
+    first = dpo.get(url(incident)).content.decode()
+    assert "Reports (55)" in first and "Reports 1 to 50 of 55" in first
+    assert reports[49].reference in first and reports[50].reference not in first
+    second = dpo.get(url(incident), {"reports": 2}).content.decode()
+    assert reports[54].reference in second and reports[0].reference not in second
+    listed = dpo.get("/staff/privacy-problems/").content.decode()
+    assert reports[2].reference in listed and reports[3].reference not in listed
+    assert "All 55 reports" in listed
 
 
 def test_the_list_costs_the_same_queries_however_many_incidents(dpo: Client) -> None:

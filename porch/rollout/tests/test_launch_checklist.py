@@ -71,6 +71,24 @@ def test_a_stale_isolation_check_keeps_the_checklist_red(cast: Cast) -> None:
     assert cohort.status == "draft"
 
 
+def test_the_isolation_self_test_is_described_in_words_a_dpo_uses(cast: Cast) -> None:
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    cohort = start_cohort(dpo)
+    page = dpo.get(f"/staff/cohorts/{cohort.uuid}/").content.decode()
+    assert (
+        "The isolation self-test has never run on this installation. Ask your system administrator to run it." in page
+    )
+    assert "manage.py" not in page and "isolation_check" not in page
+    IsolationCheckRun.objects.create(passed=False, households=3, residents=6)
+    page = dpo.get(f"/staff/cohorts/{cohort.uuid}/").content.decode()
+    assert "The isolation self-test failed on" in page and "Ask your system administrator to look into it." in page
+    IsolationCheckRun.objects.all().delete()
+    IsolationCheckRun.objects.create(passed=True, households=3, residents=6)
+    IsolationCheckRun.objects.update(ran_at=timezone.now() - datetime.timedelta(hours=25))
+    page = dpo.get(f"/staff/cohorts/{cohort.uuid}/").content.decode()
+    assert "The isolation self-test last passed on" in page and "Ask your system administrator to run it again." in page
+
+
 def test_approving_more_homes_is_refused_while_the_checklist_is_red(cast: Cast) -> None:
     east, _ = east_household(cast)
     dpo = sign_in(Client(), cast.staff["dpo"])
