@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Case, Q, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
+from django.utils import timezone
 
+from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
-from porch.housing.models import Membership, Person, Tenancy, TestHousehold
+from porch.housing.models import DetailsChangeRequest, Membership, Person, Tenancy, TestHousehold
 
 # Lead tenant, then joint tenants and homeowners, then the rest of the household.
 LEAD_FIRST = Case(
@@ -115,3 +118,54 @@ def test_households_for(actor: Actor) -> list[TestHousehold]:
         .select_related("tenancy", "created_by")
         .order_by("-created_at")[:100]
     )
+
+
+# Who decides details change requests; the DPO sees them too (oversight) but does not decide.
+CHANGE_REQUEST_DECIDERS = frozenset({StaffRole.CUSTOMER_SERVICES, StaffRole.HOUSING_OFFICER})
+
+
+def get_change_request_for(actor: Actor, code: UUID | str, *, action: str = "view") -> DetailsChangeRequest:
+    """A details change request the actor may see: a resident's own, or staff's about a person
+    they can see (DetailsChangeRequest.visible_to). Deciding it (action="decide") is for
+    customer services and housing officers only: anyone else who can see it gets 403."""
+    change = (
+        DetailsChangeRequest.objects.visible_to(actor).select_related("person", "decided_by").filter(uuid=code).first()
+    )
+    if change is None:
+        raise Http404
+    if action == "decide" and not actor.has_role(*CHANGE_REQUEST_DECIDERS):
+        raise PermissionDenied
+    return change
+
+
+def change_requests_waiting(actor: Actor) -> QuerySet[DetailsChangeRequest]:
+    """Open requests about people the actor may see, the reply due soonest first, each with
+    its person. Canary households are tripwires: no staff list shows them."""
+    return (
+        DetailsChangeRequest.objects.visible_to(actor)
+        .waiting()
+        .exclude(tenancy__test_household__purpose=TestHousehold.Purpose.CANARY)
+        .select_related("person")
+    )
+
+
+def tenancy_for_change_request(actor: Actor) -> Tenancy | None:
+    """The tenancy a resident's request to correct their details is filed under: the first
+    current one they hold, or for a former tenant (the right to have personal data corrected
+    outlasts the tenancy) the one they held most recently. It is filed, never shown to them."""
+    current = current_tenancies_of(actor)
+    if current:
+        return current[0]
+    if not actor.is_resident or not actor.person_id:
+        return None
+    today = timezone.localdate()
+    latest = (
+        Membership.objects.account_holders()
+        .filter(person_id=actor.person_id, start_date__lte=today, tenancy__start_date__lte=today)
+        .select_related("tenancy")
+        .order_by(
+            F("end_date").desc(nulls_first=True), F("tenancy__end_date").desc(nulls_first=True), "-start_date", "-id"
+        )
+        .first()
+    )
+    return latest.tenancy if latest is not None else None

@@ -36,6 +36,7 @@ from porch.housing.models import (
     Person,
     Property,
     Tenancy,
+    normalise_phone,
     normalise_postcode,
 )
 
@@ -86,6 +87,7 @@ class PersonSpec:
 class MemberSpec:
     person: PersonSpec
     role: str
+    joined: datetime.date | None = None  # later than the tenancy's start: they joined it
 
 
 @dataclass
@@ -211,6 +213,7 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
     bob = PersonSpec("Bob", "Ashworth", datetime.date(1982, 11, 5), demo_email("bob"), "", key="bob")
     maisie = PersonSpec("Maisie", "Ashworth", datetime.date(2015, 7, 21))
     carol = PersonSpec("Carol", "Brennan", datetime.date(1971, 1, 30), demo_email("carol"), "07700 900103", key="carol")
+    kim = PersonSpec("Kim", "Brennan", datetime.date(1988, 6, 9), demo_email("kim"), "", key="kim")
     dan = PersonSpec("Dan", "Chowdhury", datetime.date(1990, 9, 14), demo_email("dan"), "", key="dan")
     erin = PersonSpec("Erin", "Doyle", datetime.date(1979, 5, 2), demo_email("erin"), "", key="erin")
     ian = PersonSpec("Ian", "Ibrahim", datetime.date(1993, 2, 17), "ian.ibrahim@example.com", "", key="ian")
@@ -246,7 +249,20 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
                 )
             ],
         ),
-        flat(2, [social("carol", datetime.date(2005, 10, 17), [MemberSpec(carol, Role.LEAD_TENANT)])]),
+        flat(
+            2,
+            [
+                social(
+                    "carol",
+                    datetime.date(2005, 10, 17),
+                    [
+                        MemberSpec(carol, Role.LEAD_TENANT),
+                        # Joined five weeks ago: sees the household's papers dated since then only.
+                        MemberSpec(kim, Role.JOINT_TENANT, joined=today - datetime.timedelta(days=35)),
+                    ],
+                )
+            ],
+        ),
         flat(
             3,
             [
@@ -459,7 +475,8 @@ class Layout:
 
     @classmethod
     def for_homes(cls, homes: int) -> Layout:
-        patches = max(2, round(homes / HOMES_PER_PATCH))
+        # At least three: North and South are in the demo pilot, East is not.
+        patches = max(3, round(homes / HOMES_PER_PATCH))
         blocks = max(patches, -(-homes // HOMES_PER_BLOCK))
         estates = max(patches, -(-blocks // BLOCKS_PER_ESTATE))
         return cls(patches, estates, blocks)
@@ -581,6 +598,7 @@ class Writer:
                             date_of_birth=p.date_of_birth,
                             email=p.email,
                             mobile=p.mobile,
+                            mobile_normalised=normalise_phone(p.mobile),  # bulk_create skips save()
                         )
                     )
                     person_specs.append(p)
@@ -599,7 +617,7 @@ class Writer:
                 member_ids.append(person.pk)
                 if member.person.key:
                     self.people_by_key[member.person.key] = person.pk
-                start = spec.start_date
+                start = member.joined or spec.start_date
                 if (
                     member.role == Role.HOUSEHOLD_MEMBER
                     and member.person.date_of_birth
@@ -615,7 +633,7 @@ class Writer:
                         end_date=spec.end_date,
                     )
                 )
-            for doc in spec.documents:
+            for index, doc in enumerate(spec.documents):
                 file_name, size = self.files[doc.type_name]
                 documents.append(
                     Document(
@@ -623,6 +641,7 @@ class Writer:
                         addressee_id=member_ids[doc.addressee] if doc.addressee is not None else None,
                         type_id=self.document_types[doc.type_name],
                         title=doc.title,
+                        dated=_document_date(spec, index),
                         file=file_name,
                         content_type="application/pdf",
                         size=size,
@@ -637,6 +656,15 @@ class Writer:
         self.counts["people"] += len(people)
         self.counts["memberships"] += len(memberships)
         self.counts["documents"] += len(documents)
+
+
+def _document_date(tenancy: TenancySpec, index: int) -> datetime.date:
+    """The agreement on the first day; later papers a few weeks apart, counting back from
+    the tenancy's end (or the day the demo was loaded)."""
+    if index == 0:
+        return tenancy.start_date
+    last = (tenancy.end_date or timezone.localdate()) - datetime.timedelta(days=1)
+    return max(tenancy.start_date, last - datetime.timedelta(days=23 * index))
 
 
 def _document_types() -> dict[str, int]:
@@ -664,6 +692,7 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
         ("alice", "Lead tenant of a joint tenancy with Bob (Flat 1); sees letters addressed to her, not Bob's"),
         ("bob", "Joint tenant with Alice (Flat 1); his own login"),
         ("carol", "Lead tenant of another household in the same block (Flat 2): must not see Flat 1"),
+        ("kim", "Joined Carol's tenancy five weeks ago: sees only the papers dated since she joined"),
         ("dan", "Leaseholder (homeowner) in the same block (Flat 3): no access to tenants' data"),
         ("erin", "Former tenant (Flat 4): her tenancy ended last year, so she sees no tenancy data"),
     ]
@@ -677,6 +706,7 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
             person_id=writer.people_by_key[key],
         )
         logins.append(DemoLogin(username, "resident", demonstrates))
+    logins.append(_outside_the_pilot(password))
 
     patches = {p.name: p for p in Patch.objects.filter(name__in=["North", "South"])}
     for local, role, patch_names, demonstrates in STAFF:
@@ -697,6 +727,24 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
         TOTPDevice.objects.create(user=user, name="Demo authenticator", key=totp_key_for(username), confirmed=True)
         logins.append(DemoLogin(username, role, demonstrates))
     return logins
+
+
+def _outside_the_pilot(password: str) -> DemoLogin:
+    """A login for a lead tenant in the East patch, which the demo pilot does not cover."""
+    from porch.accounts.models import User
+
+    lead = (
+        Membership.objects.current()
+        .filter(role=Role.LEAD_TENANT, tenancy__property__block__estate__patch__name="East")
+        .order_by("pk")
+        .first()
+    )
+    assert lead is not None, "the East patch always has homes (Layout.for_homes)"
+    username = demo_email("east")
+    User.objects.create(
+        username=username, email=username, password=password, kind=User.Kind.RESIDENT, person_id=lead.person_id
+    )
+    return DemoLogin(username, "resident", "Lead tenant in the East patch, outside the pilot: not yet available")
 
 
 # --- The whole run -----------------------------------------------------------

@@ -13,7 +13,9 @@ from uuid import uuid4
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED
 
@@ -29,9 +31,37 @@ def normalise_reference(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
 
+_PHONE_PUNCTUATION = " -().\t\u00a0"
+_PHONE = re.compile(r"\+?\d{7,15}")
+
+
+def normalise_phone(typed: str) -> str:
+    """A phone number in international form (+447700900123), or "" if it is not one.
+    Numbers without a country code are taken as UK numbers; "+44 (0)7700..." as +447700..."""
+    digits = "".join(ch for ch in typed.strip() if ch not in _PHONE_PUNCTUATION)
+    if not _PHONE.fullmatch(digits):
+        return ""
+    if digits.startswith("+"):
+        number = digits
+    elif digits.startswith("00"):
+        number = f"+{digits[2:]}"
+    elif digits.startswith("0"):
+        number = f"+44{digits[1:]}"
+    elif digits.startswith("44") and len(digits) == 12:
+        number = f"+{digits}"
+    else:
+        return ""
+    if number.startswith("+440"):
+        number = f"+44{number[4:]}"
+    return number
+
+
 class Patch(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name_plural = "patches"
 
     def __str__(self) -> str:
         return self.name
@@ -143,6 +173,12 @@ class Tenancy(models.Model):
         today = on or timezone.localdate()
         return self.start_date <= today and (self.end_date is None or self.end_date > today)
 
+    def clamp(self, day: datetime.date) -> datetime.date:
+        """The day itself if the tenancy was in force then, else its first or last day."""
+        if self.end_date is not None and day >= self.end_date:
+            day = self.end_date - datetime.timedelta(days=1)
+        return max(day, self.start_date)
+
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, actor: Actor) -> PersonQuerySet:
@@ -165,12 +201,23 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
     mobile = models.CharField(max_length=20, blank=True)
+    # The mobile in one form (+447700900123), so signing in with it in any spelling is one indexed look-up.
+    mobile_normalised = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     is_test = models.BooleanField(default=False)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "people"
+        # Signing in with an email address in any case is one indexed look-up.
+        indexes = [models.Index(Lower("email"), name="housing_person_email_lower")]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.mobile_normalised = normalise_phone(self.mobile)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "mobile" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "mobile_normalised"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return self.full_name
@@ -190,6 +237,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             start_date__lte=today,
             tenancy__start_date__lte=today,
         )
+
+    def in_force_on(self, day: datetime.date) -> MembershipQuerySet:
+        """Memberships that had begun and not yet ended on a day, whatever the tenancy's dates."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), start_date__lte=day)
 
     def account_holders(self) -> MembershipQuerySet:
         return self.filter(role__in=Membership.ACCOUNT_ROLES)
@@ -240,6 +291,10 @@ class DetailsChangeRequestQuerySet(models.QuerySet["DetailsChangeRequest"]):
             return self.filter(person__in=Person.objects.visible_to(actor))
         return self.none()
 
+    def waiting(self) -> DetailsChangeRequestQuerySet:
+        """Not yet decided, the one whose reply is due soonest first."""
+        return self.filter(status=DetailsChangeRequest.Status.OPEN).order_by("due_on", "created_at", "id")
+
 
 class DetailsChangeRequest(models.Model):
     """A resident asks for their details to be changed; staff action it later."""
@@ -256,20 +311,83 @@ class DetailsChangeRequest(models.Model):
         DONE = "done", "Changed"
         DECLINED = "declined", "Not changed"
 
+    # What residents are promised: a reply within this many working days.
+    REPLY_WORKING_DAYS = 10
+
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="change_requests")
+    # The home the request was made from: the current one, or a former tenant's most recent.
     tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="change_requests")
     field = models.CharField(max_length=20, choices=Field.choices)
     new_value = models.CharField(max_length=200)
     note = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(help_text="The reply is due by this day: REPLY_WORKING_DAYS working days after asking.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Shown to the resident, so written for them; never filled in unless declined.
+    decline_reason = models.TextField(blank=True)
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
 
     objects = DetailsChangeRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "due_on"], name="change_request_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "done", "declined"]), name="change_request_status_known"
+            ),
+            # Open means nobody has decided; decided means someone did, at a known time.
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="change_request_decided_has_who_and_when",
+            ),
+            # A resident told "no" is always told why; nobody else gets a reason.
+            models.CheckConstraint(
+                condition=(Q(status="declined") & ~Q(decline_reason=""))
+                | (~Q(status="declined") & Q(decline_reason="")),
+                name="change_request_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} change for {self.person_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def changes_the_record(self) -> bool:
+        """Approving changes the record itself; "Something else" is changed by hand."""
+        return self.field != self.Field.OTHER
+
+    def current_value(self) -> str:
+        """What the record says now, for the field this request would change."""
+        person = self.person
+        values: dict[str, str] = {
+            self.Field.NAME: person.full_name,
+            self.Field.EMAIL: person.email,
+            self.Field.MOBILE: person.mobile,
+            self.Field.DATE_OF_BIRTH: date_format(person.date_of_birth, "j F Y") if person.date_of_birth else "",
+        }
+        return values.get(self.field, "")
+
+    def new_value_display(self) -> str:
+        """The requested value as a person reads it (dates of birth are stored as YYYY-MM-DD)."""
+        if self.field == self.Field.DATE_OF_BIRTH:
+            try:
+                return date_format(datetime.date.fromisoformat(self.new_value), "j F Y")
+            except ValueError:
+                return self.new_value
+        return self.new_value
 
 
 class TestHousehold(models.Model):

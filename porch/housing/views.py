@@ -5,7 +5,9 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateformat import format as date_format
 
+from porch.accounts.sudo import password_refusal
 from porch.audit.services import Seen, record, record_many
 from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
@@ -44,7 +46,7 @@ def home(request: PorchRequest) -> HttpResponse:
 def my_details(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     person = access.own_person(actor)
-    changes = DetailsChangeRequest.objects.visible_to(actor)[:10]
+    changes = DetailsChangeRequest.objects.visible_to(actor)[:10]  # newest first: the model's ordering
     record(
         actor=actor,
         action="view",
@@ -61,16 +63,22 @@ def my_details(request: PorchRequest) -> HttpResponse:
 def change_request(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     person = access.own_person(actor)
-    tenancies = access.current_tenancies_of(actor)
-    if not tenancies:
+    # A former tenant may still have their details corrected: the request is filed under their last home.
+    tenancy = access.tenancy_for_change_request(actor)
+    if tenancy is None:
         return render(request, "housing/no_access.html")
     form = ChangeRequestForm(
         request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
     )
     if request.method == "POST" and form.is_valid():
-        details_change_request_create(
-            actor=actor, person=person, tenancy=tenancies[0], request=request, **form.cleaned_data
-        )
-        messages.success(request, "We have your request. We will check it and write to you within 10 working days.")
-        return redirect("housing:my_details")
+        refusal = password_refusal(request, form.cleaned_data.pop("password"))
+        if refusal:
+            form.add_error("password", refusal)
+        else:
+            change = details_change_request_create(
+                actor=actor, person=person, tenancy=tenancy, request=request, **form.cleaned_data
+            )
+            reply_by = date_format(change.due_on, "j F Y")
+            messages.success(request, f"We have your request. We will check it and reply by {reply_by}.")
+            return redirect("housing:my_details")
     return render(request, "housing/change_request.html", {"form": form})

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import Cast, make_document, sign_in
+from conftest import PASSWORD, Cast, make_document, sign_in
 from porch.audit.models import AccessEvent
 from porch.housing.models import DetailsChangeRequest
 from porch.rollout.switches import forget
@@ -35,7 +35,7 @@ def test_a_change_request_is_stored_once_and_audited(cast: Cast) -> None:
     client = sign_in(Client(), cast.resident("alice"))
     form = client.get("/my-details/change/").content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-    data = {"idempotency_key": key, "field": "mobile", "new_value": "07700900999", "note": ""}
+    data = {"idempotency_key": key, "field": "mobile", "new_value": "07700900999", "note": "", "password": PASSWORD}
     assert client.post("/my-details/change/", data)["Location"] == "/my-details/"
     client.post("/my-details/change/", data)
     change = DetailsChangeRequest.objects.get()

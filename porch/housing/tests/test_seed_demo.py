@@ -198,4 +198,32 @@ def test_layout_spreads_homes_over_patches() -> None:
     assert 7_000 <= layout.blocks <= 8_000
     assert layout.patch_of_estate(layout.estates - 1) == layout.patches - 1
     small = demo.Layout.for_homes(HOMES)
-    assert small.patches == 2 and small.patch_of_estate(small.estates - 1) == 1
+    assert small.patches == 3 and small.patch_of_estate(small.estates - 1) == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_joining_member_and_a_home_outside_the_pilot(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    seed()
+    kim = membership(demo.demo_email("kim"))
+    carol = membership(demo.demo_email("carol"))
+    assert kim.tenancy == carol.tenancy and kim.start_date > carol.start_date
+    client = Client()
+    client.force_login(User.objects.get(username=demo.demo_email("kim")))
+    listing = client.get("/documents/").content.decode()
+    household = Document.objects.filter(tenancy=kim.tenancy, addressee__isnull=True, type__resident_visible=True)
+    assert [d.title for d in household if d.dated >= kim.start_date and d.title in listing]
+    assert not [d.title for d in household if d.dated < kim.start_date and d.title in listing]
+
+    east = Client()
+    east.force_login(User.objects.get(username=demo.demo_email("east")))
+    page = east.get("/").content.decode()
+    assert "not yet" in page.lower()
+
+
+@pytest.mark.django_db
+def test_the_demo_prints_a_two_step_hint_that_works_from_make(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    output = seed()
+    assert "make demo-code WHO=" in output
+    assert "manage.py demo_code" not in output

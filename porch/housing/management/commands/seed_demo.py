@@ -40,7 +40,9 @@ class Command(BaseCommand):
             ["Username", "Role", "Demonstrates"],
             [[login.username, login.role, login.demonstrates] for login in summary.logins],
         )
-        self.stdout.write("Staff sign in with two-factor: get the current code with `manage.py demo_code <username>`.")
+        self.stdout.write(
+            "Staff sign in with two-factor: get the current code with `make demo-code WHO=dpo` (or another username)."
+        )
         self.stdout.write("")
         self.stdout.write("Sign-up test identities (not signed up yet):")
         self._table(
