@@ -7,10 +7,13 @@ PY := $(VENV)/bin/python
 # Find a Python 3.12+ interpreter: python3.13, python3.12, or python3 if new enough.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
-DEV_ENV := DEBUG=1
+PORT ?= 8000
+# Links in emails and letters point at the port the portal is served on.
+PORTAL_URL ?= http://127.0.0.1:$(PORT)
+DEV_ENV := DEBUG=1 PORTAL_URL=$(PORTAL_URL)
 SQLITE_DB := sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed bench-who-saw lock clean
+.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed bench-who-saw bench-upload lock clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,12 +42,12 @@ demo: install assets ## Migrate the SQLite database and load demo data (once)
 	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py createcachetable
 	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py seed_demo --homes 1000 --if-empty
 
-run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (and run the task worker)
+run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (another port: make run PORT=8001), with the task worker
 	@echo "Demo logins (password: porch-demo-password) are listed in README.md."
 	@echo "Staff need a two-step code: make demo-code WHO=dpo"
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:8000
+		$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo-code: install ## Print the current two-step code of a demo staff user: make demo-code WHO=dpo
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py demo_code $(WHO)
@@ -81,6 +84,9 @@ bench-seed: install ## Time seed_demo at 150,000 homes on PostgreSQL (see bench/
 
 bench-who-saw: install ## "Who saw X" with 50 million audit events on PostgreSQL (about 40 min, 35 GB; see bench/README.md)
 	bench/who_saw.sh
+
+bench-upload: install ## Peak memory and time of checking hostile and normal uploads (about 1 min; see bench/README.md)
+	bench/upload_memory.sh
 
 lock: ## Re-pin dependencies after editing requirements*.in
 	$(VENV)/bin/pip install --quiet uv==0.13.8

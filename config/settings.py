@@ -116,6 +116,8 @@ FORM_RENDERER = "porch.core.forms.GovukFormRenderer"
 
 # --- Accounts and passwords -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Signs in with the sign-in name, email address, mobile number or customer reference.
+AUTHENTICATION_BACKENDS = ["porch.accounts.backends.SignInNameBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -149,10 +151,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "porch.core.errors.csrf_failure"
 
-# Failed attempts before a pause, and how long the pause lasts (per NCSC).
+# Failed attempts before a pause, and how long the pause lasts (per NCSC). The
+# failures count per account (and per browser that signed in to it before: ADR 0003).
 RATE_LIMIT_FAILURES = env_int("RATE_LIMIT_FAILURES", 5, minimum=1)
 RATE_LIMIT_PAUSE_MINUTES = env_int("RATE_LIMIT_PAUSE_MINUTES", 15, minimum=1)
+# Failures from one client address before it is paused for browsers it has not
+# signed in from. Higher than per account because one address can be a whole
+# household, a library or a mobile carrier's NAT: 50 is ten people's worth of
+# tries in one window, and still holds one machine to 200 guesses an hour.
+RATE_LIMIT_ADDRESS_FAILURES = env_int("RATE_LIMIT_ADDRESS_FAILURES", 50, minimum=1)
+# How long a browser stays trusted for an account after it last signed in to it.
+RATE_LIMIT_DEVICE_DAYS = env_int("RATE_LIMIT_DEVICE_DAYS", 180, minimum=1)
 # Sign-up answers are padded to this floor so a match and a mismatch take the same time.
 SIGNUP_RESPONSE_FLOOR_MS = env_int("SIGNUP_RESPONSE_FLOOR_MS", 400)
 
@@ -190,9 +201,11 @@ if CANARY_GUARD_ACTION not in ("alert", "switch_off"):
 CANARY_INCIDENT_JOIN_MINUTES = env_int("CANARY_INCIDENT_JOIN_MINUTES", 60, minimum=1)
 
 # --- Email and SMS ------------------------------------------------------------
+# Development prints each email readably (porch/core/mail.py): Django's console
+# backend prints quoted-printable, which breaks links copied from it.
 EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "porch.core.mail.ConsoleEmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 _smtp_options = {
     "host": env_str("EMAIL_HOST", "127.0.0.1"),
@@ -216,23 +229,35 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "porch.core.storage.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 # Note: MEDIA_URL is deliberately unset. Files are only ever streamed by authorised views.
 MAX_UPLOAD_MEGABYTES = env_int("MAX_UPLOAD_MEGABYTES", 10, minimum=1)
+# Images: refused above these from the header, before any pixel is decoded (ADR 0009). 52 million
+# pixels takes every "50 MP" phone photo (8192 x 6144 is 50.3 million) and refuses the next class up
+# (64 MP and 200 MP full-resolution modes); 12,000 pixels is longer than any such photo's side.
+MAX_IMAGE_MEGAPIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 52, minimum=1)
+MAX_IMAGE_SIDE_PIXELS = env_int("MAX_IMAGE_SIDE_PIXELS", 12000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# collectstatic's manifest of hashed names: kept beside STATIC_ROOT, never served (porch/core/storage.py).
+STATIC_MANIFEST_ROOT = BASE_DIR / "var" / "static-manifest"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- The landlord -------------------------------------------------------------
 LANDLORD_NAME = env_str("LANDLORD_NAME", "Porch Housing")
 LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
+# Working days skip weekends and the bank holidays of the landlord's nation:
+# ENG (England), WLS (Wales), SCT (Scotland) or NIR (Northern Ireland).
+BANK_HOLIDAYS_REGION = env_str("BANK_HOLIDAYS_REGION", "ENG")
+if BANK_HOLIDAYS_REGION not in ("ENG", "WLS", "SCT", "NIR"):
+    raise EnvError(f"BANK_HOLIDAYS_REGION must be ENG, WLS, SCT or NIR, not {BANK_HOLIDAYS_REGION!r}.")
 BRAND_COLOUR = env_colour("BRAND_COLOUR", "#1d4f76")
 
 # --- Security headers -----------------------------------------------------------

@@ -3,19 +3,21 @@ from django.urls import include, path
 from porch.accounts.roles import StaffRole
 from porch.core.admin_site import admin_site
 from porch.core.routes import declare_patterns, staff
-from porch.core.views import accessibility, brand_css
+from porch.core.views import accessibility, brand_css, privacy_notice
 from porch.housing.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("brand.css", brand_css, name="brand_css"),
     path("accessibility/", accessibility, name="accessibility"),
+    path("privacy-notice/", privacy_notice, name="privacy_notice"),
     path("", include("porch.accounts.urls")),
     path("", include("porch.housing.urls")),
     path("", include("porch.documents.urls")),
     path("", include("porch.audit.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),
+    path("staff/change-requests/", include("porch.housing.staff_urls")),
     path("", include("porch.incidents.urls")),
     path("", include("porch.exposure.urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),

@@ -19,6 +19,7 @@ from porch.core.routes import PUBLIC
 PUBLIC_ROUTES = {
     "brand_css",
     "accessibility",
+    "privacy_notice",
     "accounts:login",
     "accounts:sign_in_code",
     "accounts:password_reset",
@@ -47,6 +48,10 @@ ROUTES: dict[str, Ladder] = {
     "home": Ladder(right="alice", wrong=None),
     "housing:my_details": Ladder(right="alice", wrong="staff:cs"),
     "housing:change_request": Ladder(right="alice", wrong="staff:cs"),
+    "changes:queue": Ladder(right="staff:cs", wrong="staff:admin"),
+    "changes:detail": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="change_request"),
+    "changes:approve": Ladder(right="staff:cs", wrong="alice", code="change_request", get_status=405),
+    "changes:decline": Ladder(right="staff:north", wrong="staff:admin", code="change_request", get_status=405),
     "documents:list": Ladder(right="alice", wrong="staff:cs"),
     "documents:download": Ladder(right="alice", wrong="carol", wrong_status=404, code="document"),
     "audit:privacy": Ladder(right="alice", wrong="staff:dpo"),
@@ -223,6 +228,19 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
         codes["shift"] = str(shift.uuid)
     if "<str:token>" in route:
         codes["token"] = acknowledge_token()
+    if ladder.code == "change_request":
+        import datetime
+
+        from porch.housing.models import DetailsChangeRequest
+
+        change = DetailsChangeRequest.objects.create(
+            person=ashton.people["alice"],
+            tenancy=ashton.tenancy,
+            field="mobile",
+            new_value="07700 900982",
+            due_on=datetime.date.today() + datetime.timedelta(days=14),
+        )
+        codes["change_request"] = str(change.uuid)
     if ladder.code == "staff_account":
         codes["staff_account"] = str(cast.staff["north"].uuid)
     if ladder.code == "proposal":

@@ -18,10 +18,17 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "landlord_name": settings.LANDLORD_NAME,
         "landlord_phone": settings.LANDLORD_PHONE,
+        "landlord_phone_link": phone_link(settings.LANDLORD_PHONE),
         "brand_colour": settings.BRAND_COLOUR,
         "actor": actor,
         "view_as": _view_as(request, actor),
     }
+
+
+def phone_link(number: str) -> str:
+    """A number for a tel: link: digits only, with the UK's +44 in place of the leading 0."""
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return "+44" + digits[1:] if digits.startswith("0") else digits
 
 
 def _view_as(request: HttpRequest, actor: Any) -> Any:

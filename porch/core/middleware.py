@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
@@ -22,8 +22,16 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+# The portal's pages are read with GET (or HEAD) and forms are sent with POST; nothing else.
+METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
 class RequestContextMiddleware:
-    """Gives each request an id and a client address, both recorded in the audit log."""
+    """Gives each request an id and a client address, both recorded in the audit log.
+
+    An OPTIONS request is answered here with the methods the portal accepts and no body,
+    and any other method (PUT, DELETE...) is refused: function views would otherwise
+    render the whole page for them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,7 +39,13 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
         request.client_ip = client_address(request)  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        if request.method not in METHODS:
+            response: HttpResponse = HttpResponseNotAllowed(METHODS)
+        elif request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(METHODS)
+        else:
+            response = self.get_response(request)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
         return response
 

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from porch.core.actor import Actor
 
@@ -129,6 +129,21 @@ def _declared(view: Callable[..., Any], declared: Audience) -> Callable[..., Any
 
     view.porch_audience = declared  # type: ignore[attr-defined]
     return view
+
+
+def may_open(actor: Actor, view_name: str, *args: object) -> bool:
+    """Whether the actor may open this page: the same rule AudienceMiddleware applies,
+    so a link is shown exactly when following it would not be refused."""
+    try:
+        view = resolve(reverse(view_name, args=args)).func
+    except NoReverseMatch:
+        return False
+    declared: Audience | None = getattr(view, "porch_audience", None)
+    if declared is None or (actor.needs_mfa_setup and not declared.during_mfa_setup):
+        return False
+    if actor.is_viewing_as and not declared.during_view_as:
+        return False
+    return declared.allows(actor)
 
 
 class AudienceMiddleware:

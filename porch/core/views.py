@@ -28,3 +28,9 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 @audience(PUBLIC)
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+@audience(PUBLIC)
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """What the online service does with residents' information, in plain English."""
+    return render(request, "core/privacy_notice.html")

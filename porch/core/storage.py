@@ -1,0 +1,20 @@
+"""Static files in production: hashed names, compressed, served by WhiteNoise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """Keeps the manifest (staticfiles.json) outside the folder WhiteNoise serves.
+
+    Everything in STATIC_ROOT is public; the manifest only maps names to hashed names,
+    but nothing the portal does needs it on the web, so it is not put there."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("manifest_storage", FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT))
+        super().__init__(*args, **kwargs)
