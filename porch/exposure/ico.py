@@ -34,6 +34,10 @@ def incident_window(incident: Incident) -> Window:
     return Window(incident.aware_at - datetime.timedelta(days=7), now)
 
 
+# The draft quotes this many reports; the incident record keeps every one.
+LISTED_REPORTS = 20
+
+
 def _at(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d %B %Y at %H:%M") if moment else "not yet"
 
@@ -41,7 +45,7 @@ def _at(moment: datetime.datetime | None) -> str:
 def ico_draft(*, actor: Actor, incident: Incident, window: Window) -> str:
     require_dpo(actor)
     report = exposure_report(actor=actor, window=window)
-    reports = list(incident.reports.order_by("created_at"))
+    reports = list(incident.reports.order_by("created_at", "id"))
     timeline = list(incident.timeline.order_by("at", "id"))
     lines: list[str] = [
         f"DRAFT report to the Information Commissioner's Office: incident {incident.reference}",
@@ -52,8 +56,11 @@ def ico_draft(*, actor: Actor, incident: Incident, window: Window) -> str:
     ]
     lines += [
         f"- Report {r.reference} ({r.get_channel_display().lower()}, {_at(r.created_at)}): {r.what_seen}"
-        for r in reports
+        for r in reports[:LISTED_REPORTS]
     ]
+    if len(reports) > LISTED_REPORTS:
+        # After a flood of reports from one place the draft stays readable; the record has them all.
+        lines.append(f"- And {len(reports) - LISTED_REPORTS} more reports: see the incident record.")
     lines += ["", *_exposure_facts(report)]
     lines += [
         "",

@@ -107,6 +107,8 @@ RESPONDER = staff(personal_data=True)
 # The list shows each incident's first few reports; the incident page has them all.
 LISTED_REPORTS = 3
 REPORTS_PER_PAGE = 50
+# A flood of joined reports adds a line each: the timeline is shown a page at a time.
+TIMELINE_PER_PAGE = 200
 
 
 @audience(DPO)
@@ -188,7 +190,9 @@ def _incident_page(
         ).get_page(request.GET.get("reports")),
         "calls": list(found.notifications.all()),
         "may_acknowledge": not found.is_closed,
-        "timeline": list(found.timeline.select_related("actor")),
+        "timeline": Paginator(found.timeline.select_related("actor").order_by("at", "id"), TIMELINE_PER_PAGE).get_page(
+            request.GET.get("timeline")
+        ),
         "next_statuses": _next_statuses(actor, found),
         "i_own_it": found.owner_id == actor.user_id,
         "my_uuid": _my_uuid(actor, found),

@@ -331,3 +331,14 @@ def test_the_dpo_sees_pages_in_words_in_the_event_table_and_the_csv(cast: Cast) 
     from porch.exposure.reports import route_names
 
     assert not {line[column] for line in lines} & set(route_names())
+
+
+def test_after_a_flood_of_reports_the_ico_draft_quotes_twenty_and_counts_the_rest(cast: Cast) -> None:
+    incident = an_incident(cast)
+    PrivacyReport.objects.bulk_create(
+        PrivacyReport(incident=incident, channel="web", what_seen=f"Flood report {n}", reference=f"PI-F{n:05d}")
+        for n in range(30)
+    )
+    page = dpo_client(cast).get(f"/staff/privacy-problems/{incident.uuid}/ico-report/").content.decode()
+    assert "Flood report 18" in page and "Flood report 19" not in page
+    assert "And 11 more reports: see the incident record." in page

@@ -620,3 +620,15 @@ def test_the_list_costs_the_same_queries_however_many_incidents(dpo: Client) -> 
     with CaptureQueriesContext(connection) as many:
         dpo.get("/staff/privacy-problems/")
     assert len(many) == len(few)
+
+
+def test_a_long_timeline_is_shown_a_page_at_a_time(dpo: Client) -> None:
+    from porch.incidents.models import TimelineEntry
+
+    incident = open_incident()
+    TimelineEntry.objects.bulk_create(TimelineEntry(incident=incident, what=f"Entry {n:04d}") for n in range(450))
+    first = dpo.get(url(incident)).content.decode()
+    assert "Entry 0000" in first and "Entry 0199" in first and "Entry 0200" not in first
+    assert "Entries 1 to 200 of 450" in first
+    last = dpo.get(url(incident), {"timeline": 3}).content.decode()
+    assert "Entry 0449" in last and "Entry 0000" not in last and 'start="401"' in last
