@@ -62,11 +62,12 @@ def build_world(membership_end: int | None, tenancy_end: int | None, role: str, 
     return north, tenancy, resident, other, user
 
 
-def resident_may_see_document(sees_tenancy: bool, visible_type: bool, audience: str, dated, joined) -> bool:
-    """Addressed to them: always. To the whole tenancy: only if dated on or after they joined."""
+def resident_may_see_document(sees_tenancy: bool, visible_type: bool, audience: str, dated, joined, began) -> bool:
+    """Addressed to them: always. To the whole tenancy: only if dated on or after they joined,
+    a date before the tenancy began counting as its first day."""
     if not (sees_tenancy and visible_type):
         return False
-    return audience == "me" or (audience == "all" and dated >= joined)
+    return audience == "me" or (audience == "all" and max(dated, began) >= joined)
 
 
 def resident_may_see_tenancy(tenancy: Tenancy, membership: Membership) -> bool:
@@ -119,7 +120,12 @@ class ResidentAccessAgrees(TestCase):
                 size=1,
             )
             expected = resident_may_see_document(
-                sees_tenancy, doc_type.resident_visible, audience, day(dated_offset), membership.start_date
+                sees_tenancy,
+                doc_type.resident_visible,
+                audience,
+                day(dated_offset),
+                membership.start_date,
+                tenancy.start_date,
             )
             self.assertEqual(self._found(get_document_for, actor, document), expected)
             self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), expected)

@@ -60,6 +60,16 @@ def _residents_known_as(name: str) -> list[User]:
     return list(User.objects.filter(kind=User.Kind.RESIDENT, person_id__in=known)[:2])
 
 
+def accounts_with_email(email: str) -> list[User]:
+    """Active accounts whose email address this is, as the sign-in name lookups read it:
+    residents by their housing record (where an approved change lands), everyone else by
+    their account. At most three: enough to tell one from several."""
+    residents = Person.objects.annotate(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+    found = list(User.objects.filter(kind=User.Kind.RESIDENT, is_active=True, person__in=residents)[:3])
+    others = [user for user in _others_with_email(email.strip()) if user.is_active]
+    return (found + others)[:3]
+
+
 def _others_with_email(name: str) -> list[User]:
     """Staff and contractors, by the email address on their account."""
     return list(

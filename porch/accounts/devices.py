@@ -13,6 +13,9 @@ Attempts from other browsers count per account (RATE_LIMIT_FAILURES) and per
 client address (RATE_LIMIT_ADDRESS_FAILURES, higher, since one address can be
 many people). See ADR 0003.
 
+A cookie made before the password last changed, or before "sign out everywhere
+else", is not trusted (it carries a digest of both).
+
 The cookie only lets a browser *try* at its own pace: it never signs anyone in.
 It names the account by its random uuid, not by anything personal, and holds
 up to MOST_ACCOUNTS accounts (joint tenants sharing a computer).
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from porch.accounts.models import User
 from porch.core import ratelimit
@@ -46,22 +50,29 @@ def _tokens(request: PorchRequest) -> list[str]:
     return [token for token in request.COOKIES.get(COOKIE, "").split(_SEPARATOR) if token][:MOST_ACCOUNTS]
 
 
-def _read(token: str) -> tuple[str, str] | None:
-    """The account uuid and nonce a token holds, if it is ours, unaltered and in date."""
+def _read(token: str) -> tuple[str, str, str] | None:
+    """The account uuid, nonce and credential version a token holds, if it is ours, unaltered and in date."""
     try:
         held = signing.loads(token, salt=SALT, max_age=_lifetime())
     except signing.BadSignature:  # also an expired one
         return None
-    if not isinstance(held, dict) or not isinstance(held.get("a"), str) or not isinstance(held.get("n"), str):
+    if not isinstance(held, dict) or not all(isinstance(held.get(key), str) for key in ("a", "n", "v")):
         return None
-    return held["a"], held["n"]
+    return held["a"], held["n"], held["v"]
+
+
+def _version(user: User) -> str:
+    """Changes when the password does, or when "sign out everywhere else" runs: a cookie
+    made before either no longer counts, so nobody who once knew the password keeps a
+    store of cookies to guess the next one with."""
+    return salted_hmac(SALT, f"{user.password}:{user.session_stamp}", algorithm="sha256").hexdigest()[:16]
 
 
 def trusted_nonce(request: PorchRequest, user: User) -> str:
     """The nonce of this browser's device cookie for this account, or "" if it has none."""
     for token in _tokens(request):
         held = _read(token)
-        if held is not None and held[0] == user.uuid.hex:
+        if held is not None and held[0] == user.uuid.hex and constant_time_compare(held[2], _version(user)):
             return held[1]
     return ""
 
@@ -69,7 +80,7 @@ def trusted_nonce(request: PorchRequest, user: User) -> str:
 def remember(request: PorchRequest, response: HttpResponse, user: User) -> None:
     """Trust this browser for this account, with a fresh nonce, keeping its other accounts."""
     others = [token for token in _tokens(request) if (held := _read(token)) is not None and held[0] != user.uuid.hex]
-    token = signing.dumps({"a": user.uuid.hex, "n": secrets.token_urlsafe(16)}, salt=SALT)
+    token = signing.dumps({"a": user.uuid.hex, "n": secrets.token_urlsafe(16), "v": _version(user)}, salt=SALT)
     response.set_cookie(
         COOKIE,
         _SEPARATOR.join([token, *others][:MOST_ACCOUNTS]),

@@ -8,7 +8,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.db import transaction
 
-from porch.accounts.tasks import RESET_EMAIL_BODY_TEMPLATE, RESET_EMAIL_SUBJECT_TEMPLATE, password_reset_send
+from porch.accounts.backends import accounts_with_email
+from porch.accounts.models import User
+from porch.accounts.tasks import (
+    RESET_EMAIL_BODY_TEMPLATE,
+    RESET_EMAIL_SUBJECT_TEMPLATE,
+    password_reset_send,
+    password_reset_shared_send,
+)
 from porch.core.forms import GovukDateField, GovukForm
 
 
@@ -144,19 +151,33 @@ class GovukPasswordResetForm(GovukForm, PasswordResetForm):
             "Enter an email address in the correct format, like name@example.com"
         )
 
+    def get_users(self, email: str) -> list[User]:  # type: ignore[override]
+        """The accounts this address resets: a resident's by the email on their housing
+        record (so after an approved change the old address resets nothing), others by
+        their account's, and only those that may sign in with a password."""
+        return [user for user in accounts_with_email(email) if user.has_usable_password()]
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Queue one reset email per matching account, for the task worker after commit.
+        """Queue the reset email for the task worker after commit.
 
         Django sends the email here, in the request, for real accounts only, so
         a slow mail server showed which addresses have accounts. Now a known and
         an unknown address both cost one lookup. The worker makes the link from
-        PORTAL_URL and sends it through notify (test residents' to the test outbox)."""
+        PORTAL_URL and sends it through notify (test residents' to the test outbox).
+
+        Joint tenants may share one address: a link sent there would let either of
+        them take over the other's account (and read letters addressed to them
+        alone), so a shared address gets a notice with no link, saying to call us."""
         templates = {
             "subject_template_name": kwargs.get("subject_template_name", RESET_EMAIL_SUBJECT_TEMPLATE),
             "email_template_name": kwargs.get("email_template_name", RESET_EMAIL_BODY_TEMPLATE),
         }
-        for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(functools.partial(password_reset_send.enqueue, user.pk, **templates))
+        users = self.get_users(self.cleaned_data["email"])
+        if len(users) > 1:
+            ids = [user.pk for user in users]
+            transaction.on_commit(lambda: password_reset_shared_send.enqueue(ids))
+        elif users:
+            transaction.on_commit(functools.partial(password_reset_send.enqueue, users[0].pk, **templates))
 
 
 class GovukSetPasswordForm(GovukForm, SetPasswordForm):

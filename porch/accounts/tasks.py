@@ -42,8 +42,9 @@ def password_reset_send(
     """Email a reset link to the account's address on record, if it may still reset its password.
 
     The link is made here, so it lasts PASSWORD_RESET_TIMEOUT from when it is sent."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email or not user.has_usable_password():
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("person").first()
+    address = reset_address(user) if user is not None else ""
+    if user is None or not address or not user.has_usable_password():
         return False
     path = reverse(
         "accounts:password_reset_confirm",
@@ -60,5 +61,31 @@ def password_reset_send(
     }
     subject = "".join(render_to_string(subject_template_name, context).splitlines())
     body = render_to_string(email_template_name, context)
-    notify.email(to=user.email, subject=subject, body=body, is_test=user.is_test)
+    notify.email(to=address, subject=subject, body=body, is_test=user.is_test)
     return True
+
+
+@task()
+def password_reset_shared_send(user_ids: list[int]) -> bool:
+    """The notice for an address that more than one account uses: no link, call us instead."""
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True).select_related("person"))
+    address = next((reset_address(user) for user in users if reset_address(user)), "")
+    if not address:
+        return False
+    body = (
+        f"Someone asked to reset the password of an account with {settings.LANDLORD_NAME} that uses this "
+        "email address.\n\nMore than one account uses this email address, so we cannot send a link to reset "
+        f"a password to it. Call us on {settings.LANDLORD_PHONE} and we will help you. You can also sign in "
+        "with your customer reference if you know your password.\n\n"
+        "If you did not ask for this, you can ignore this email."
+    )
+    subject = f"Resetting your {settings.LANDLORD_NAME} password"
+    notify.email(to=address, subject=subject, body=body, is_test=any(user.is_test for user in users))
+    return True
+
+
+def reset_address(user: User) -> str:
+    """Where a reset link goes: a resident's email on their housing record, anyone else's on their account."""
+    if user.kind == User.Kind.RESIDENT and user.person is not None:
+        return user.person.email
+    return user.email

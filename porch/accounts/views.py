@@ -143,7 +143,10 @@ def account(request: PorchRequest) -> HttpResponse:
 def sign_out_elsewhere(request: PorchRequest) -> HttpResponse:
     user_end_other_sessions(user=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, "You have been signed out everywhere else.")
-    return redirect("accounts:account")
+    # Other browsers' device cookies end with their sessions; this one is trusted afresh.
+    response = redirect("accounts:account")
+    devices.remember(request, response, request.user)  # type: ignore[arg-type]
+    return response
 
 
 @audience(SIGNED_IN)
@@ -215,7 +218,9 @@ def password_change(request: PorchRequest) -> HttpResponse:
             user.save(update_fields=["password"])
             update_session_auth_hash(request, user)  # other sessions end: the hash has changed
             messages.success(request, "Your password has been changed. You have been signed out everywhere else.")
-            return redirect("accounts:account")
+            response = redirect("accounts:account")
+            devices.remember(request, response, user)  # other browsers' device cookies ended with the old password
+            return response
     return render(request, "accounts/password_change.html", {"form": form, "current": current})
 
 

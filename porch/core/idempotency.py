@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, models, transaction
 
 
@@ -18,4 +19,9 @@ def create_once[M: models.Model](mine: models.QuerySet[M], key: uuid.UUID, creat
         with transaction.atomic():
             return create()
     except IntegrityError:
-        return mine.get(idempotency_key=key)
+        twin = mine.filter(idempotency_key=key).first()
+        if twin is None:
+            # Another's key (a replayed or forged form), or a conflict of another kind:
+            # answer 400, never their record and never a server error.
+            raise SuspiciousOperation("A form key that is not this visitor's, or a conflicting record.") from None
+        return twin

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import warnings
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -264,6 +264,13 @@ def _jpeg_draft_size(width: int, height: int) -> tuple[int, int]:
     return max(1, width // scale), max(1, height // scale)
 
 
+def _unsign_comments(page: Any) -> None:
+    """A comment's /T names whoever wrote it (a form field's /T is its name, which stays)."""
+    for annotation in page.get("/Annots", []):
+        if annotation.get("/Subtype") != "/Widget" and "/T" in annotation:
+            del annotation["/T"]
+
+
 def clean_pdf(data: bytes) -> bytes:
     """Rewrite a PDF without its document information (/Info) or XMP metadata, its text untouched.
 
@@ -288,6 +295,8 @@ def clean_pdf(data: bytes) -> bytes:
                     for key in ("/Metadata", "/PieceInfo"):
                         if key in item:
                             del item[key]
+            for page in pdf.pages:
+                _unsign_comments(page)
             output = io.BytesIO()
             pdf.save(
                 output,

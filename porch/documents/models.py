@@ -8,6 +8,9 @@ marked at all: the database refuses it.
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
@@ -63,15 +66,19 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         """Residents: resident-visible types, in a tenancy they currently hold, and
         either addressed to them alone, or addressed to the whole tenancy and dated
         on or after the day their membership began (a person who joins a tenancy
-        does not inherit its earlier letters and statements).
+        does not inherit its earlier letters and statements; those dated before the
+        tenancy began count as dated on its first day).
         Staff: documents of tenancies they can see; ASB material only for ASB readers.
         Everybody else: nothing."""
         tenancies = Tenancy.objects.visible_to(actor)
         if actor.is_resident and actor.person_id:
+            # A member on the day it is dated; papers dated before the tenancy began (an
+            # offer, the agreement) count as dated on its first day.
             member_when_dated = (
                 Membership.objects.current()
                 .account_holders()
-                .filter(person_id=actor.person_id, tenancy_id=OuterRef("tenancy_id"), start_date__lte=OuterRef("dated"))
+                .filter(person_id=actor.person_id, tenancy_id=OuterRef("tenancy_id"))
+                .filter(Q(start_date__lte=OuterRef("dated")) | Q(start_date__lte=OuterRef("tenancy__start_date")))
             )
             return self.filter(
                 Q(addressee_id=actor.person_id) | Q(Exists(member_when_dated), addressee__isnull=True),
@@ -126,14 +133,29 @@ class Document(models.Model):
 
     @property
     def subject_ids(self) -> list[int]:
-        """The people this document is about, for the audit log: its addressee, or the
-        members of the tenancy on the day it is dated, never someone who joined later
-        or had left before. A date outside the tenancy counts as its first or last day."""
-        if self.addressee_id:
-            return [self.addressee_id]
-        return list(
-            Membership.objects.filter(tenancy_id=self.tenancy_id)
-            .in_force_on(self.tenancy.clamp(self.dated))
-            .values_list("person_id", flat=True)
-            .distinct()
-        )
+        """The people this document is about, for the audit log (see document_subjects)."""
+        return document_subjects([self])[self.pk]
+
+
+def document_subjects(documents: Sequence[Document]) -> dict[int, list[int]]:
+    """For each document, the people it is about: its addressee, or the members of its
+    tenancy on the day it is dated, never someone who joined later or had left before.
+    A date outside the tenancy counts as its first or last day. One query for them all
+    (the documents' tenancies must be loaded)."""
+    whole_tenancy = {document.tenancy_id for document in documents if not document.addressee_id}
+    members: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
+    for tenancy_id, person_id, start, end in Membership.objects.filter(tenancy_id__in=whole_tenancy).values_list(
+        "tenancy_id", "person_id", "start_date", "end_date"
+    ):
+        members[tenancy_id].append((person_id, start, end))
+    subjects: dict[int, list[int]] = {}
+    for document in documents:
+        if document.addressee_id:
+            subjects[document.pk] = [document.addressee_id]
+            continue
+        day = document.tenancy.clamp(document.dated)
+        in_force = {
+            person for person, start, end in members[document.tenancy_id] if start <= day and (end is None or end > day)
+        }
+        subjects[document.pk] = sorted(in_force)
+    return subjects

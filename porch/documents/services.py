@@ -6,11 +6,11 @@ import uuid
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.documents.files import CheckedFile
-from porch.documents.models import Document, DocumentType
+from porch.documents.models import Document, DocumentType, document_subjects
 from porch.housing.models import Person, Tenancy
 
 
@@ -90,3 +90,10 @@ def document_type_set_visibility(
             reason=f"resident_visible set to {resident_visible}",
             request=request,
         )
+
+
+def documents_seen(actor: Actor, documents: list[Document]) -> list[Seen]:
+    """One audit entry per document shown, about the people it is about (document_subjects);
+    an empty list is a look at the resident's own (empty) list."""
+    subjects = document_subjects(documents)
+    return [Seen(d.uuid, subjects[d.pk] or [None], d.tenancy_id) for d in documents] or [Seen("", [actor.person_id])]

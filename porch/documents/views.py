@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
-from porch.audit.services import Seen, record_many
+from porch.audit.services import record_many
 from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents import access, services
-from porch.housing import access as housing_access
+from porch.documents.services import documents_seen
 
 
 @audience(RESIDENT)
@@ -19,9 +19,8 @@ def document_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     page = Paginator(access.documents_visible_to(actor), 25).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    seen = [Seen(t.uuid, members, t.id) for t, members in housing_access.members_of_current_tenancies(actor)]
     record_many(
-        actor=actor, action="list", object_type="document", seen=seen or [Seen("", [actor.person_id])], request=request
+        actor=actor, action="list", object_type="document", seen=documents_seen(actor, documents), request=request
     )
     return render(request, "documents/list.html", {"page": page, "documents": documents})
 

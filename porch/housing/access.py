@@ -98,16 +98,6 @@ def member_ids_by_tenancy(tenancies: list[Tenancy]) -> dict[int, set[int | None]
     return members
 
 
-def members_of_current_tenancies(actor: Actor) -> list[tuple[Tenancy, set[int | None]]]:
-    """A resident's current tenancies, each with the ids of its current members."""
-    tenancies = list(Tenancy.objects.visible_to(actor))
-    current = Membership.objects.current().filter(tenancy__in=tenancies).values_list("tenancy_id", "person_id")
-    members: dict[int, set[int | None]] = {}
-    for tenancy_id, person_id in current:
-        members.setdefault(tenancy_id, set()).add(person_id)
-    return [(tenancy, members.get(tenancy.id, {actor.person_id})) for tenancy in tenancies]
-
-
 def test_households_for(actor: Actor) -> list[TestHousehold]:
     """Test households, for staff allowed to create and use them. Never the canaries: nobody
     uses those, and knowing which homes are tripwires would let an insider step round them."""

@@ -238,10 +238,6 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             tenancy__start_date__lte=today,
         )
 
-    def in_force_on(self, day: datetime.date) -> MembershipQuerySet:
-        """Memberships that had begun and not yet ended on a day, whatever the tenancy's dates."""
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), start_date__lte=day)
-
     def account_holders(self) -> MembershipQuerySet:
         return self.filter(role__in=Membership.ACCOUNT_ROLES)
 
@@ -284,11 +280,13 @@ class Membership(models.Model):
 
 class DetailsChangeRequestQuerySet(models.QuerySet["DetailsChangeRequest"]):
     def visible_to(self, actor: Actor) -> DetailsChangeRequestQuerySet:
-        """Residents: their own requests. Staff: requests about people they can see."""
+        """Residents: their own requests. Staff: requests filed under a tenancy they can see
+        (the person's current home, or a former tenant's last one): a housing officer does not
+        answer for someone who once lived in their patch and has since moved away."""
         if actor.is_resident and actor.person_id:
             return self.filter(person_id=actor.person_id)
         if actor.is_staff:
-            return self.filter(person__in=Person.objects.visible_to(actor))
+            return self.filter(tenancy__in=Tenancy.objects.visible_to(actor))
         return self.none()
 
     def waiting(self) -> DetailsChangeRequestQuerySet:

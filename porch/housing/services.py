@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from porch.audit.services import record
 from porch.core import notify
@@ -53,6 +54,23 @@ MONTHS = {
 
 class AlreadyDecided(Exception):
     """Someone decided the request first: a double submit, or two staff at once."""
+
+
+class AlreadyAsked(Exception):
+    """The resident already has an open request to change this: it waits for our answer."""
+
+    def __init__(self, waiting: DetailsChangeRequest) -> None:
+        super().__init__(waiting.uuid)
+        self.waiting = waiting
+
+    @property
+    def message(self) -> str:
+        asked = date_format(self.waiting.created_at, "j F Y")
+        reply_by = date_format(self.waiting.due_on, "j F Y")
+        return (
+            f"You already asked us to change your {self.waiting.get_field_display().lower()} on {asked}. "
+            f"We will reply by {reply_by}. You can ask again once we have replied."
+        )
 
 
 def clean_new_value(field: str, value: str) -> str:
@@ -132,6 +150,9 @@ def details_change_request_create(
     checked = clean_new_value(field, new_value)
 
     def create() -> DetailsChangeRequest:
+        waiting = DetailsChangeRequest.objects.filter(person=person, field=field).waiting().first()
+        if waiting is not None:
+            raise AlreadyAsked(waiting)
         change = DetailsChangeRequest.objects.create(
             person=person,
             tenancy=tenancy,
@@ -253,14 +274,15 @@ def _decide(actor: Actor, change: DetailsChangeRequest, status: str, *also: str)
 
 
 def _record_decision(actor: Actor, change: DetailsChangeRequest, decision: str, request: HttpRequest | None) -> None:
-    # About the person alone: staff see a request because they may see its person (not its tenancy).
-    # The reason names the decision and the field, never the values or the words of a refusal.
+    # Reached through the tenancy the request is filed under. The reason names the decision
+    # and the field, never the values or the words of a refusal.
     record(
         actor=actor,
         action="update",
         object_type="details_change_request",
         object_id=change.uuid,
         subject_ids=[change.person_id],
+        tenancy_id=change.tenancy_id,
         reason=f"{decision}: {change.get_field_display()}",
         request=request,
     )

@@ -31,7 +31,7 @@ PAGE_SIZE = 50
 def queue(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     page = Paginator(access.change_requests_waiting(actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    seen = [Seen(change.uuid, [change.person_id]) for change in page]
+    seen = [Seen(change.uuid, [change.person_id], change.tenancy_id) for change in page]
     record_many(
         actor=actor, action="list", object_type="details_change_request", seen=seen or [Seen()], request=request
     )
@@ -99,13 +99,14 @@ def _decision_page(
 ) -> HttpResponse:
     """The request beside what the record says now, and (for those who decide) the two decisions."""
     actor = request.actor
-    # About the person alone: staff see it because they may see the person, whichever home it came from.
+    # Reached through the tenancy it is filed under, which is what lets staff see it.
     record(
         actor=actor,
         action="view",
         object_type="details_change_request",
         object_id=change.uuid,
         subject_ids=[change.person_id],
+        tenancy_id=change.tenancy_id,
         request=request,
     )
     context = {

@@ -12,10 +12,11 @@ from porch.audit.services import Seen, record, record_many
 from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
+from porch.documents.services import documents_seen
 from porch.housing import access
 from porch.housing.forms import ChangeRequestForm
 from porch.housing.models import DetailsChangeRequest
-from porch.housing.services import details_change_request_create
+from porch.housing.services import AlreadyAsked, details_change_request_create
 from porch.rollout.middleware import module_available
 
 
@@ -34,6 +35,14 @@ def home(request: PorchRequest) -> HttpResponse:
     record_many(
         actor=actor, action="view", object_type="dashboard", seen=seen or [Seen("", [actor.person_id])], request=request
     )
+    if recent_documents:  # "What's new" names them: each about its own people
+        record_many(
+            actor=actor,
+            action="list",
+            object_type="document",
+            seen=documents_seen(actor, recent_documents),
+            request=request,
+        )
     return render(
         request,
         "housing/dashboard.html",
@@ -75,10 +84,14 @@ def change_request(request: PorchRequest) -> HttpResponse:
         if refusal:
             form.add_error("password", refusal)
         else:
-            change = details_change_request_create(
-                actor=actor, person=person, tenancy=tenancy, request=request, **form.cleaned_data
-            )
-            reply_by = date_format(change.due_on, "j F Y")
-            messages.success(request, f"We have your request. We will check it and reply by {reply_by}.")
-            return redirect("housing:my_details")
+            try:
+                change = details_change_request_create(
+                    actor=actor, person=person, tenancy=tenancy, request=request, **form.cleaned_data
+                )
+            except AlreadyAsked as asked:
+                form.add_error("field", asked.message)
+            else:
+                reply_by = date_format(change.due_on, "j F Y")
+                messages.success(request, f"We have your request. We will check it and reply by {reply_by}.")
+                return redirect("housing:my_details")
     return render(request, "housing/change_request.html", {"form": form})

@@ -164,6 +164,10 @@ class ReportSender(models.Model):
     last_report_at = models.DateTimeField()
     incidents_opened = models.PositiveIntegerField(default=0)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The current day (24 hours from its first incident): quiet spells do not reset this count,
+    # so bursts spaced just over an hour apart cannot page people all day.
+    day_started_at = models.DateTimeField(null=True, blank=True)
+    incidents_opened_today = models.PositiveIntegerField(default=0)
 
 
 class TimelineEntry(models.Model):

@@ -33,6 +33,9 @@ from porch.incidents.models import Incident, PrivacyReport, ReportSender, Timeli
 # for SENDER_QUIET. See ADR 0008.
 NEW_INCIDENTS_PER_SENDER = 3
 SENDER_QUIET = datetime.timedelta(hours=1)
+# However the runs are spaced, one sender opens at most this many in a day.
+NEW_INCIDENTS_PER_SENDER_PER_DAY = 6
+SENDER_DAY = datetime.timedelta(hours=24)
 # References are six hex digits, so a new one is drawn until it is free.
 REFERENCE_TRIES = 20
 
@@ -103,11 +106,18 @@ def _locked_sender(key: str, now: datetime.datetime) -> ReportSender:
 
 def _incident_to_join(sender: ReportSender, now: datetime.datetime) -> Incident | None:
     """The incident this sender's report joins, or None if it opens its own: a sender quiet
-    for SENDER_QUIET starts a new run; one that has opened its share in this run joins the
-    incident it opened last, if that (or the one it was joined to) is an open incident."""
+    for SENDER_QUIET starts a new run; one that has opened its share in this run, or in the
+    last day, joins the incident it opened last, if that (or the one it was joined to) is an
+    open incident."""
     if now - sender.last_report_at > SENDER_QUIET:
         sender.first_report_at, sender.incidents_opened = now, 0
-    if sender.incidents_opened < NEW_INCIDENTS_PER_SENDER or sender.incident_id is None:
+    if sender.day_started_at is None or now - sender.day_started_at > SENDER_DAY:
+        sender.day_started_at, sender.incidents_opened_today = now, 0
+    has_its_share = (
+        sender.incidents_opened >= NEW_INCIDENTS_PER_SENDER
+        or sender.incidents_opened_today >= NEW_INCIDENTS_PER_SENDER_PER_DAY
+    )
+    if not has_its_share or sender.incident_id is None:
         return None
     incident = Incident.objects.get(pk=sender.incident_id)
     while incident.merged_into_id is not None:
@@ -120,9 +130,19 @@ def _incident_to_join(sender: ReportSender, now: datetime.datetime) -> Incident 
 def _sender_reported(sender: ReportSender, *, opened: Incident | None, now: datetime.datetime) -> None:
     if opened is not None:
         sender.incidents_opened += 1
+        sender.incidents_opened_today += 1
         sender.incident = opened
     sender.last_report_at = now
-    sender.save(update_fields=["first_report_at", "last_report_at", "incidents_opened", "incident"])
+    sender.save(
+        update_fields=[
+            "first_report_at",
+            "last_report_at",
+            "incidents_opened",
+            "incident",
+            "day_started_at",
+            "incidents_opened_today",
+        ]
+    )
 
 
 def unused_reference() -> str:

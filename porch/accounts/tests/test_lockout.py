@@ -248,3 +248,29 @@ def test_password_reset_from_one_address_for_several_people_is_not_paused(cast: 
     for name in ["alice", "bob", "carol", "dan", "sam", "nobody", "someone"]:
         response = browser().post("/password-reset/", {"email": f"{name}@example.org"})
         assert response.status_code == 302 and response["Location"] == "/password-reset/sent/"
+
+
+def test_a_browser_trusted_before_the_password_changed_is_a_new_browser_again(cast: Cast) -> None:
+    """Someone who once knew the password and kept its cookies gets no tries from them later."""
+    old = used_before(browser(), "alice@example.org")
+    here = browser()
+    assert signed_in(try_sign_in(here, "alice@example.org"))
+    new = "a brand new password for alice"
+    changed = here.post("/account/password/", {"current-password": PASSWORD, "password": new, "password_again": new})
+    assert changed.status_code == 302
+    here.post("/sign-out/")
+    pause("alice@example.org")
+    assert ACCOUNT_PAUSED in text(try_sign_in(old, "alice@example.org", new))
+    assert signed_in(try_sign_in(here, "alice@example.org", new))  # the browser that changed it is trusted
+
+
+def test_signing_out_everywhere_else_ends_the_trust_of_other_browsers(cast: Cast) -> None:
+    old = used_before(browser(), "alice@example.org")
+    here = browser()
+    assert signed_in(try_sign_in(here, "alice@example.org"))
+    here.post("/account/confirm-password/", {"password": PASSWORD})
+    assert here.post("/account/sign-out-elsewhere/").status_code == 302
+    here.post("/sign-out/")
+    pause("alice@example.org")
+    assert ACCOUNT_PAUSED in text(try_sign_in(old, "alice@example.org"))
+    assert signed_in(try_sign_in(here, "alice@example.org"))  # the browser that asked is trusted afresh

@@ -180,3 +180,28 @@ def test_stored_files_are_named_by_the_record_not_the_uploader(cast: Cast) -> No
     document = Document.objects.get(title="Named")
     assert document.file.name.endswith(f"/{document.uuid}.pdf")
     assert "arrears" not in document.file.name.lower()
+
+
+def test_the_list_and_home_page_record_each_document_about_the_people_on_its_date(
+    cast: Cast, joiner: tuple[Person, User], papers: dict[str, Document]
+) -> None:
+    """Bob left the day after the old statement; Jo joined after it. Alice's look at her
+    documents is a look at the statement about Bob (not Jo), and at the rent review about
+    Jo (not Bob); so is the home page's "What's new"."""
+    ashton = cast["ashton"]
+    alice, bob, jo = ashton.people["alice"], ashton.people["bob"], joiner[0]
+    Membership.objects.filter(person=bob).update(end_date=BEFORE + datetime.timedelta(days=1))
+    client = sign_in(Client(), cast.resident("alice"))
+    for url, shown in (("/documents/", "before"), ("/", "after")):
+        client.get(url)
+        about = set(
+            AccessEvent.objects.filter(
+                object_type="document", action="list", object_id=str(papers[shown].uuid)
+            ).values_list("subject_id", flat=True)
+        )
+        assert alice.id in about
+    listed = AccessEvent.objects.filter(object_type="document", action="list")
+    before = set(listed.filter(object_id=str(papers["before"].uuid)).values_list("subject_id", flat=True))
+    after = set(listed.filter(object_id=str(papers["after"].uuid)).values_list("subject_id", flat=True))
+    assert bob.id in before and jo.id not in before
+    assert jo.id in after and bob.id not in after

@@ -442,3 +442,40 @@ def test_a_checker_that_cannot_start_asks_for_another_try(monkeypatch: pytest.Mo
 def test_a_checker_stopped_at_a_limit_refuses_the_file(stopped_by: signal.Signals) -> None:
     assert files._refusal(-stopped_by, "image/png", "").messages == [TOO_BIG_IMAGE]
     assert files._refusal(-stopped_by, "application/pdf", "").messages == [WRONG_TYPE]
+
+
+def test_the_names_of_people_who_commented_on_a_pdf_are_removed_but_form_field_names_stay() -> None:
+    buffer = io.BytesIO()
+    letter = canvas.Canvas(buffer)
+    letter.setPageCompression(0)
+    letter.drawString(72, 720, "Please sign and return")
+    letter.showPage()
+    letter.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        comment = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Text,
+                Rect=[72, 700, 92, 720],
+                T=pikepdf.String("Alice Ashton SECRETMETADATA"),
+                Contents=pikepdf.String("Checked the arrears figure"),
+            )
+        )
+        field = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                Rect=[72, 600, 272, 620],
+                T=pikepdf.String("signature_date"),
+            )
+        )
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([comment, field]))
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+        output = io.BytesIO()
+        pdf.save(output, compress_streams=False)
+    original = output.getvalue()
+    assert SECRET in original
+    stored = check_upload(upload("letter.pdf", original)).content.read()
+    assert SECRET not in stored
+    assert b"signature_date" in stored and b"Please sign and return" in stored

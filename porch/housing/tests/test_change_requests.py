@@ -461,12 +461,12 @@ def test_a_former_tenant_sees_nothing_else_of_their_old_home(cast: Cast) -> None
     assert client.get(f"/documents/{evans.documents['letter'].uuid}/download/").status_code == 404
 
 
-def test_every_look_and_decision_is_within_the_access_model_for_the_exposure_report(cast: Cast) -> None:
-    """Staff see a request because they may see its person, so the audit rows are about the person
-    alone. Sam once lived in patch North and now lives in South: the North officer still sees him
-    (a past member of a tenancy in their patch), and the exposure report, judging each row by the
-    same rule, finds nothing served outside the access model. Rows tied to Sam's South tenancy would
-    be reported as a leak."""
+def test_a_request_is_answered_in_the_patch_it_is_filed_under_and_the_exposure_report_agrees(cast: Cast) -> None:
+    """Sam once lived in patch North and now lives in South. His request is filed under his
+    South home, so the South officer answers it and the North officer, for whom he is only a
+    past resident, cannot see it (404). Erin's request is filed under her last home, in North.
+    The exposure report, judging each audit row by the tenancy it was reached through, finds
+    nothing served outside the access model."""
     from porch.accounts.actors import actor_for_user
     from porch.exposure.reports import Window, exposure_report
     from porch.housing.models import Membership, Property, Tenancy
@@ -496,15 +496,17 @@ def test_every_look_and_decision_is_within_the_access_model_for_the_exposure_rep
     sams = DetailsChangeRequest.objects.get(person=smith.people["sam"])
     erins = DetailsChangeRequest.objects.get(person=cast["evans"].people["erin"])
     assert sams.tenancy == smith.tenancy  # filed under his home now, in South
-    north = staff(cast, "north")
-    assert smith.people["sam"].full_name in page(north, QUEUE)
-    page(north, f"{QUEUE}{sams.uuid}/")
-    north.post(f"{QUEUE}{sams.uuid}/decline/", {"decline-reason": "Please call us."})
+    north, south = staff(cast, "north"), staff(cast, "south")
+    assert smith.people["sam"].full_name not in page(north, QUEUE)
+    assert north.get(f"{QUEUE}{sams.uuid}/").status_code == 404
+    assert north.post(f"{QUEUE}{sams.uuid}/approve/").status_code == 404
+    page(south, f"{QUEUE}{sams.uuid}/")
+    south.post(f"{QUEUE}{sams.uuid}/decline/", {"decline-reason": "Please call us."})
     north.post(f"{QUEUE}{erins.uuid}/approve/")
     now = timezone.now()
     window = Window(now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=1))
     report = exposure_report(actor=actor_for_user(cast.staff["dpo"], verified=True), window=window)
-    assert AccessEvent.objects.filter(actor=cast.staff["north"], subject=smith.people["sam"]).count() >= 3
+    assert AccessEvent.objects.filter(actor=cast.staff["south"], subject=smith.people["sam"]).count() >= 2
     assert (report.events, report.affected) == (0, [])
 
 
@@ -534,3 +536,33 @@ def test_asking_for_a_change_needs_the_residents_password(cast: Cast) -> None:
     assert "The password is not correct" in body and "There is a problem" in body
     assert "someone.else@example.org" in body  # what was typed is kept
     assert not DetailsChangeRequest.objects.exists()
+
+
+def test_asking_again_for_the_same_thing_waits_for_our_answer(cast: Cast) -> None:
+    alice_asks(cast, "mobile", "07700 900 982")
+    client = sign_in(Client(), cast.resident("alice"))
+    again = ask(client, "mobile", "07700 900 983")
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert "You already asked us to change your mobile number on" in body and "There is a problem" in body
+    assert DetailsChangeRequest.objects.filter(field="mobile").count() == 1
+    assert ask(client, "email", "alice.new@example.org").status_code == 302  # something else may still be asked
+
+
+def test_a_form_key_that_belongs_to_someone_elses_request_is_refused_not_a_server_error(cast: Cast) -> None:
+    theirs = alice_asks(cast)
+    carol = sign_in(Client(), cast.resident("carol"))
+    carol.get("/my-details/change/")
+    response = carol.post(
+        "/my-details/change/",
+        {
+            "idempotency_key": str(theirs.idempotency_key),
+            "field": "email",
+            "new_value": "carol.new@example.org",
+            "note": "",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    assert "07700" not in response.content.decode()
+    assert not DetailsChangeRequest.objects.filter(person=cast["cole"].people["carol"]).exists()

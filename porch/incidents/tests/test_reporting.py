@@ -210,6 +210,29 @@ def test_a_report_after_the_flood_incident_is_closed_or_a_quiet_hour_opens_a_new
     assert Incident.objects.filter(reference=after_quiet).exists()
 
 
+def test_bursts_spaced_by_quiet_hours_open_no_more_than_a_days_share(db) -> None:
+    from porch.incidents.services import NEW_INCIDENTS_PER_SENDER_PER_DAY
+
+    for burst in range(4):
+        for n in range(NEW_INCIDENTS_PER_SENDER):
+            report_from("203.0.113.7", f"Burst {burst} scan {n}")
+        ReportSender.objects.update(last_report_at=timezone.now() - SENDER_QUIET - datetime.timedelta(minutes=1))
+    assert Incident.objects.count() == NEW_INCIDENTS_PER_SENDER_PER_DAY
+    assert PrivacyReport.objects.count() == 4 * NEW_INCIDENTS_PER_SENDER  # every report is still kept
+    ReportSender.objects.update(day_started_at=timezone.now() - datetime.timedelta(hours=25))
+    next_day = reference_in(report_from("203.0.113.7", "The next day"))
+    assert Incident.objects.filter(reference=next_day).exists()
+
+
+def test_a_report_that_joins_an_incident_is_told_so_truthfully(db) -> None:
+    for n in range(NEW_INCIDENTS_PER_SENDER):
+        page = report_from("203.0.113.7", f"Scan {n}").content.decode()
+        assert "has been alerted" in page
+    joined = report_from("203.0.113.7", "One more").content.decode()
+    assert "added your report to a privacy problem we are already looking into" in joined
+    assert "has been alerted" not in joined
+
+
 def test_where_a_report_came_from_is_kept_only_as_a_keyed_hash(db) -> None:
     report_from("203.0.113.7")
     (sender,) = ReportSender.objects.all()
