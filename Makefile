@@ -13,7 +13,7 @@ PORTAL_URL ?= http://127.0.0.1:$(PORT)
 DEV_ENV := DEBUG=1 PORTAL_URL=$(PORTAL_URL)
 SQLITE_DB := sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: help run demo test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed bench-who-saw bench-upload lock clean
+.PHONY: help run demo demo-reset isolation-check test test-fast e2e lint typecheck migrations-check deploy-check check install assets bench-seed bench-who-saw bench-upload lock clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,6 +48,14 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (another p
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo-reset: ## Start the demo again from scratch: delete the SQLite database and uploaded files, then load demo data
+	rm -f db.sqlite3
+	rm -rf var/media
+	$(MAKE) demo
+
+isolation-check: install ## Run the isolation self-test against the demo database (the launch checklist asks for it)
+	$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py isolation_check
 
 demo-code: install ## Print the current two-step code of a demo staff user: make demo-code WHO=dpo
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py demo_code $(WHO)

@@ -15,11 +15,13 @@ FRONT_DESK_ROLES = (StaffRole.CUSTOMER_SERVICES, StaffRole.DPO)
 
 
 def letters_waiting(actor: Actor) -> QuerySet[ActivationLetter]:
-    """Letters not yet printed: customer services and the DPO only."""
+    """Letters not yet printed and still of use (nobody has signed up with the code or
+    since): customer services and the DPO only."""
     if not actor.has_role(*FRONT_DESK_ROLES):
         return ActivationLetter.objects.none()
     return (
-        ActivationLetter.objects.filter(printed_at__isnull=True)
+        ActivationLetter.objects.filter(printed_at__isnull=True, signup_code__used_at__isnull=True)
+        .exclude(person__user__isnull=False)
         .select_related("person", "tenancy__property")
         .order_by("created_at")
     )

@@ -39,6 +39,11 @@ from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audien
 from porch.core.types import PorchRequest
 from porch.housing.models import normalise_reference
 
+# A code is accepted once (replay protection), so the same code again is refused too.
+CODE_NOT_ACCEPTED = (
+    "The code is not correct, or it has just been used. Check your app, and if it still shows "
+    "the same code, wait for the next one"
+)
 PENDING_USER = "porch_pending_user"
 PENDING_NEXT = "porch_pending_next"
 SIGNUP_CODE = "porch_signup_code"
@@ -111,7 +116,7 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
         if tried.wait:
             form.add_error(None, tried.message)
         elif device is None:
-            form.add_error("code", "The code is not correct. Check your app and try again")
+            form.add_error("code", CODE_NOT_ACCEPTED)
         else:
             tried.succeeded()
             target = request.session.pop(PENDING_NEXT, reverse("home"))
@@ -210,6 +215,7 @@ def password_change(request: PorchRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = NewPasswordForm(request.POST if request.method == "POST" else None, user=user)
     current = ConfirmPasswordForm(request.POST if request.method == "POST" else None, prefix="current")
+    current.fields["password"].label = "Your current password"
     if request.method == "POST" and current.is_valid() and form.is_valid():
         if not user.check_password(current.cleaned_data["password"]):
             current.add_error("password", "Your current password is not correct")

@@ -7,7 +7,7 @@ from porch.audit.models import AccessEvent
 from porch.audit.services import THROUGH_BREAK_GLASS
 
 WHAT = {
-    "dashboard": "your account summary",
+    "dashboard": "the home page with your household's details",
     "person": "your details",
     "document": "a document",
     "tenancy": "your tenancy record",
@@ -46,7 +46,8 @@ def describe(event: AccessEvent) -> str:
     if event.on_behalf_of_id:
         return f"{who(event)} {did} {what}, seeing your account as you see it"
     if event.action == "view_as":
-        return f"{who(event)} started or ended seeing your account as you see it"
+        began = "started" if event.reason.startswith("started") else "stopped"
+        return f"{who(event)} {began} seeing your account as you see it"
     if _outside_their_patch(event):
         return f"{who(event)} {did} {what}, for a reason they recorded"
     return f"{who(event)} {did} {what}"

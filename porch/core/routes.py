@@ -34,14 +34,26 @@ class Audience:
     personal_data: bool = False
     # Pages a staff member may open while viewing as a resident (read-only)...
     during_view_as: bool = False
-    # ...and the few that may be posted to then (ending view-as, signing out).
+    # ...and the few that may be posted to then (ending view-as, signing out, reporting a problem).
     writes_during_view_as: bool = False
+    # Open without signing in: only the explicit allow-list in the route sweep.
+    public: bool = False
 
     def allows(self, actor: Actor) -> bool:
         return self.check(actor)
 
 
-PUBLIC = Audience("public", lambda actor: True, during_mfa_setup=True, during_view_as=True)
+PUBLIC = Audience("public", lambda actor: True, during_mfa_setup=True, during_view_as=True, public=True)
+# Reporting a privacy problem: open to anyone, and the one form staff may still send while
+# viewing as a resident (they may be the first to spot a leak).
+REPORTING = Audience(
+    "public, and staff viewing as a resident",
+    lambda actor: True,
+    during_mfa_setup=True,
+    during_view_as=True,
+    writes_during_view_as=True,
+    public=True,
+)
 SETTING_UP = Audience("signed in, setting up", lambda actor: actor.is_authenticated, during_mfa_setup=True)
 # Signing out works from anywhere, including in the middle of viewing as a resident.
 SIGNING_OUT = Audience(
@@ -91,7 +103,7 @@ def staff(*roles: str, personal_data: bool = False) -> Audience:
 def audience(declared: Audience) -> Callable[[V], V]:
     def decorate(view: V) -> V:
         view.porch_audience = declared  # type: ignore[attr-defined]
-        if declared is PUBLIC:
+        if declared.public:
             return login_not_required(view)
         return view
 

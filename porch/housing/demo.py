@@ -1,17 +1,22 @@
 """Synthetic demo data: patches, estates, blocks, homes, households and documents.
 
-Deterministic for a given seed (Faker "en_GB" and random.Random are both seeded),
-written with bulk_create in batches inside one transaction, so 150,000 homes on
-PostgreSQL takes a few minutes. Only ever loaded with DEBUG on: the demo logins
+Deterministic for a given seed (Faker "en_GB", used only for people's names, and
+random.Random are both seeded), written with bulk_create in batches inside one
+transaction, so 150,000 homes on PostgreSQL takes a few minutes. Only ever loaded with DEBUG on: the demo logins
 share one published password and predictable two-factor keys.
 
 Every run also creates the named demo cast in the first block of the "North"
 patch; their identities are fixed (they do not depend on the seed) so the README
 can list them.
+
+Place names come from fixed British-looking lists (Faker's en_GB street suffixes and
+towns are invented ones). Every document's title agrees with the date it bears, and
+that date lies within its tenancy (before the end of an ended one).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import hashlib
 import io
@@ -50,11 +55,20 @@ MINIMUM_HOMES = 10
 PATCH_NAMES = ["North", "South", "East", "West", "Central"]
 
 # The migration creates these private; the demo shows them switched on.
-RESIDENT_VISIBLE_TYPES = ("Letter", "Tenancy agreement", "Rent statement", "Gas safety certificate")
+RESIDENT_VISIBLE_TYPES = (
+    "Letter",
+    "Tenancy agreement",
+    "Lease",
+    "Rent statement",
+    "Service charge statement",
+    "Gas safety certificate",
+)
 DOCUMENT_TYPES = {
     "Letter": "letter",
     "Tenancy agreement": "agreement",
+    "Lease": "agreement",
     "Rent statement": "statement",
+    "Service charge statement": "statement",
     "Gas safety certificate": "certificate",
     "ASB case file": "asb_case_file",
     "Witness statement": "witness_statement",
@@ -94,6 +108,7 @@ class MemberSpec:
 class DocSpec:
     type_name: str
     title: str
+    dated: datetime.date  # the date the document bears; its title agrees with it
     addressee: int | None = None  # index into the tenancy's members
 
 
@@ -185,21 +200,100 @@ def totp_key_for(username: str) -> str:
     return hashlib.sha1(f"porch-demo:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
-def _cast_documents(*, homeowner: bool = False, addressees: tuple[int, ...] = (0,)) -> list[DocSpec]:
-    docs = [
-        DocSpec("Tenancy agreement", "Lease" if homeowner else "Tenancy agreement"),
-        DocSpec(
-            "Rent statement", "Service charge statement, April 2026" if homeowner else "Rent statement, April 2026"
-        ),
-        DocSpec("Letter", "Annual rent and service charge review"),
-    ]
-    if not homeowner:
-        docs.append(DocSpec("Gas safety certificate", "Gas safety certificate 2026"))
+# --- Dates: every document's title agrees with the date it bears -------------
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+EVERY_MONTH = frozenset(range(1, 13))
+SERVICE_CHARGE_MONTHS = frozenset({3, 9})  # homeowners' half-yearly statements, to March and September
+REVIEW_DAY = (2, 20)  # annual reviews go out in February, for the charges from April
+DAY = datetime.timedelta(days=1)
+
+
+def month_ends(
+    start: datetime.date, last: datetime.date, count: int, months: frozenset[int] = EVERY_MONTH
+) -> list[datetime.date]:
+    """The last days of the latest `count` months (of those given) that ended on or after
+    `start` and before `last`, newest first."""
+    dates: list[datetime.date] = []
+    year, month = last.year, last.month
+    while len(dates) < count:
+        if month in months:
+            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+            if end < start:
+                break
+            if end < last:
+                dates.append(end)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return dates
+
+
+def latest_yearly(month: int, day: int, start: datetime.date, last: datetime.date) -> datetime.date | None:
+    """The latest date on this month and day (29 February counts as the 28th) that is on or
+    after `start` and before `last`, if there is one within the last two years."""
+    day = min(day, 28) if month == 2 else day
+    for year in (last.year, last.year - 1):
+        date = datetime.date(year, month, day)
+        if start <= date < last:
+            return date
+    return None
+
+
+def statement(type_name: str, dated: datetime.date) -> DocSpec:
+    """A statement for the month it is dated in (the month's last day)."""
+    return DocSpec(type_name, f"{type_name}, {MONTHS[dated.month - 1]} {dated.year}", dated)
+
+
+def gas_safety_certificate(start: datetime.date, last: datetime.date) -> DocSpec:
+    """The latest yearly check: on the anniversary of the tenancy's start, or its first day."""
+    dated = latest_yearly(start.month, start.day, start, last) or start
+    return DocSpec("Gas safety certificate", f"Gas safety certificate {dated.year}", dated)
+
+
+def _cast_documents(
+    start: datetime.date,
+    last: datetime.date,
+    *,
+    homeowner: bool = False,
+    addressees: tuple[int, ...] = (0,),
+) -> list[DocSpec]:
+    """A cast household's papers, dated back from `last` (the demo's day, or the day the
+    tenancy ended): the agreement or lease, the latest statements, letters old and recent."""
+
+    def days_before(days: int) -> datetime.date:
+        return max(start, last - datetime.timedelta(days=days))
+
+    if homeowner:
+        docs = [DocSpec("Lease", "Lease", start)]
+        docs += [statement("Service charge statement", d) for d in month_ends(start, last, 2, SERVICE_CHARGE_MONTHS)]
+        review_title = "Annual service charge review"
+    else:
+        docs = [DocSpec("Tenancy agreement", "Tenancy agreement", start)]
+        docs += [statement("Rent statement", d) for d in month_ends(start, last, 3)]
+        docs.append(gas_safety_certificate(start, last))
+        review_title = "Annual rent and service charge review"
+    review = latest_yearly(*REVIEW_DAY, start, last)
+    if review:
+        docs.append(DocSpec("Letter", review_title, review))
+    docs.append(DocSpec("Letter", "Estate inspection: what we found", days_before(130)))
+    docs.append(DocSpec("Letter", "Changes to your repairs service", days_before(12)))
     for index in addressees:
-        docs.append(DocSpec("Letter", "Your appointment with your housing officer", addressee=index))
+        docs.append(DocSpec("Letter", "Your appointment with your housing officer", days_before(6), addressee=index))
     docs += [
-        DocSpec("Internal note", "Internal note: phone call about the household"),
-        DocSpec("ASB case file", "ASB case file: noise complaint"),
+        DocSpec("Internal note", "Internal note: phone call about the household", days_before(20)),
+        DocSpec("ASB case file", "ASB case file: noise complaint", days_before(200)),
     ]
     return docs
 
@@ -228,10 +322,19 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
         key: str,
         start: datetime.date,
         members: list[MemberSpec],
-        docs: list[DocSpec] | None = None,
+        *,
         end: datetime.date | None = None,
+        addressees: tuple[int, ...] = (0,),
+        extra: tuple[DocSpec, ...] = (),
+        docs: list[DocSpec] | None = None,
     ) -> TenancySpec:
-        return TenancySpec(Kind.SOCIAL_RENT, start, end, members, docs if docs is not None else _cast_documents(), key)
+        if docs is None:
+            docs = [*_cast_documents(start, end or today, addressees=addressees), *extra]
+        return TenancySpec(Kind.SOCIAL_RENT, start, end, members, docs, key)
+
+    kim_joined = today - datetime.timedelta(days=35)
+    ian_start = last_year_end + datetime.timedelta(days=21)
+    dan_start = datetime.date(2019, 6, 28)
 
     return [
         flat(
@@ -245,7 +348,7 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
                         MemberSpec(bob, Role.JOINT_TENANT),
                         MemberSpec(maisie, Role.HOUSEHOLD_MEMBER),
                     ],
-                    _cast_documents(addressees=(0, 1)),
+                    addressees=(0, 1),
                 )
             ],
         ),
@@ -257,9 +360,11 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
                     datetime.date(2005, 10, 17),
                     [
                         MemberSpec(carol, Role.LEAD_TENANT),
-                        # Joined five weeks ago: sees the household's papers dated since then only.
-                        MemberSpec(kim, Role.JOINT_TENANT, joined=today - datetime.timedelta(days=35)),
+                        # Joined five weeks ago: sees the household's papers dated since then only
+                        # (the latest rent statement, recent letters), not the agreement or older letters.
+                        MemberSpec(kim, Role.JOINT_TENANT, joined=kim_joined),
                     ],
+                    extra=(DocSpec("Letter", "Adding a joint tenant to your tenancy", kim_joined),),
                 )
             ],
         ),
@@ -268,10 +373,10 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
             [
                 TenancySpec(
                     Kind.LEASEHOLD,
-                    datetime.date(2019, 6, 28),
+                    dan_start,
                     None,
                     [MemberSpec(dan, Role.HOMEOWNER)],
-                    _cast_documents(homeowner=True),
+                    _cast_documents(dan_start, today, homeowner=True),
                     "dan",
                 )
             ],
@@ -282,9 +387,9 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
                 social("erin", datetime.date(2014, 2, 3), [MemberSpec(erin, Role.LEAD_TENANT)], end=last_year_end),
                 social(
                     "ian",
-                    last_year_end + datetime.timedelta(days=21),
+                    ian_start,
                     [MemberSpec(ian, Role.LEAD_TENANT)],
-                    [DocSpec("Tenancy agreement", "Tenancy agreement")],
+                    docs=[DocSpec("Tenancy agreement", "Tenancy agreement", ian_start)],
                 ),
             ],
         ),
@@ -296,31 +401,68 @@ def cast_homes(today: datetime.date) -> list[HomeSpec]:
 
 # --- Generated households ----------------------------------------------------
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-LETTER_TITLES = [
-    "Annual rent and service charge review",
+TENANT_LETTER_TITLES = [
     "Your gas safety check appointment",
     "Changes to your repairs service",
     "Estate inspection: what we found",
     "Your tenancy: a reminder about pets",
     "Your home visit",
     "Help with the cost of living",
-    "Planned works to your block",
+    "Planned works to your home",
+]
+HOMEOWNER_LETTER_TITLES = [
+    "Major works: consultation on the costs",
+    "Buildings insurance renewal",
+    "Estate inspection: what we found",
+    "Changes to your repairs service",
+    "Help with the cost of living",
 ]
 ASB_TITLES = ["ASB case file: noise complaint", "ASB case file: harassment", "ASB case file: vandalism"]
+
+# Places: a stem (a tree, a local word or a family name) and a British street suffix.
+STREET_SUFFIXES = (
+    "Road",
+    "Street",
+    "Close",
+    "Avenue",
+    "Lane",
+    "Grove",
+    "Way",
+    "Crescent",
+    "Drive",
+    "Gardens",
+    "Terrace",
+    "Walk",
+)
+PLACE_STEMS = (
+    # trees
+    "Alder", "Ash", "Beech", "Birch", "Cedar", "Chestnut", "Elm", "Hawthorn", "Hazel", "Holly",
+    "Larch", "Laurel", "Lime", "Maple", "Oak", "Poplar", "Rowan", "Sycamore", "Willow", "Yew",
+    # local words
+    "Abbey", "Bridge", "Brook", "Castle", "Chapel", "Church", "Colliery", "Forge", "Foundry", "Grange",
+    "Green", "Manor", "Market", "Meadow", "Mill", "Orchard", "Priory", "Quarry", "School", "Station",
+    "Tannery", "Vicarage", "Well", "Windmill", "Park", "Hill", "Queens", "Kings", "Coronation", "Jubilee",
+    # family names
+    "Ashby", "Barker", "Brindley", "Cartwright", "Chadwick", "Cooper", "Dalton", "Fairfax", "Fletcher", "Fairbank",
+    "Hartley", "Holden", "Kershaw", "Lister", "Marsden", "Naylor", "Pemberton", "Radcliffe", "Sutcliffe", "Whitworth",
+)  # fmt: skip
+ESTATE_SUFFIXES = ("Estate", "Estate", "Estate", "Gardens", "Park", "Fields")
+BLOCK_SUFFIXES = ("House", "Court", "Tower", "Lodge", "Point")
+# Real English towns and cities, with their postcode areas.
+TOWNS = (
+    ("Manchester", "M"), ("Salford", "M"), ("Stockport", "SK"), ("Oldham", "OL"), ("Bolton", "BL"),
+    ("Wigan", "WN"), ("Preston", "PR"), ("Blackburn", "BB"), ("Liverpool", "L"), ("Leeds", "LS"),
+    ("Bradford", "BD"), ("Huddersfield", "HD"), ("Wakefield", "WF"), ("Sheffield", "S"), ("Doncaster", "DN"),
+    ("York", "YO"), ("Hull", "HU"), ("Newcastle upon Tyne", "NE"), ("Sunderland", "SR"), ("Middlesbrough", "TS"),
+    ("Durham", "DH"), ("Carlisle", "CA"), ("Lincoln", "LN"), ("Nottingham", "NG"), ("Derby", "DE"),
+    ("Leicester", "LE"), ("Stoke-on-Trent", "ST"), ("Birmingham", "B"), ("Wolverhampton", "WV"), ("Walsall", "WS"),
+    ("Coventry", "CV"), ("Worcester", "WR"), ("Northampton", "NN"), ("Peterborough", "PE"), ("Norwich", "NR"),
+    ("Ipswich", "IP"), ("Cambridge", "CB"), ("Luton", "LU"), ("Milton Keynes", "MK"), ("Oxford", "OX"),
+    ("Reading", "RG"), ("Swindon", "SN"), ("Gloucester", "GL"), ("Bristol", "BS"), ("Bath", "BA"),
+    ("Exeter", "EX"), ("Plymouth", "PL"), ("Southampton", "SO"), ("Portsmouth", "PO"), ("Brighton", "BN"),
+    ("Canterbury", "CT"), ("Maidstone", "ME"), ("Chelmsford", "CM"), ("Colchester", "CO"), ("Guildford", "GU"),
+)  # fmt: skip
+POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the inward code never uses C, I, K, M, O or V
 
 
 class Generator:
@@ -341,18 +483,27 @@ class Generator:
         return [PATCH_NAMES[i] if i < len(PATCH_NAMES) else f"Area {i + 1:03d}" for i in range(count)]
 
     def estate_name(self) -> str:
-        return f"{self.fake.last_name()} {self.rng.choice(['Estate', 'Gardens', 'Park', 'Village', 'Fields'])}"
+        return f"{self.rng.choice(PLACE_STEMS)} {self.rng.choice(ESTATE_SUFFIXES)}"
+
+    def street_name(self) -> str:
+        return f"{self.rng.choice(PLACE_STEMS)} {self.rng.choice(STREET_SUFFIXES)}"
+
+    def postcode(self, area: str) -> str:
+        rng = self.rng
+        while True:
+            letters = "".join(rng.choice(POSTCODE_UNIT_LETTERS) for _ in range(2))
+            postcode = f"{area}{rng.randint(1, 7)} {rng.randint(1, 9)}{letters}"
+            if postcode != CAST_POSTCODE:  # the cast's postcode is theirs alone
+                return postcode
 
     def block_place(self) -> tuple[str, str, str, str, bool]:
         """(block name, street, town, postcode, is_flats)"""
-        street = self.fake.street_name()
-        is_flats = self.rng.random() < 0.7
-        name = (
-            f"{self.fake.last_name()} {self.rng.choice(['House', 'Court', 'Tower', 'Lodge', 'Point'])}"
-            if is_flats
-            else street
-        )
-        return name, street, self.fake.city(), self.fake.postcode(), is_flats
+        rng = self.rng
+        street = self.street_name()
+        is_flats = rng.random() < 0.7
+        name = f"{rng.choice(self.surnames)} {rng.choice(BLOCK_SUFFIXES)}" if is_flats else street
+        town, area = rng.choice(TOWNS)
+        return name, street, town, self.postcode(area), is_flats
 
     # People
     def _date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -408,33 +559,44 @@ class Generator:
                 members.append(MemberSpec(self.adult(start, None, contact=rng.random() < 0.5), Role.HOUSEHOLD_MEMBER))
         return TenancySpec(kind, start, end, members, self.documents(kind, start, end, members))
 
+    def _recent(self, start: datetime.date, last: datetime.date, days: int) -> datetime.date:
+        """A day within the tenancy, in the `days` before `last` (today, or the day it ended)."""
+        return self._date_between(max(start, last - datetime.timedelta(days=days)), last - DAY)
+
     def documents(
         self, kind: str, start: datetime.date, end: datetime.date | None, members: list[MemberSpec]
     ) -> list[DocSpec]:
+        """The agreement (or lease) on the first day, the latest statement, the latest gas
+        safety certificate for tenants, and a few letters: all before `end` when it ended."""
         rng = self.rng
         homeowner = kind != Kind.SOCIAL_RENT
         last = end or self.today
-        docs = [DocSpec("Tenancy agreement", "Lease" if homeowner else "Tenancy agreement")]
-        month = rng.randrange(12)
-        docs.append(
-            DocSpec(
-                "Rent statement",
-                f"{'Service charge' if homeowner else 'Rent'} statement, "
-                f"{MONTHS[month]} {last.year if month < last.month else last.year - 1}",
-            )
-        )
-        if not homeowner:
-            docs.append(DocSpec("Gas safety certificate", f"Gas safety certificate {last.year}"))
+        review = latest_yearly(*REVIEW_DAY, start, last)
+        if homeowner:
+            docs = [DocSpec("Lease", "Lease", start)]
+            docs += [
+                statement("Service charge statement", d) for d in month_ends(start, last, 1, SERVICE_CHARGE_MONTHS)
+            ]
+            if review:
+                docs.append(DocSpec("Letter", "Annual service charge review", review))
+            titles = HOMEOWNER_LETTER_TITLES
+        else:
+            docs = [DocSpec("Tenancy agreement", "Tenancy agreement", start)]
+            docs += [statement("Rent statement", d) for d in month_ends(start, last, 1)]
+            docs.append(gas_safety_certificate(start, last))
+            if review and rng.random() < 0.3:
+                docs.append(DocSpec("Letter", "Annual rent and service charge review", review))
+            titles = TENANT_LETTER_TITLES
         account_holders = [i for i, m in enumerate(members) if m.role in Membership.ACCOUNT_ROLES]
         for _ in range(rng.randint(0, 2)):
             addressee = rng.choice(account_holders) if len(account_holders) > 1 and rng.random() < 0.5 else None
-            docs.append(DocSpec("Letter", rng.choice(LETTER_TITLES), addressee))
+            docs.append(DocSpec("Letter", rng.choice(titles), self._recent(start, last, 540), addressee))
         if rng.random() < 0.04:
-            docs.append(DocSpec("ASB case file", rng.choice(ASB_TITLES)))
+            docs.append(DocSpec("ASB case file", rng.choice(ASB_TITLES), self._recent(start, last, 3 * 365)))
             if rng.random() < 0.5:
-                docs.append(DocSpec("Witness statement", "Witness statement"))
+                docs.append(DocSpec("Witness statement", "Witness statement", self._recent(start, last, 3 * 365)))
         if rng.random() < 0.1:
-            docs.append(DocSpec("Internal note", "Internal note"))
+            docs.append(DocSpec("Internal note", "Internal note", self._recent(start, last, 3 * 365)))
         return docs
 
     def home(self, place: tuple[str, str, str, str, bool], number: int) -> HomeSpec:
@@ -633,7 +795,7 @@ class Writer:
                         end_date=spec.end_date,
                     )
                 )
-            for index, doc in enumerate(spec.documents):
+            for doc in spec.documents:
                 file_name, size = self.files[doc.type_name]
                 documents.append(
                     Document(
@@ -641,7 +803,7 @@ class Writer:
                         addressee_id=member_ids[doc.addressee] if doc.addressee is not None else None,
                         type_id=self.document_types[doc.type_name],
                         title=doc.title,
-                        dated=_document_date(spec, index),
+                        dated=doc.dated,
                         file=file_name,
                         content_type="application/pdf",
                         size=size,
@@ -656,15 +818,6 @@ class Writer:
         self.counts["people"] += len(people)
         self.counts["memberships"] += len(memberships)
         self.counts["documents"] += len(documents)
-
-
-def _document_date(tenancy: TenancySpec, index: int) -> datetime.date:
-    """The agreement on the first day; later papers a few weeks apart, counting back from
-    the tenancy's end (or the day the demo was loaded)."""
-    if index == 0:
-        return tenancy.start_date
-    last = (tenancy.end_date or timezone.localdate()) - datetime.timedelta(days=1)
-    return max(tenancy.start_date, last - datetime.timedelta(days=23 * index))
 
 
 def _document_types() -> dict[str, int]:

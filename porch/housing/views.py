@@ -30,7 +30,8 @@ def home(request: PorchRequest) -> HttpResponse:
         return render(request, "housing/no_access.html")
     tenancies = access.current_tenancies_of(actor)
     households = [(tenancy, access.household_of(actor, tenancy)) for tenancy in tenancies]
-    recent_documents = list(documents_visible_to(actor)[:3]) if module_available(actor, "documents") else []
+    documents_on = module_available(actor, "documents")
+    recent_documents = list(documents_visible_to(actor)[:3]) if documents_on else []
     seen = [Seen(tenancy.uuid, {m.person_id for m in members}, tenancy.id) for tenancy, members in households]
     record_many(
         actor=actor, action="view", object_type="dashboard", seen=seen or [Seen("", [actor.person_id])], request=request
@@ -46,7 +47,13 @@ def home(request: PorchRequest) -> HttpResponse:
     return render(
         request,
         "housing/dashboard.html",
-        {"person": access.own_person(actor), "households": households, "recent_documents": recent_documents},
+        {
+            "person": access.own_person(actor),
+            "households": households,
+            "recent_documents": recent_documents,
+            # Switched off (for everyone or their cohort), not merely "not in the pilot yet".
+            "documents_off": not documents_on and "documents" in actor.rollout_modules,
+        },
     )
 
 

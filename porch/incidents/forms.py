@@ -33,9 +33,9 @@ class PrivacyReportForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, signed_in_resident: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if signed_in_resident:
+        if signed_in:
             # We know who they are and how to reach them: their account says.
             del self.fields["contact_name"], self.fields["contact"]
 

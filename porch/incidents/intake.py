@@ -30,8 +30,9 @@ def sender_key(actor: Actor, client_ip: str) -> str:
     """Signed in: the account, so a resident behind a library's or a mobile network's shared
     address is never counted with a scanner beside them. Signed out: the address; for IPv6
     its /64 network, which one connection usually holds whole and could otherwise walk."""
-    if actor.user_id is not None:
-        return _keyed("porch.incidents.sender", f"account:{actor.user_id}").hex()
+    reporter = actor.on_behalf_of_id or actor.user_id  # viewing as a resident: the staff member
+    if reporter is not None:
+        return _keyed("porch.incidents.sender", f"account:{reporter}").hex()
     return _keyed("porch.incidents.sender", f"address:{_network(client_ip)}").hex()
 
 

@@ -74,7 +74,8 @@ def privacy_report_create(
                 page=page[:500],
                 contact_name=contact_name,
                 contact=contact,
-                reported_by_id=None if staff_logged else actor.user_id,
+                # Viewing as a resident, the report is the staff member's, not the resident's.
+                reported_by_id=None if staff_logged else (actor.on_behalf_of_id or actor.user_id),
                 logged_by_id=actor.user_id if staff_logged else None,
                 idempotency_key=idempotency_key,
             )

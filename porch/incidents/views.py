@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from porch.accounts.roles import StaffRole
 from porch.audit.services import record
 from porch.core.actor import Actor
-from porch.core.routes import PUBLIC, audience, staff
+from porch.core.routes import REPORTING, audience, staff
 from porch.core.types import PorchRequest
 from porch.incidents import access, clock, drills, escalation, intake, services
 from porch.incidents.forms import (
@@ -47,17 +47,18 @@ from porch.rollout import access as rollout_access
 from porch.rollout.models import Module
 
 
-@audience(PUBLIC)
+@audience(REPORTING)
 @never_cache  # the form's key is for this browser alone: no shared cache may hand it to another
 def report(request: PorchRequest) -> HttpResponse:
     page = request.GET.get("from", "")
     if not url_has_allowed_host_and_scheme(page, {request.get_host()}):
         page = ""
-    resident = request.actor.is_resident
+    # Residents, staff, and staff viewing as a resident: their account says who they are.
+    signed_in = request.actor.is_authenticated and not request.actor.needs_mfa_setup
     form = PrivacyReportForm(
         request.POST if request.method == "POST" else None,
         initial={"idempotency_key": uuid.uuid4(), "page": page},
-        signed_in_resident=resident,
+        signed_in=signed_in,
     )
     # Never refused, however many come from one place: the service bounds what a flood can
     # open and call (ADR 0008), and a real reporter sharing the address is still heard.
@@ -76,7 +77,7 @@ def report(request: PorchRequest) -> HttpResponse:
         )
         return render(request, "incidents/reported.html", {"report": saved})
     intake.form_given(request)
-    return render(request, "incidents/report.html", {"form": form, "signed_in_resident": resident})
+    return render(request, "incidents/report.html", {"form": form, "signed_in": signed_in})
 
 
 @audience(staff())

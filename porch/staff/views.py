@@ -38,6 +38,7 @@ from porch.staff.forms import (
     TestHouseholdForm,
     ViewAsForm,
 )
+from porch.staff.models import BreakGlass
 from porch.staff.services import (
     BreakGlassRefused,
     break_glass_open,
@@ -282,8 +283,14 @@ def break_glass(request: PorchRequest) -> HttpResponse:
 
 @audience(DPO)
 def break_glass_reviews(request: PorchRequest) -> HttpResponse:
+    return _reviews_page(request)
+
+
+def _reviews_page(request: PorchRequest, *, failed: BreakGlass | None = None) -> HttpResponse:
+    """The review list; after a review sent without a note, that row's note box is marked."""
     waiting = list(staff_access.break_glass_waiting_review(request.actor))
-    return render(request, "staff/break_glass_reviews.html", {"waiting": waiting, "form": BreakGlassReviewForm()})
+    context = {"waiting": waiting, "failed": failed}
+    return render(request, "staff/break_glass_reviews.html", context, status=400 if failed else 200)
 
 
 @audience(DPO)
@@ -292,11 +299,10 @@ def break_glass_reviewed(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     opened = staff_access.get_break_glass_for(actor, code)
     form = BreakGlassReviewForm(request.POST)
-    if form.is_valid():
-        break_glass_review(actor=actor, opened=opened, note=form.cleaned_data["note"], request=request)
-        messages.success(request, "Marked as reviewed.")
-    else:
-        messages.error(request, "Add a note saying what you checked before marking it reviewed.")
+    if not form.is_valid():
+        return _reviews_page(request, failed=opened)
+    break_glass_review(actor=actor, opened=opened, note=form.cleaned_data["note"], request=request)
+    messages.success(request, "Marked as reviewed.")
     return redirect("staff:break_glass_reviews")
 
 

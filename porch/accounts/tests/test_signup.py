@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import dateformat, timezone
 
-from conftest import PASSWORD, Cast
+from conftest import PASSWORD, Cast, sign_in
 from porch.accounts import signup
 from porch.accounts.models import ActivationLetter, SignupCode, SignupHelpRequest, User
 from porch.core.sms import OutboxSmsBackend
@@ -402,3 +402,17 @@ def test_the_reference_hint_looks_like_a_real_reference(client: Client, db) -> N
     page = client.get("/sign-up/").content.decode()
     example = re.search(r"a letter from us, for example (\S+)\.", page).group(1)  # type: ignore[union-attr]
     assert re.fullmatch(r"T\d{7}", example) and normalise_reference(example) == example
+
+
+def test_a_letter_whose_code_has_been_used_leaves_the_print_queue(cast: Cast, newcomer: Person, start) -> None:
+    """Staff must never post a code somebody has already signed up with."""
+    from django.utils import timezone
+
+    Person.objects.filter(pk=newcomer.pk).update(email="", mobile="")
+    start(Client(), newcomer)
+    letter = ActivationLetter.objects.get(person=newcomer)
+    front_desk = sign_in(Client(), cast.staff["cs"])
+    assert str(letter.uuid) in front_desk.get("/staff/letters/").content.decode()
+    SignupCode.objects.filter(pk=letter.signup_code_id).update(used_at=timezone.now())
+    assert str(letter.uuid) not in front_desk.get("/staff/letters/").content.decode()
+    assert front_desk.get(f"/staff/letters/{letter.uuid}/pdf/").status_code == 404

@@ -131,3 +131,22 @@ def test_looks_at_internal_documents_never_show_on_a_residents_privacy_page(cast
     sign_in(Client(), cast.staff["north"]).get(f"/documents/{ashton.documents['letter'].uuid}/download/")
     page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
     assert "Your housing officer downloaded a document" in page
+
+
+def test_repeated_looks_in_one_visit_read_as_one_line(cast: Cast) -> None:
+    bob = sign_in(Client(), cast.resident("bob"))
+    for _ in range(4):
+        bob.get("/")
+    page = sign_in(Client(), cast.resident("alice")).get("/privacy/").content.decode()
+    assert "Someone in your household looked at the home page with your household&#x27;s details (4 times)" in page
+    assert page.count("looked at the home page") == 1
+
+
+def test_the_privacy_page_says_whether_viewing_as_started_or_stopped(cast: Cast) -> None:
+    from porch.audit.describe import describe
+    from porch.audit.models import AccessEvent
+
+    started = AccessEvent(actor_role="customer_services,view_as", action="view_as", reason="started (call): CALL-1")
+    stopped = AccessEvent(actor_role="customer_services,view_as", action="view_as", reason="ended: signed out")
+    assert describe(started).endswith("started seeing your account as you see it")
+    assert describe(stopped).endswith("stopped seeing your account as you see it")

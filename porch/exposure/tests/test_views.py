@@ -342,3 +342,11 @@ def test_after_a_flood_of_reports_the_ico_draft_quotes_twenty_and_counts_the_res
     page = dpo_client(cast).get(f"/staff/privacy-problems/{incident.uuid}/ico-report/").content.decode()
     assert "Flood report 18" in page and "Flood report 19" not in page
     assert "And 11 more reports: see the incident record." in page
+
+
+def test_the_event_table_names_records_and_roles_in_words(cast: Cast) -> None:
+    sign_in(Client(), cast.staff["north"]).get(f"/staff/tenancies/{cast['ashton'].tenancy.uuid}/")
+    alice = cast["ashton"].people["alice"]
+    page = dpo_client(cast).get("/staff/who-saw/", period(person=alice.housing_reference)).content.decode()
+    assert "Viewed a tenancy record" in page and "Housing officer" in page
+    assert "housing_officer" not in page and "Viewed tenancy<" not in page

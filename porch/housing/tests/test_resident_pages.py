@@ -92,3 +92,17 @@ def test_staff_find_a_tenancy_by_a_residents_full_name(cast: Cast) -> None:
     alice = cast["ashton"].people["alice"]
     page = sign_in(Client(), cast.staff["north"]).get("/staff/tenancies/", {"q": alice.full_name}).content.decode()
     assert "1 result" in page and cast["ashton"].tenancy.reference in page
+
+
+def test_with_documents_switched_off_the_menu_hides_them_and_the_home_page_says_so(cast: Cast) -> None:
+    from porch.rollout.models import ModuleSwitch
+    from porch.rollout.switches import forget
+
+    client = sign_in(Client(), cast.resident("carol"))
+    assert 'href="/documents/"' in client.get("/").content.decode()
+    ModuleSwitch.objects.create(module="documents", is_off=True, reason="Incident PI-000001")
+    forget()  # switches are remembered per process for half a second
+    home = client.get("/").content.decode()
+    assert 'href="/documents/"' not in home
+    assert "You cannot see your documents online at the moment" in home
+    assert "Nothing new since your last visit" not in home

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -181,15 +182,29 @@ def test_resident_visible_flags(demo_settings) -> None:  # type: ignore[no-untyp
     assert not DocumentType.objects.filter(resident_visible=True).exists()  # the migration leaves them private
     seed()
     visible = set(DocumentType.objects.filter(resident_visible=True).values_list("name", flat=True))
-    assert visible == {"Letter", "Tenancy agreement", "Rent statement", "Gas safety certificate"}
+    assert visible == set(demo.RESIDENT_VISIBLE_TYPES)
+    assert visible == {
+        "Letter",
+        "Tenancy agreement",
+        "Lease",
+        "Rent statement",
+        "Service charge statement",
+        "Gas safety certificate",
+    }
+    assert dict(
+        DocumentType.objects.filter(name__in=["Lease", "Service charge statement"]).values_list("name", "category")
+    ) == {"Lease": "agreement", "Service charge statement": "statement"}
     assert not DocumentType.objects.filter(
         category__in=DocumentType.NEVER_RESIDENT_VISIBLE, resident_visible=True
     ).exists()
     document = Document.objects.filter(type__name="Letter").first()
     assert document is not None and document.file.name == "demo/letter.pdf"
-    with document.file.open("rb") as handle:
-        data = handle.read()
-    assert data.startswith(b"%PDF-") and len(data) == document.size
+    for name in ("Letter", "Lease", "Service charge statement"):
+        document = Document.objects.filter(type__name=name).first()
+        assert document is not None
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        assert data.startswith(b"%PDF-") and len(data) == document.size
 
 
 def test_layout_spreads_homes_over_patches() -> None:
@@ -227,3 +242,150 @@ def test_the_demo_prints_a_two_step_hint_that_works_from_make(demo_settings) -> 
     output = seed()
     assert "make demo-code WHO=" in output
     assert "manage.py demo_code" not in output
+
+
+HOMEOWNER_KINDS = [Tenancy.Kind.LEASEHOLD, Tenancy.Kind.SHARED_OWNERSHIP, Tenancy.Kind.FACTORED]
+
+
+@pytest.mark.django_db
+def test_every_document_is_dated_within_its_tenancy(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    today = timezone.localdate()
+    documents = Document.objects.select_related("tenancy", "type")
+    assert Document.objects.filter(tenancy__end_date__isnull=False).exists()
+    for document in documents:
+        tenancy = document.tenancy
+        assert tenancy.start_date <= document.dated, document.title
+        if tenancy.end_date is None:
+            assert document.dated <= today, document.title
+        else:
+            assert document.dated < tenancy.end_date, document.title  # an ended tenancy's papers predate its end
+        if document.type.category == DocumentType.Category.AGREEMENT:
+            assert document.dated == tenancy.start_date
+        if document.type.category == DocumentType.Category.CERTIFICATE:
+            assert document.title == f"Gas safety certificate {document.dated.year}"
+
+
+@pytest.mark.django_db
+def test_statements_name_the_month_of_their_date(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    statements = Document.objects.filter(type__category=DocumentType.Category.STATEMENT).select_related("type")
+    assert statements.filter(tenancy__end_date__isnull=False).exists()
+    for document in statements:
+        month = demo.MONTHS[document.dated.month - 1]
+        assert document.title == f"{document.type.name}, {month} {document.dated.year}"
+        assert (document.dated + datetime.timedelta(days=1)).day == 1, "dated the last day of the month"
+    # The cast's latest rent statement is for the last month that has ended.
+    carol = membership(demo.demo_email("carol"))
+    latest = statements.filter(tenancy=carol.tenancy).order_by("-dated").first()
+    assert latest is not None
+    assert latest.dated == timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_homeowners_have_a_lease_and_service_charge_statements(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    homeowners = Tenancy.objects.filter(kind__in=HOMEOWNER_KINDS)
+    dan = membership(demo.demo_email("dan"))
+    assert homeowners.count() > 1, "the generated households include homeowners besides the cast"
+    for tenancy in homeowners:
+        documents = list(tenancy.documents.select_related("type"))
+        types = {d.type.name for d in documents}
+        assert "Lease" in types
+        assert not types & {"Tenancy agreement", "Rent statement", "Gas safety certificate"}
+        assert not [d.title for d in documents if "rent" in d.title.lower().replace(":", "").split()]
+    assert {"Lease", "Service charge statement"} <= set(dan.tenancy.documents.values_list("type__name", flat=True))
+    assert dan.tenancy.documents.filter(title="Annual service charge review").exists()
+    assert Document.objects.filter(tenancy__kind__in=HOMEOWNER_KINDS, type__name="Service charge statement").count() > 1
+    tenants = Document.objects.filter(tenancy__kind=Tenancy.Kind.SOCIAL_RENT)
+    assert not tenants.filter(type__name__in=["Lease", "Service charge statement"]).exists()
+    assert (
+        tenants.filter(type__name="Tenancy agreement").count()
+        == Tenancy.objects.filter(kind=Tenancy.Kind.SOCIAL_RENT).count()
+    )
+
+
+def listing_for(username: str) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    response = client.get("/documents/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_joint_tenant_who_joined_sees_only_the_papers_dated_since(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    kim = membership(demo.demo_email("kim"))
+    household = list(
+        Document.objects.filter(
+            tenancy=kim.tenancy, addressee__isnull=True, type__resident_visible=True
+        ).select_related("type")
+    )
+    kim_sees = listing_for(demo.demo_email("kim"))
+    seen = {d.title for d in household if str(d.uuid) in kim_sees}
+    since = {d.title for d in household if d.dated >= kim.start_date}
+    assert seen == since
+    latest_statement = max((d for d in household if d.type.name == "Rent statement"), key=lambda d: d.dated)
+    assert latest_statement.title in seen
+    assert "Changes to your repairs service" in seen  # a recent letter to the household
+    assert "Tenancy agreement" not in seen and "Estate inspection: what we found" not in seen
+    assert any(d.type.name == "Rent statement" and d.title not in seen for d in household)
+    assert len(seen) < len(household)
+
+    carol_sees = listing_for(demo.demo_email("carol"))
+    assert all(str(d.uuid) in carol_sees for d in household)
+
+    # Letters addressed to one joint tenant reach that tenant alone.
+    alice = membership(demo.demo_email("alice"))
+    bob = membership(demo.demo_email("bob"))
+    alice_sees, bob_sees = listing_for(demo.demo_email("alice")), listing_for(demo.demo_email("bob"))
+    for person, sees, other in ((alice.person, alice_sees, bob_sees), (bob.person, bob_sees, alice_sees)):
+        letters = Document.objects.filter(tenancy=alice.tenancy, addressee=person)
+        assert letters.exists()
+        assert all(str(d.uuid) in sees and str(d.uuid) not in other for d in letters)
+
+
+ALLOWED_SUFFIXES = {
+    "Road",
+    "Street",
+    "Close",
+    "Avenue",
+    "Lane",
+    "Grove",
+    "Way",
+    "Crescent",
+    "Drive",
+    "Gardens",
+    "Terrace",
+    "Walk",
+}
+
+
+@pytest.mark.django_db
+def test_place_names_look_british(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    towns = {name for name, _ in demo.TOWNS}
+    streets = set()
+    for home in Property.objects.all():
+        # A flat: "Flat 3, Oak Court" then its street; a house: "5 Mill Lane".
+        street = home.address_line_2 or home.address_line_1
+        streets.add(street.lstrip("0123456789 "))
+        assert home.town in towns
+    generator = demo.Generator(3, timezone.localdate())
+    for _ in range(500):
+        name, street, town, postcode, is_flats = generator.block_place()
+        streets.add(street)
+        assert town in towns
+        assert postcode.split(" ")[0].rstrip("0123456789") == dict(demo.TOWNS)[town]
+        assert is_flats or name == street
+    assert len(streets) > 20
+    for street in streets:
+        assert street.rsplit(" ", 1)[1] in ALLOWED_SUFFIXES, street
+    estates = set(Estate.objects.values_list("name", flat=True)) | {generator.estate_name() for _ in range(200)}
+    blocks = set(Block.objects.values_list("name", flat=True))
+    for name in streets | estates | blocks:  # towns come from the fixed list (Portsmouth is real)
+        for invented in ("Stravenue", "Shoal", "Islands", "mouth"):
+            assert invented not in name, name

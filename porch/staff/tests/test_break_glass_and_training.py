@@ -68,6 +68,18 @@ def test_the_dpo_reviews_every_opening(cast: Cast) -> None:
     assert "Nothing to review" in dpo.get("/staff/outside-patch-reviews/").content.decode()
 
 
+def test_a_review_without_a_note_marks_the_note_box_and_reviews_nothing(cast: Cast) -> None:
+    open_outside_patch(sign_in(Client(), cast.staff["south"]), cast["ashton"].tenancy.reference)
+    opened = BreakGlass.objects.get()
+    response = sign_in(Client(), cast.staff["dpo"]).post(f"/staff/outside-patch-reviews/{opened.uuid}/reviewed/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and f'href="#note-{opened.uuid}"' in page
+    assert "govuk-textarea--error" in page
+    opened.refresh_from_db()
+    assert opened.reviewed_at is None
+
+
 def test_organisation_wide_staff_have_no_need_to_break_glass(cast: Cast) -> None:
     assert sign_in(Client(), cast.staff["cs"]).get("/staff/outside-my-patch/").status_code == 403
 

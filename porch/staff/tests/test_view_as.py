@@ -53,7 +53,8 @@ def test_every_write_is_refused_while_viewing_as(cast: Cast, helper: Client) -> 
     form = {"idempotency_key": "6f1f8d1e-6d1c-4f7e-9d43-2b8f3f3a9a11", "field": "mobile", "new_value": "07700900000"}
     assert helper.post("/my-details/change/", form).status_code == 403
     assert not DetailsChangeRequest.objects.exists()
-    allowed = {"/staff/view-as/end/", "/sign-out/"}
+    # Ending, signing out, and reporting a privacy problem (staff may be the first to spot a leak).
+    allowed = {"/staff/view-as/end/", "/sign-out/", "/report-a-privacy-problem/"}
     code = str(cast["ashton"].tenancy.uuid)
     for template, holes in url_templates():
         url = template.format(**dict.fromkeys(holes, code)) if holes else template
@@ -117,3 +118,28 @@ def test_viewing_as_one_resident_shows_nothing_of_other_households(cast: Cast, h
         helper, foreign_markers=[h.marker for h in others], foreign_codes=[c for h in others for c in h.codes]
     )
     assert leaks == []
+
+
+def test_staff_viewing_as_a_resident_can_report_a_privacy_problem_as_themselves(cast: Cast, helper: Client) -> None:
+    import re
+
+    from porch.incidents.models import PrivacyReport
+
+    start_view_as(helper, cast)
+    form = helper.get("/report-a-privacy-problem/").content.decode()
+    assert "Your name" not in form  # their account says who they are
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    response = helper.post(
+        "/report-a-privacy-problem/", {"idempotency_key": key, "what_seen": "Another family's letter on her list"}
+    )
+    assert response.status_code == 200 and "We have your report" in response.content.decode()
+    report = PrivacyReport.objects.get()
+    assert report.reported_by == cast.staff["cs"]  # the person who saw it, not the resident
+
+
+def test_viewing_as_shows_no_link_or_form_that_would_then_be_refused(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    home = helper.get("/").content.decode()
+    assert 'href="/account/"' not in home
+    change = helper.get("/my-details/change/").content.decode()
+    assert "Only the resident can send this request" in change and "Send request" not in change

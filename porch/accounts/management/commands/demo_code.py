@@ -25,7 +25,9 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).order_by("pk").first()
         if device is None:
             raise CommandError(
-                f"{username} has no confirmed authenticator. Is the demo data loaded? `make run` loads it."
+                f"{username} has no two-step sign-in. Codes are for the demo staff logins "
+                "(housing.north, housing.south, customer.services, asb, dpo, admin); residents need none. "
+                "If those fail too, load the demo data with `make run`."
             )
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
         self.stdout.write(f"{code:0{device.digits}d}")
