@@ -9,7 +9,10 @@ from porch.core.actor import Actor
 from porch.housing.models import Membership, Person
 
 # Events about a person alone (not reached through a tenancy).
-PERSONAL_OBJECTS = ("person", "user", "audit_trail", "view_as_session", "details_change_request")
+PERSONAL_OBJECTS = ("person", "user", "audit_trail", "view_as_session")
+# About the person alone even when reached through a home (a request to change their own
+# details is filed under one, perhaps a home they have since left): always shown to them.
+THEIRS_ALONE = ("details_change_request",)
 # What a resident may be told about. Anything else (internal documents, ASB
 # material, staff-only records) is never mentioned: even its existence is private.
 RESIDENT_FACING = (*PERSONAL_OBJECTS, "dashboard", "tenancy", "document", "details_change_request", "activation_letter")
@@ -22,7 +25,7 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
     A former member of a household never sees what happens in it after they left."""
     if not actor.is_resident or not actor.person_id:
         return AccessEvent.objects.none()
-    shown = Q(tenancy__isnull=True, object_type__in=PERSONAL_OBJECTS)
+    shown = Q(tenancy__isnull=True, object_type__in=PERSONAL_OBJECTS) | Q(object_type__in=THEIRS_ALONE)
     for membership in Membership.objects.current().account_holders().filter(person_id=actor.person_id):
         shown |= Q(tenancy_id=membership.tenancy_id, at__date__gte=membership.start_date)
     return (

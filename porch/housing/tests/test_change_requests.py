@@ -566,3 +566,11 @@ def test_a_form_key_that_belongs_to_someone_elses_request_is_refused_not_a_serve
     assert response.status_code == 400
     assert "07700" not in response.content.decode()
     assert not DetailsChangeRequest.objects.filter(person=cast["cole"].people["carol"]).exists()
+
+
+def test_a_former_tenant_sees_staff_handling_their_request_on_their_privacy_page(cast: Cast) -> None:
+    ask(sign_in(Client(), cast.resident("erin")), "email", "erin.new@example.org")
+    change = DetailsChangeRequest.objects.get(person=cast["evans"].people["erin"])
+    page(staff(cast, "north"), f"{QUEUE}{change.uuid}/")
+    privacy = page(sign_in(Client(), cast.resident("erin")), "/privacy/")
+    assert "Your housing officer looked at a request to change your details" in privacy
