@@ -26,7 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
+from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentType
 from porch.documents.samples import sample_pdf
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy

@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase
 
 from porch.accounts.actors import actor_for_user
 from porch.accounts.models import User
-from porch.accounts.roles import ASB_READERS, ORGANISATION_WIDE, StaffRole
+from porch.core.roles import ASB_READERS, ORGANISATION_WIDE, StaffRole
 from porch.documents.access import get_document_for
 from porch.documents.models import Document, DocumentType
 from porch.housing.access import get_person_for, get_tenancy_for
@@ -186,3 +186,59 @@ class StaffAccessAgrees(TestCase):
         self.assertEqual(Document.objects.visible_to(actor).filter(pk=document.pk).exists(), sees_document)
         unverified = actor_for_user(staff, verified=False)
         self.assertFalse(ResidentAccessAgrees._found(get_tenancy_for, unverified, tenancy))
+
+
+class ActionsAgree(TestCase):
+    """Where an access helper takes an action, the action changes the answer exactly as the
+    rule says: seeing is not enough to upload, decide or change."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(granted=st.sets(staff_roles, max_size=3), trained=st.booleans(), as_resident=st.booleans())
+    def test_actions_agree_with_the_rule(self, granted, trained, as_resident) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        from porch.core.actions import Action
+        from porch.documents.access import get_document_type_for
+        from porch.housing.access import CHANGE_REQUEST_DECIDERS, get_change_request_for
+        from porch.housing.models import DetailsChangeRequest
+
+        _, tenancy, resident, _, user = build_world(None, None, Membership.Role.LEAD_TENANT, True)
+        staff = User.objects.create_user(
+            username="s",
+            kind=User.Kind.STAFF,
+            training_completed_on=TODAY - datetime.timedelta(days=30 if trained else 400),
+        )
+        for role in granted:
+            staff.role_grants.create(role=role)
+        actor = actor_for_user(user, verified=False) if as_resident else actor_for_user(staff, verified=True)
+        change = DetailsChangeRequest.objects.create(
+            person=resident, tenancy=tenancy, field="mobile", new_value="07700 900000", due_on=TODAY
+        )
+        letter = DocumentType.objects.get(name="Letter")
+
+        def outcome(getter, obj, action) -> str:
+            try:
+                getter(actor, obj.uuid, action=action)
+            except Http404:
+                return "404"
+            except PermissionDenied:
+                return "403"
+            return "ok"
+
+        sees = Tenancy.objects.visible_to(actor).filter(pk=tenancy.pk).exists()
+        hidden = "ok" if sees else "404"
+        self.assertEqual(outcome(get_tenancy_for, tenancy, Action.VIEW), hidden)
+        self.assertEqual(
+            outcome(get_tenancy_for, tenancy, Action.UPLOAD), hidden if not sees or actor.is_staff else "403"
+        )
+        self.assertEqual(outcome(get_change_request_for, change, Action.VIEW), hidden)
+        decides = bool(actor.is_staff and set(granted) & CHANGE_REQUEST_DECIDERS)
+        self.assertEqual(
+            outcome(get_change_request_for, change, Action.DECIDE), hidden if not sees or decides else "403"
+        )
+        type_seen = "ok" if actor.is_staff else "404"
+        self.assertEqual(outcome(get_document_type_for, letter, Action.VIEW), type_seen)
+        changes = actor.is_staff and StaffRole.SYSADMIN in granted
+        self.assertEqual(
+            outcome(get_document_type_for, letter, Action.CHANGE), type_seen if not actor.is_staff or changes else "403"
+        )

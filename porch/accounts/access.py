@@ -8,16 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from porch.accounts.models import ActivationLetter, SignupHelpRequest, User
-from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
-
-FRONT_DESK_ROLES = (StaffRole.CUSTOMER_SERVICES, StaffRole.DPO)
+from porch.core.roles import FRONT_DESK
 
 
 def letters_waiting(actor: Actor) -> QuerySet[ActivationLetter]:
     """Letters not yet printed and still of use (nobody has signed up with the code or
     since): customer services and the DPO only."""
-    if not actor.has_role(*FRONT_DESK_ROLES):
+    if not actor.has_role(*FRONT_DESK):
         return ActivationLetter.objects.none()
     return (
         ActivationLetter.objects.filter(printed_at__isnull=True, signup_code__used_at__isnull=True)
@@ -27,7 +25,7 @@ def letters_waiting(actor: Actor) -> QuerySet[ActivationLetter]:
     )
 
 
-def get_letter_for(actor: Actor, code: UUID | str, *, action: str = "view") -> ActivationLetter:
+def get_letter_for(actor: Actor, code: UUID | str) -> ActivationLetter:
     letter = letters_waiting(actor).filter(uuid=code).first()
     if letter is None:
         raise Http404
@@ -35,7 +33,7 @@ def get_letter_for(actor: Actor, code: UUID | str, *, action: str = "view") -> A
 
 
 def help_requests_waiting(actor: Actor) -> QuerySet[SignupHelpRequest]:
-    if not actor.has_role(*FRONT_DESK_ROLES):
+    if not actor.has_role(*FRONT_DESK):
         return SignupHelpRequest.objects.none()
     return SignupHelpRequest.objects.filter(resolved_at__isnull=True).order_by("created_at")
 

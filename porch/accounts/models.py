@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
-from porch.accounts.roles import StaffRole
+from porch.core.roles import StaffRole
 from porch.housing.models import Patch, Person, Tenancy
 
 

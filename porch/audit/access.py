@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.housing.models import Membership, Person
 
 # Events about a person alone (not reached through a tenancy).
@@ -39,6 +40,6 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
 
 def events_about(actor: Actor, person: Person) -> QuerySet[AccessEvent]:
     """The Data Protection Officer's view of everything recorded about a person."""
-    if not actor.has_role("dpo"):
+    if not actor.has_role(StaffRole.DPO):
         return AccessEvent.objects.none()
     return AccessEvent.objects.filter(subject=person).select_related("actor", "on_behalf_of").order_by("-at", "-id")

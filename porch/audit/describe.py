@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from porch.accounts.roles import PLAIN_ROLE
 from porch.audit.models import AccessEvent
 from porch.audit.services import THROUGH_BREAK_GLASS
+from porch.core.roles import PLAIN_ROLE
 
 WHAT = {
     "dashboard": "the home page with your household's details",

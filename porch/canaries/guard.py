@@ -34,11 +34,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.http.request import RawPostDataException
 from django.template import loader
 
-from porch.accounts.roles import StaffRole
 from porch.canaries import known, services
 from porch.canaries.known import Canary
 from porch.canaries.markers import LENGTH, markers_in, may_hold_marker, redact
 from porch.canaries.models import CanaryTrip
+from porch.core.roles import StaffRole
 
 logger = logging.getLogger(__name__)
 

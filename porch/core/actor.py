@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from porch.core.roles import StaffRole
+
 ANONYMOUS = "anonymous"
 RESIDENT = "resident"
 STAFF = "staff"
@@ -66,7 +68,7 @@ class Actor:
         if self.is_staff:
             return ",".join(sorted(self.roles)) or "staff"
         if self.is_viewing_as:
-            return "view_as:" + (",".join(sorted(self.behind_roles - {"view_as"})) or "staff")
+            return "view_as:" + (",".join(sorted(self.behind_roles - {StaffRole.VIEW_AS})) or "staff")
         return self.kind
 
     @property

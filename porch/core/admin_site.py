@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from porch.accounts.roles import StaffRole
+from porch.core.roles import StaffRole
 
 
 class PorchAdminSite(admin.AdminSite):

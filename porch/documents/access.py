@@ -7,13 +7,15 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from porch.accounts.roles import StaffRole
+from porch.core.actions import Action
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentQuerySet, DocumentType
 from porch.housing.models import Tenancy
 
 
-def get_document_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Document:
+def get_document_for(actor: Actor, code: UUID | str) -> Document:
+    """A document the actor may see (Document.visible_to); seeing it is downloading it."""
     document = documents_visible_to(actor).filter(uuid=code).first()
     if document is None:
         raise Http404
@@ -28,12 +30,6 @@ def documents_of_tenancy(actor: Actor, tenancy: Tenancy) -> DocumentQuerySet:
     return documents_visible_to(actor).filter(tenancy=tenancy)
 
 
-def may_upload_to(actor: Actor, tenancy: Tenancy) -> None:
-    """Staff who can see a tenancy may add documents to it; residents may not."""
-    if not actor.is_staff:
-        raise PermissionDenied
-
-
 def uploadable_types_for(actor: Actor) -> list[DocumentType]:
     types = DocumentType.objects.all()
     if not actor.has_role(StaffRole.ASB_OFFICER, StaffRole.DPO):
@@ -41,7 +37,7 @@ def uploadable_types_for(actor: Actor) -> list[DocumentType]:
     return list(types)
 
 
-def get_document_type_for(actor: Actor, code: UUID | str, *, action: str = "view") -> DocumentType:
+def get_document_type_for(actor: Actor, code: UUID | str, *, action: Action = Action.VIEW) -> DocumentType:
     """Document types are configuration: any staff member may see them, only a
     system administrator may change their audience."""
     if not actor.is_staff:
@@ -49,7 +45,7 @@ def get_document_type_for(actor: Actor, code: UUID | str, *, action: str = "view
     document_type = DocumentType.objects.filter(uuid=code).first()
     if document_type is None:
         raise Http404
-    if action == "change" and not actor.has_role(StaffRole.SYSADMIN):
+    if action == Action.CHANGE and not actor.has_role(StaffRole.SYSADMIN):
         raise PermissionDenied
     return document_type
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from porch.accounts.roles import ASB_READERS
+from porch.core.roles import ASB_READERS
 from porch.housing.models import Membership, Person, Tenancy
 
 if TYPE_CHECKING:
@@ -129,6 +129,8 @@ class Document(models.Model):
     def audit_type(self) -> str:
         """Events about documents residents cannot see never reach a privacy page,
         which would reveal that such documents exist."""
+        if self.type.category in DocumentType.ASB:
+            return "asb_document"  # so the exposure report can tell who may read ASB material
         return "document" if self.type.resident_visible else "internal_document"
 
     @property

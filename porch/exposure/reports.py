@@ -24,9 +24,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.exposure.rules import served_outside_model, with_moment, within_model
 from porch.housing.models import Membership, Person
 
@@ -44,7 +44,7 @@ class Kind:
 MODULES: dict[str, Kind] = {
     "documents": Kind(
         "Documents",
-        frozenset({"document", "internal_document"}),
+        frozenset({"document", "internal_document", "asb_document"}),
         "documents (letters, statements, tenancy agreements; internal documents may include case notes, "
         "anti-social behaviour case files and witness statements)",
     ),

@@ -29,14 +29,14 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 
 from porch.accounts.models import User
-from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED
 from porch.audit.models import AccessEvent, PatchHeld, RoleHeld, TrainingHeld
+from porch.core.roles import ASB_READERS, ORGANISATION_WIDE, PATCH_SCOPED
 from porch.housing.models import Membership
 from porch.rollout.policy import training_valid_days
 from porch.staff.models import BreakGlass
 
 # Documents follow their own rule for residents (internal ones are never theirs).
-_DOCUMENTS = ("document", "internal_document")
+_DOCUMENTS = ("document", "internal_document", "asb_document")
 
 
 def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
@@ -135,8 +135,12 @@ def _staff_allowed() -> Q:
     trained = TrainingHeld.objects.filter(_held_at(at), user_id=actor, completed_on__gt=OuterRef("training_after"))
     organisation_wide = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=ORGANISATION_WIDE)
     patch_role = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=PATCH_SCOPED)
-    return Q(Exists(trained)) & (
-        Q(Exists(organisation_wide)) | (Q(Exists(patch_role)) & (_tenancy_seen() | _person_seen()))
+    # ASB case files and witness statements: only for those who held an ASB-reading role then.
+    asb_reader = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=ASB_READERS)
+    return (
+        Q(Exists(trained))
+        & (Q(Exists(organisation_wide)) | (Q(Exists(patch_role)) & (_tenancy_seen() | _person_seen())))
+        & (~Q(object_type="asb_document") | Q(Exists(asb_reader)))
     )
 
 

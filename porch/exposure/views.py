@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from porch.accounts.roles import StaffRole
 from porch.accounts.sudo import sudo_required
 from porch.canaries.guard import shows_canary_markers_to_dpo
+from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.exposure import access, reports, services

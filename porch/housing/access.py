@@ -9,8 +9,9 @@ from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
-from porch.accounts.roles import StaffRole
+from porch.core.actions import Action
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.housing.models import DetailsChangeRequest, Membership, Person, Tenancy, TestHousehold
 
 # Lead tenant, then joint tenants and homeowners, then the rest of the household.
@@ -21,17 +22,21 @@ LEAD_FIRST = Case(
 )
 
 
-def get_tenancy_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Tenancy:
-    """A tenancy the actor may see, with its property and patch loaded."""
+def get_tenancy_for(actor: Actor, code: UUID | str, *, action: Action = Action.VIEW) -> Tenancy:
+    """A tenancy the actor may see, with its property and patch loaded (404 otherwise).
+    Adding documents to it (Action.UPLOAD) is for staff who can see it: a resident, or
+    staff viewing as one, gets 403."""
     tenancy = (
         Tenancy.objects.visible_to(actor).select_related("property__block__estate__patch").filter(uuid=code).first()
     )
     if tenancy is None:
         raise Http404
+    if action == Action.UPLOAD and not actor.is_staff:
+        raise PermissionDenied
     return tenancy
 
 
-def get_person_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Person:
+def get_person_for(actor: Actor, code: UUID | str) -> Person:
     person = Person.objects.visible_to(actor).filter(uuid=code).first()
     if person is None:
         raise Http404
@@ -101,7 +106,7 @@ def member_ids_by_tenancy(tenancies: list[Tenancy]) -> dict[int, set[int | None]
 def test_households_for(actor: Actor) -> list[TestHousehold]:
     """Test households, for staff allowed to create and use them. Never the canaries: nobody
     uses those, and knowing which homes are tripwires would let an insider step round them."""
-    if not actor.has_role("test_residents"):
+    if not actor.has_role(StaffRole.TEST_RESIDENTS):
         return []
     return list(
         TestHousehold.objects.exclude(purpose=TestHousehold.Purpose.CANARY)
@@ -114,16 +119,16 @@ def test_households_for(actor: Actor) -> list[TestHousehold]:
 CHANGE_REQUEST_DECIDERS = frozenset({StaffRole.CUSTOMER_SERVICES, StaffRole.HOUSING_OFFICER})
 
 
-def get_change_request_for(actor: Actor, code: UUID | str, *, action: str = "view") -> DetailsChangeRequest:
-    """A details change request the actor may see: a resident's own, or staff's about a person
-    they can see (DetailsChangeRequest.visible_to). Deciding it (action="decide") is for
+def get_change_request_for(actor: Actor, code: UUID | str, *, action: Action = Action.VIEW) -> DetailsChangeRequest:
+    """A details change request the actor may see: a resident's own, or staff's filed under a
+    tenancy they can see (DetailsChangeRequest.visible_to). Deciding it (Action.DECIDE) is for
     customer services and housing officers only: anyone else who can see it gets 403."""
     change = (
         DetailsChangeRequest.objects.visible_to(actor).select_related("person", "decided_by").filter(uuid=code).first()
     )
     if change is None:
         raise Http404
-    if action == "decide" and not actor.has_role(*CHANGE_REQUEST_DECIDERS):
+    if action == Action.DECIDE and not actor.has_role(*CHANGE_REQUEST_DECIDERS):
         raise PermissionDenied
     return change
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED
+from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor

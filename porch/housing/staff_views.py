@@ -12,9 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from porch.accounts.roles import StaffRole
 from porch.audit.services import Seen, record, record_many
+from porch.core.actions import Action
 from porch.core.forms import GovukForm
+from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.housing import access
@@ -48,7 +49,7 @@ def detail(request: PorchRequest, code: UUID) -> HttpResponse:
 @require_POST
 def approve(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
-    change = access.get_change_request_for(actor, code, action="decide")
+    change = access.get_change_request_for(actor, code, action=Action.DECIDE)
     if not change.is_open:
         return _already_decided(request, change)
     form = approve_form_for(change, request.POST)
@@ -69,7 +70,7 @@ def approve(request: PorchRequest, code: UUID) -> HttpResponse:
 @require_POST
 def decline(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
-    change = access.get_change_request_for(actor, code, action="decide")
+    change = access.get_change_request_for(actor, code, action=Action.DECIDE)
     if not change.is_open:
         return _already_decided(request, change)
     form = DeclineForm(request.POST, prefix="decline")

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.incidents.models import Incident, Notification, OnCallShift
 
 # A call counts once it has gone out (or was going out when the sender stopped).
@@ -37,7 +37,7 @@ def may_decide(actor: Actor) -> bool:
     return actor.has_role(StaffRole.DPO)
 
 
-def get_incident_for(actor: Actor, code: UUID | str, *, action: str = "view") -> Incident:
+def get_incident_for(actor: Actor, code: UUID | str) -> Incident:
     incident = incidents_for(actor).filter(uuid=code).first()
     if incident is None:
         raise Http404

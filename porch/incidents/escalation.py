@@ -34,8 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.incidents.models import Incident, Notification, OnCallShift, TimelineEntry
 
 logger = logging.getLogger(__name__)

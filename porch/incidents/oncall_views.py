@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from porch.accounts.roles import StaffRole
 from porch.audit.services import record
+from porch.core.roles import StaffRole
 from porch.core.routes import PUBLIC, audience, staff
 from porch.core.types import PorchRequest
 from porch.incidents import access, escalation

@@ -17,10 +17,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
+from porch.core.roles import StaffRole
 from porch.incidents import access
 from porch.incidents.clock import plain_duration
 from porch.incidents.models import Incident, PrivacyReport, ReportSender, TimelineEntry, new_reference

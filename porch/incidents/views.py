@@ -20,9 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from porch.accounts.roles import StaffRole
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.core.routes import REPORTING, audience, staff
 from porch.core.types import PorchRequest
 from porch.incidents import access, clock, drills, escalation, intake, services

@@ -9,11 +9,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
+from porch.core.roles import GUARDIANS
 from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, Module, ModuleSwitch
-
-GUARDIANS = (StaffRole.DPO, StaffRole.SYSADMIN)
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def pending_proposals(actor: Actor) -> QuerySet[ChangeProposal]:
     return ChangeProposal.objects.filter(status=ChangeProposal.Status.PENDING).select_related("proposed_by")
 
 
-def get_proposal_for(actor: Actor, code: UUID | str, *, action: str = "decide") -> ChangeProposal:
+def get_proposal_for(actor: Actor, code: UUID | str) -> ChangeProposal:
     proposal = pending_proposals(actor).filter(uuid=code).first()
     if proposal is None:
         raise Http404
@@ -77,7 +75,7 @@ def cohorts_for(actor: Actor) -> list[Cohort]:
     return list(Cohort.objects.all())
 
 
-def get_cohort_for(actor: Actor, code: UUID | str, *, action: str = "manage") -> Cohort:
+def get_cohort_for(actor: Actor, code: UUID | str) -> Cohort:
     if not actor.has_role(*GUARDIANS):
         raise Http404
     cohort = Cohort.objects.filter(uuid=code).select_related("dpo_signed_off_by").first()
@@ -86,7 +84,7 @@ def get_cohort_for(actor: Actor, code: UUID | str, *, action: str = "manage") ->
     return cohort
 
 
-def get_script_for(actor: Actor, code: UUID | str, *, action: str = "sign_off") -> AcceptanceScript:
+def get_script_for(actor: Actor, code: UUID | str) -> AcceptanceScript:
     if not actor.has_role(*GUARDIANS):
         raise Http404
     script = AcceptanceScript.objects.filter(uuid=code).select_related("cohort").first()
@@ -103,7 +101,7 @@ def staff_accounts_for(actor: Actor) -> list[User]:
     )
 
 
-def get_staff_account_for(actor: Actor, code: UUID | str, *, action: str = "manage") -> User:
+def get_staff_account_for(actor: Actor, code: UUID | str) -> User:
     if not actor.has_role(*GUARDIANS):
         raise Http404
     user = User.objects.filter(uuid=code, kind=User.Kind.STAFF).prefetch_related("role_grants").first()

@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from porch.accounts.roles import StaffRole
 from porch.core.forms import GovukDateField, GovukForm
+from porch.core.roles import StaffRole
 from porch.documents.files import check_upload
 from porch.housing.models import Block, Estate, Patch
 from porch.housing.synthetic import TEST_PATCH

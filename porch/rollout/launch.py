@@ -13,9 +13,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.accounts.roles import StaffRole
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.documents.files import CheckedFile
 from porch.housing.models import Tenancy, normalise_reference
 from porch.rollout.models import (

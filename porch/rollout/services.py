@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.roles import GUARDIANS
 from porch.documents.models import DocumentType
-from porch.rollout.access import GUARDIANS
 from porch.rollout.models import AccessPolicy, ChangeProposal, Cohort, CohortHomes, CohortModule, Module, ModuleSwitch
 from porch.rollout.switches import forget
 

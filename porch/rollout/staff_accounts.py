@@ -9,9 +9,9 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from porch.accounts.models import RoleGrant, User
-from porch.accounts.roles import StaffRole
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.rollout.models import AccessPolicy, ChangeProposal
 from porch.rollout.policy import training_valid_days
 from porch.rollout.services import change_propose, proposals_withdraw

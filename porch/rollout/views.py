@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from porch.accounts.roles import StaffRole
+from porch.core.roles import GUARDIANS, StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.rollout import access, invitations, launch, services
@@ -28,17 +28,17 @@ from porch.rollout.forms import (
 from porch.rollout.models import ChangeProposal, Cohort, Module
 from porch.rollout.policy import training_valid_days
 
-GUARDIANS = staff(StaffRole.DPO, StaffRole.SYSADMIN)
+SETTINGS_KEEPERS = staff(*sorted(GUARDIANS))
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def switches(request: PorchRequest) -> HttpResponse:
     return render(
         request, "rollout/switches.html", {"switches": access.switches_for(request.actor), "form": SwitchReasonForm()}
     )
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     actor = request.actor
@@ -56,7 +56,7 @@ def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     return redirect("rollout:switches")
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def switch_on(request: PorchRequest, module: str) -> HttpResponse:
     """Switching back on widens who sees data again: it needs a second person."""
@@ -85,13 +85,13 @@ def _switches_page(request: PorchRequest, form: SwitchReasonForm, failed: str) -
     return render(request, "rollout/switches.html", context, status=400)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def approvals(request: PorchRequest) -> HttpResponse:
     pending = list(access.pending_proposals(request.actor))
     return render(request, "rollout/approvals.html", {"pending": pending})
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def decide(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -106,7 +106,7 @@ def decide(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:approvals")
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def cohorts(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     form = CohortForm(request.POST if request.method == "POST" else None)
@@ -116,7 +116,7 @@ def cohorts(request: PorchRequest) -> HttpResponse:
     return render(request, "rollout/cohorts.html", {"cohorts": access.cohorts_for(actor), "form": form})
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def cohort(request: PorchRequest, code: UUID) -> HttpResponse:
     return _cohort_page(request, access.get_cohort_for(request.actor, code))
 
@@ -144,7 +144,7 @@ def _module_settings(cohort: Cohort) -> list[tuple[str, str, bool]]:
     ]
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def cohort_homes(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -158,7 +158,7 @@ def cohort_homes(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:cohort", code=cohort.uuid)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def cohort_module(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -173,7 +173,7 @@ def cohort_module(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:cohort", code=cohort.uuid)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def cohort_dpia(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -186,7 +186,7 @@ def cohort_dpia(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:cohort", code=cohort.uuid)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def script_sign_off(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -204,7 +204,7 @@ def cohort_sign_off(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:cohort", code=cohort.uuid)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 @require_POST
 def cohort_status(request: PorchRequest, code: UUID) -> HttpResponse:
     """Open (only when the checklist is all green) or close a cohort."""
@@ -222,7 +222,7 @@ def cohort_status(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("rollout:cohort", code=cohort.uuid)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def cohort_invitations(request: PorchRequest, code: UUID) -> HttpResponse:
     """Progress of a cohort's invitations; POST queues everyone not yet invited."""
     actor = request.actor
@@ -241,7 +241,7 @@ def cohort_invitations(request: PorchRequest, code: UUID) -> HttpResponse:
     return render(request, "rollout/invitations.html", context)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def staff_accounts(request: PorchRequest) -> HttpResponse:
     """Staff, their roles and training; and how long training lasts."""
     actor = request.actor
@@ -261,7 +261,7 @@ def staff_accounts(request: PorchRequest) -> HttpResponse:
     return render(request, "rollout/staff_accounts.html", context)
 
 
-@audience(GUARDIANS)
+@audience(SETTINGS_KEEPERS)
 def staff_account(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     user = access.get_staff_account_for(actor, code)

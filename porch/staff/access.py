@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import StaffRole
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.housing.access import get_person_for
 from porch.housing.models import Membership, Person, Tenancy
 from porch.staff.models import BreakGlass, ViewAsSession
@@ -34,7 +34,7 @@ def break_glass_waiting_review(actor: Actor) -> QuerySet[BreakGlass]:
     )
 
 
-def get_break_glass_for(actor: Actor, code: UUID | str, *, action: str = "review") -> BreakGlass:
+def get_break_glass_for(actor: Actor, code: UUID | str) -> BreakGlass:
     found = break_glass_waiting_review(actor).filter(uuid=code).first()
     if found is None:
         raise Http404

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import PATCH_SCOPED
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.roles import PATCH_SCOPED, StaffRole
 from porch.housing.access import member_ids_by_tenancy
 from porch.housing.models import Person, Tenancy, normalise_reference
 from porch.staff.models import BreakGlass, ViewAsSession
@@ -81,7 +81,7 @@ def view_as_start(
     *, actor: Actor, person: Person, resident: User, reason: str, reference: str, request: HttpRequest
 ) -> ViewAsSession:
     """Begin seeing the portal as one resident: read-only, time-limited, on the record."""
-    if actor.user_id is None or not actor.has_role("view_as"):
+    if actor.user_id is None or not actor.has_role(StaffRole.VIEW_AS):
         raise PermissionError("Only staff with the view-as permission can view as a resident.")
     with transaction.atomic():
         session = ViewAsSession.objects.create(

@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from porch.accounts import access as account_access
-from porch.accounts.roles import ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
 from porch.accounts.services import letter_mark_printed
 from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
 from porch.core import access as core_access
+from porch.core.actions import Action
+from porch.core.roles import FRONT_DESK, ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
 from porch.core.routes import VIEWING_AS, audience, staff
 from porch.core.types import PorchRequest
 from porch.documents import access as document_access
@@ -50,7 +51,7 @@ from porch.staff.services import view_as_start as view_as_start_session
 # Roles that work with residents' personal data.
 CASEWORK = staff(*sorted(ORGANISATION_WIDE | PATCH_SCOPED), personal_data=True)
 PATCH_STAFF = staff(*sorted(PATCH_SCOPED), personal_data=True)
-FRONT_DESK = staff(StaffRole.CUSTOMER_SERVICES, StaffRole.DPO, personal_data=True)
+SIGN_UP_DESK = staff(*sorted(FRONT_DESK), personal_data=True)
 DPO = staff(StaffRole.DPO, personal_data=True)
 VIEW_AS = staff(StaffRole.VIEW_AS, personal_data=True)
 TEST_RESIDENTS = staff(StaffRole.TEST_RESIDENTS)
@@ -120,8 +121,7 @@ def tenancy_detail(request: PorchRequest, code: UUID) -> HttpResponse:
 @audience(CASEWORK)
 def document_upload_view(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
-    tenancy = housing_access.get_tenancy_for(actor, code, action="upload")
-    document_access.may_upload_to(actor, tenancy)
+    tenancy = housing_access.get_tenancy_for(actor, code, action=Action.UPLOAD)
     members = housing_access.household_of(actor, tenancy)
     form = DocumentUploadForm(
         request.POST if request.method == "POST" else None,
@@ -173,7 +173,7 @@ def person_audit(request: PorchRequest, code: UUID) -> HttpResponse:
     return render(request, "staff/person_audit.html", {"person": person, "page": page})
 
 
-@audience(FRONT_DESK)
+@audience(SIGN_UP_DESK)
 def letters(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     waiting = list(account_access.letters_waiting(actor))
@@ -182,7 +182,7 @@ def letters(request: PorchRequest) -> HttpResponse:
     return render(request, "staff/letters.html", {"letters": waiting})
 
 
-@audience(FRONT_DESK)
+@audience(SIGN_UP_DESK)
 def letter_pdf(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     letter = account_access.get_letter_for(actor, code)
@@ -201,7 +201,7 @@ def letter_pdf(request: PorchRequest, code: UUID) -> HttpResponse:
     return response
 
 
-@audience(FRONT_DESK)
+@audience(SIGN_UP_DESK)
 @require_POST
 def letter_printed(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -211,7 +211,7 @@ def letter_printed(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("staff:letters")
 
 
-@audience(FRONT_DESK)
+@audience(SIGN_UP_DESK)
 def help_requests(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     waiting = list(account_access.help_requests_waiting(actor))
@@ -228,7 +228,7 @@ def document_types(request: PorchRequest) -> HttpResponse:
 @sudo_required
 def document_type_edit(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
-    document_type = document_access.get_document_type_for(actor, code, action="change")
+    document_type = document_access.get_document_type_for(actor, code, action=Action.CHANGE)
     initial = {"resident_visible": "yes" if document_type.resident_visible else "no"}
     form = DocumentTypeVisibilityForm(request.POST if request.method == "POST" else None, initial=initial)
     if not document_type.may_be_resident_visible:

@@ -32,6 +32,7 @@ RECORD_WORDS = {
     "exposure_report": "a report from the audit log",
     "incident": "a privacy problem",
     "internal_document": "an internal document",
+    "asb_document": "an anti-social behaviour document",
     "invitations": "invitations",
     "module_switch": "a switch",
     "on_call_shift": "the on-call rota",
@@ -56,7 +57,7 @@ def record_words(object_type: str) -> str:
 @register.filter
 def role_words(actor_role: str) -> str:
     """{{ event.actor_role|role_words }}: "housing_officer,view_as" as "Housing officer, may view as a resident"."""
-    from porch.accounts.roles import StaffRole
+    from porch.core.roles import StaffRole
 
     viewing = actor_role.startswith("view_as:")
     roles = actor_role.removeprefix("view_as:").split(",")

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from porch.accounts.roles import StaffRole
 from porch.accounts.services import staff_role_grant
+from porch.core.roles import StaffRole
 
 
 class Command(BaseCommand):

@@ -31,6 +31,10 @@ ORGANISATION_WIDE = frozenset(
 PATCH_SCOPED = frozenset({StaffRole.HOUSING_OFFICER})
 # Roles that may see anti-social behaviour material.
 ASB_READERS = frozenset({StaffRole.ASB_OFFICER, StaffRole.DPO})
+# Roles that keep the portal's settings: switches, cohorts, approvals, staff roles.
+GUARDIANS = frozenset({StaffRole.DPO, StaffRole.SYSADMIN})
+# Roles that handle sign-up: activation letters and requests for help.
+FRONT_DESK = frozenset({StaffRole.CUSTOMER_SERVICES, StaffRole.DPO})
 # The plain-English description residents read on their privacy page.
 PLAIN_ROLE = {
     StaffRole.CUSTOMER_SERVICES: "a member of our customer services team",
