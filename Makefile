@@ -69,10 +69,11 @@ test-fast: install ## Run the suite without the browser tests
 e2e: install assets ## Run only the browser journeys (needs Debian's chromium)
 	$(DEV_ENV) $(PY) -m pytest -q -m e2e
 
-lint: install ## ruff (lint and format) and the unscoped-lookup check
+lint: install ## ruff (lint and format), the unscoped-lookup check and import-linter (imports point down)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) tools/check_unscoped.py
+	$(DEV_ENV) $(VENV)/bin/lint-imports
 
 typecheck: install ## mypy with django-stubs
 	$(DEV_ENV) $(VENV)/bin/mypy porch config tools

@@ -83,7 +83,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "porch.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "porch.core.middleware.ActorMiddleware",
+    # Ends a view-as session that has run out before the actor is resolved (which only reads).
+    "porch.staff.middleware.EndStaleViewAsMiddleware",
+    "porch.accounts.middleware.ActorMiddleware",
     "porch.core.routes.AudienceMiddleware",
     "porch.rollout.middleware.KillSwitchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "porch.core.context_processors.portal",
+                "porch.staff.context_processors.view_as",
             ],
         },
     }

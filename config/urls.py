@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from porch.core.admin_site import admin_site
+from porch.audit.admin_site import admin_site
 from porch.core.roles import StaffRole
 from porch.core.routes import declare_patterns, staff
 from porch.core.views import accessibility, brand_css, privacy_notice

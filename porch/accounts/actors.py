@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -91,21 +89,15 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
     """The resident this staff member is viewing as, with the staff member behind them.
 
     The staff member's own session and permissions never change: only the
-    principal of access decisions does, for at most VIEW_AS_MINUTES."""
-    from porch.staff.access import active_view_as, may_still_view_as
-    from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
+    principal of access decisions does, for at most VIEW_AS_MINUTES. Only reads:
+    a session past its time or no longer allowed simply does not apply here, and
+    porch.staff.middleware.EndStaleViewAsMiddleware ends it, on the record, before
+    the actor is resolved."""
+    from porch.staff.access import live_view_as
+    from porch.staff.services import VIEW_AS_SESSION_KEY
 
-    session = active_view_as(staff.user_id or 0, request.session.get(VIEW_AS_SESSION_KEY))
+    session = live_view_as(staff, request.session.get(VIEW_AS_SESSION_KEY))
     if session is None:
-        request.session.pop(VIEW_AS_SESSION_KEY, None)
-        return None
-    if session.expires_at <= timezone.now():
-        view_as_end(session=session, request=request, why="ended: time limit reached")
-        messages.info(request, f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.")
-        return None
-    if not may_still_view_as(staff, session.person_id):
-        view_as_end(session=session, request=request, why="ended: no longer allowed to see this account")
-        messages.info(request, "Your view as a resident ended: you are no longer allowed to see this account.")
         return None
     resident = actor_for_user(session.resident, verified=False)
     return replace(resident, on_behalf_of_id=staff.user_id, behind_roles=staff.roles)

@@ -4,7 +4,7 @@ is reached through the audited staff pages, never through the admin site."""
 from django.contrib import admin
 
 from porch.accounts.models import ContractorFirm, RoleGrant, User
-from porch.core.admin_site import SysadminModelAdmin, admin_site
+from porch.audit.admin_site import SysadminModelAdmin, admin_site
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -7,6 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from porch.accounts.actors import actor_for_request
+from porch.core.actor import Actor
 
 LAST_SEEN = "porch_last_seen"
 STARTED = "porch_started"
@@ -38,4 +42,18 @@ class SessionLifetimeMiddleware:
             else:
                 request.session.setdefault(STARTED, started)
                 request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class ActorMiddleware:
+    """Gives each request its actor (porch.core.actor.Actor), resolved when first used."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        def resolve() -> Actor:
+            return actor_for_request(request)
+
+        request.actor = SimpleLazyObject(resolve)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.accounts.models import ActivationLetter, SignupHelpRequest, User
+from porch.accounts.models import ActivationLetter, RoleGrant, SignupHelpRequest, User
 from porch.audit.services import record
-from porch.core.actor import Actor
+from porch.core.actor import ANONYMOUS_ACTOR, Actor
 from porch.core.idempotency import create_once
+from porch.housing.models import Patch
 
 
 def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
@@ -59,10 +60,6 @@ def letter_mark_printed(*, actor: Actor, letter: ActivationLetter, request: Http
 
 def staff_role_grant(*, username: str, role: str, patch_names: list[str], reason: str) -> None:
     """Give a staff member a role, from the command line only, and record it."""
-    from porch.accounts.models import RoleGrant
-    from porch.core.actor import ANONYMOUS_ACTOR
-    from porch.housing.models import Patch
-
     user = User.objects.filter(username=username, kind=User.Kind.STAFF).first()
     if user is None:
         raise ValueError(f"No staff account called {username}.")

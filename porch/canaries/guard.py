@@ -36,8 +36,8 @@ from django.template import loader
 
 from porch.canaries import known, services
 from porch.canaries.known import Canary
-from porch.canaries.markers import LENGTH, markers_in, may_hold_marker, redact
 from porch.canaries.models import CanaryTrip
+from porch.core.markers import LENGTH, markers_in, may_hold_marker, redact
 from porch.core.roles import StaffRole
 
 logger = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from porch.accounts.models import User
 from porch.audit.services import Seen, record, record_many
 from porch.canaries import known
 from porch.canaries.known import Canary
-from porch.canaries.markers import marker_new, redact
 from porch.canaries.models import CanaryAlarm, CanaryTrip
 from porch.core.actor import ANONYMOUS_ACTOR, Actor
+from porch.core.markers import marker_new, redact
 from porch.housing.models import Membership, Person, Tenancy, TestHousehold
 from porch.housing.synthetic import synthetic_documents_create, synthetic_tenancy_create
 from porch.incidents.models import Incident

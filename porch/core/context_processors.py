@@ -13,6 +13,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
 
     ``actor`` is the request's Actor (lazily resolved by ActorMiddleware), or
     None when the middleware has not run (for example on some error pages).
+    The view-as banner's session comes from porch.staff.context_processors.
     """
     actor = getattr(request, "actor", None)
     return {
@@ -21,7 +22,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "landlord_phone_link": phone_link(settings.LANDLORD_PHONE),
         "brand_colour": settings.BRAND_COLOUR,
         "actor": actor,
-        "view_as": _view_as(request, actor),
     }
 
 
@@ -29,12 +29,3 @@ def phone_link(number: str) -> str:
     """A number for a tel: link: digits only, with the UK's +44 in place of the leading 0."""
     digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     return "+44" + digits[1:] if digits.startswith("0") else digits
-
-
-def _view_as(request: HttpRequest, actor: Any) -> Any:
-    """The running view-as session, for the banner on every page."""
-    if actor is None or not actor.is_viewing_as:
-        return None
-    from porch.staff.access import current_view_as
-
-    return current_view_as(request)

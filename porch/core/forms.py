@@ -43,7 +43,7 @@ from django.forms.utils import ErrorList
 from django.forms.widgets import Input
 from django.utils import timezone
 
-from porch.canaries.markers import MARKER_TEXT, redact
+from porch.core.markers import MARKER_TEXT, redact
 
 DATE_PARTS = ("day", "month", "year")
 

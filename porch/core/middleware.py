@@ -6,9 +6,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
-
-from porch.core.actor import Actor
 
 
 def client_address(request: HttpRequest) -> str:
@@ -48,20 +45,6 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
         return response
-
-
-class ActorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        from porch.accounts.actors import actor_for_request
-
-        def resolve() -> Actor:
-            return actor_for_request(request)
-
-        request.actor = SimpleLazyObject(resolve)  # type: ignore[attr-defined]
-        return self.get_response(request)
 
 
 class PrivateResponseMiddleware:

@@ -4,7 +4,7 @@ residents' data without a second person's approval (issue 3)."""
 
 from typing import Any
 
-from porch.core.admin_site import SysadminModelAdmin, admin_site
+from porch.audit.admin_site import SysadminModelAdmin, admin_site
 from porch.housing.models import Block, Estate, Patch
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.accounts.models import RoleGrant, User
 from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.roles import GUARDIANS
@@ -111,7 +112,6 @@ def change_decide(*, actor: Actor, proposal: ChangeProposal, approve: bool, requ
 
 def _benefits(actor: Actor, proposal: ChangeProposal) -> bool:
     """Whether the decider is the staff member a role or training proposal is about."""
-    from porch.accounts.models import User
 
     if proposal.kind not in (ChangeProposal.Kind.ROLE_GRANT, ChangeProposal.Kind.TRAINING_RECORD):
         return False
@@ -154,7 +154,6 @@ def _cohort_module_on(proposal: ChangeProposal, approver: Actor) -> None:
 
 
 def _role_grant(proposal: ChangeProposal, approver: Actor) -> None:
-    from porch.accounts.models import RoleGrant, User
 
     user_code, role = proposal.target.split(":")
     user = User.objects.get(uuid=uuid.UUID(user_code), kind=User.Kind.STAFF)
@@ -162,7 +161,6 @@ def _role_grant(proposal: ChangeProposal, approver: Actor) -> None:
 
 
 def _training_record(proposal: ChangeProposal, approver: Actor) -> None:
-    from porch.accounts.models import User
 
     user_code, completed_on = proposal.target.split(":")
     User.objects.filter(uuid=uuid.UUID(user_code), kind=User.Kind.STAFF).update(

@@ -91,6 +91,21 @@ def active_view_as(staff_user_id: int, code: object) -> ViewAsSession | None:
     )
 
 
+def stale_reason(staff: Actor, session: ViewAsSession) -> str:
+    """Why a running view-as session must end now ("" if it may go on)."""
+    if session.expires_at <= timezone.now():
+        return "ended: time limit reached"
+    if not may_still_view_as(staff, session.person_id):
+        return "ended: no longer allowed to see this account"
+    return ""
+
+
+def live_view_as(staff: Actor, code: object) -> ViewAsSession | None:
+    """The staff member's view-as session, if it is running and may go on (reads only)."""
+    session = active_view_as(staff.user_id or 0, code)
+    return session if session is not None and not stale_reason(staff, session) else None
+
+
 def current_view_as(request: HttpRequest) -> ViewAsSession | None:
     """The view-as session this request is being served under, if any."""
     from porch.staff.services import VIEW_AS_SESSION_KEY

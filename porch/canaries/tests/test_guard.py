@@ -17,10 +17,10 @@ from conftest import Cast, sign_in
 from porch.audit.models import AccessEvent
 from porch.canaries import known
 from porch.canaries.guard import blocked_page
-from porch.canaries.markers import PREFIX
 from porch.canaries.models import CanaryTrip
 from porch.canaries.services import canaries_install
 from porch.core.errors import server_error
+from porch.core.markers import PREFIX
 from porch.housing.models import TestHousehold
 from porch.incidents.models import Incident, Notification, TimelineEntry
 from porch.rollout.models import ModuleSwitch

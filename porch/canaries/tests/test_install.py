@@ -10,9 +10,9 @@ from django.test import Client
 
 from conftest import Cast, sign_in
 from porch.canaries import known
-from porch.canaries.markers import LENGTH, PREFIX
 from porch.canaries.models import CanaryTrip
 from porch.canaries.services import canaries_install
+from porch.core.markers import LENGTH, PREFIX
 from porch.housing.models import TestHousehold
 
 

@@ -23,7 +23,7 @@ from PIL import ExifTags, Image, PngImagePlugin
 from reportlab.pdfgen import canvas
 
 from conftest import Cast, pdf_bytes, sign_in
-from porch.canaries.markers import marker_new, markers_in
+from porch.core.markers import marker_new, markers_in
 from porch.documents import files
 from porch.documents.files import Limits, check_upload, clean_image
 from porch.documents.models import Document

@@ -143,3 +143,32 @@ def test_viewing_as_shows_no_link_or_form_that_would_then_be_refused(cast: Cast,
     assert 'href="/account/"' not in home
     change = helper.get("/my-details/change/").content.decode()
     assert "Only the resident can send this request" in change and "Send request" not in change
+
+
+def test_resolving_the_actor_never_ends_a_session_only_the_explicit_step_does(cast: Cast, helper: Client) -> None:
+    """Building the actor only reads: a session past its time is simply not applied there;
+    EndStaleViewAsMiddleware ends it, on the record, as a step of its own."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    from porch.accounts.actors import actor_for_request
+    from porch.audit.models import AccessEvent
+    from porch.staff.middleware import EndStaleViewAsMiddleware
+
+    start_view_as(helper, cast)
+    ViewAsSession.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    request = RequestFactory().get("/")
+    request.user = cast.staff["cs"]
+    request.user.is_verified = lambda: True  # type: ignore[attr-defined]
+    request.session = helper.session
+    events = AccessEvent.objects.count()
+
+    actor = actor_for_request(request)
+    assert not actor.is_viewing_as and actor.is_staff
+    assert AccessEvent.objects.count() == events and ViewAsSession.objects.get().ended_at is None
+
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    EndStaleViewAsMiddleware(lambda r: None)(request)  # type: ignore[arg-type,return-value]
+    assert ViewAsSession.objects.get().ended_at is not None
+    ended = AccessEvent.objects.filter(action="view_as").latest("id")
+    assert ended.reason == "ended: time limit reached"

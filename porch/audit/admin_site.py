@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from porch.audit.services import record
 from porch.core.roles import StaffRole
 
 
@@ -22,8 +23,6 @@ class PorchAdminSite(admin.AdminSite):
         protected = super().admin_view(view, cacheable)
 
         def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            from porch.audit.services import record
-
             actor = request.actor  # type: ignore[attr-defined]
             if actor.is_authenticated:
                 record(
