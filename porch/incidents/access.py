@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from porch.accounts.models import User
 from porch.core.actor import Actor
 from porch.core.roles import StaffRole
-from porch.incidents.models import Incident, Notification, OnCallShift
+from porch.incidents.models import Incident, Notification, OnCallShift, PrivacyReport
 
 # A call counts once it has gone out (or was going out when the sender stopped).
 CALLED = (Notification.Status.SENDING, Notification.Status.SENT)
@@ -83,3 +83,10 @@ def on_call_candidates(actor: Actor) -> QuerySet[User]:
     if not may_decide(actor):
         return User.objects.none()
     return User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("username")
+
+
+def first_reports(count: int) -> Prefetch:
+    """For a list of incidents the actor may see: each one's first reports, as first_reports."""
+    return Prefetch(
+        "reports", queryset=PrivacyReport.objects.order_by("created_at", "id")[:count], to_attr="first_reports"
+    )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Prefetch, Value, When
+from django.db.models import Case, Count, Value, When
 from django.forms import Form
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -123,15 +123,12 @@ def incidents(request: PorchRequest) -> HttpResponse:
         if found is not None:
             return redirect("incidents:incident", code=found.uuid)
         find.add_error("reference", "There is no privacy problem with that reference")
-    first_reports = Prefetch(
-        "reports", queryset=PrivacyReport.objects.order_by("created_at", "id")[:LISTED_REPORTS], to_attr="first_reports"
-    )
     visible = (
         access.incidents_for(request.actor)
         .filter(merged_into__isnull=True)
         .select_related("owner")
         .prefetch_related(None)
-        .prefetch_related(first_reports)
+        .prefetch_related(access.first_reports(LISTED_REPORTS))
         .annotate(report_count=Count("reports"))
     )
     closed_last = Case(When(status=Incident.Status.CLOSED, then=Value(1)), default=Value(0))

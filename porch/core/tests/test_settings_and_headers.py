@@ -61,3 +61,11 @@ def test_the_unscoped_lookup_check_finds_a_direct_lookup_in_a_view() -> None:
     assert findings_in(Path("porch/documents/views.py"), bad)
     assert findings_in(Path("porch/documents/views.py"), good) == []
     assert findings_in(Path("porch/documents/services.py"), "cursor = connection.cursor()\n")
+
+
+def test_the_unscoped_lookup_check_covers_every_views_and_forms_file_and_every_holder_of_personal_data() -> None:
+    bad = "def view(request, code):\n    return PrivacyReport.objects.get(uuid=code)\n"
+    assert findings_in(Path("porch/incidents/oncall_views.py"), bad)
+    assert findings_in(Path("porch/housing/staff_views.py"), bad)
+    assert findings_in(Path("porch/incidents/oncall_forms.py"), "q = User.objects.filter(kind='staff')\n")
+    assert findings_in(Path("porch/incidents/oncall_forms.py"), "q = User.objects.none()\n") == []
