@@ -62,6 +62,26 @@ def build_world(membership_end: int | None, tenancy_end: int | None, role: str, 
     return north, tenancy, resident, other, user
 
 
+def make_staff(granted, trained: bool, *, patch=None, tenancy=None, broke_glass: str = "never") -> User:
+    """A staff member with these roles, training in or out of date, perhaps a patch, and a
+    break-glass opening of the tenancy that is open, expired or never made."""
+    training = TODAY - datetime.timedelta(days=30 if trained else 400)
+    staff = User.objects.create_user(username="s", kind=User.Kind.STAFF, training_completed_on=training)
+    for role in granted:
+        staff.role_grants.create(role=role)
+    if patch is not None:
+        staff.patches.add(patch)
+    if broke_glass != "never":
+        BreakGlass.objects.create(
+            staff=staff,
+            tenancy=tenancy,
+            reason="call",
+            details="d",
+            expires_at=timezone.now() + datetime.timedelta(hours=1 if broke_glass == "open" else -1),
+        )
+    return staff
+
+
 def resident_may_see_document(sees_tenancy: bool, visible_type: bool, audience: str, dated, joined, began) -> bool:
     """Addressed to them: always. To the whole tenancy: only if dated on or after they joined,
     a date before the tenancy began counting as its first day."""
@@ -151,21 +171,8 @@ class StaffAccessAgrees(TestCase):
     )
     def test_staff_checks_agree(self, granted, in_north, has_north, type_name, trained, broke_glass) -> None:
         north, tenancy, resident, _other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
-        training = TODAY - datetime.timedelta(days=30 if trained else 400)
-        staff = User.objects.create_user(username="s", kind=User.Kind.STAFF, training_completed_on=training)
-        for role in granted:
-            staff.role_grants.create(role=role)
-        if has_north:
-            staff.patches.add(north)
-        if broke_glass != "never":
-            hours = 1 if broke_glass == "open" else -1
-            BreakGlass.objects.create(
-                staff=staff,
-                tenancy=tenancy,
-                reason="call",
-                details="d",
-                expires_at=timezone.now() + datetime.timedelta(hours=hours),
-            )
+        patch = north if has_north else None
+        staff = make_staff(granted, trained, patch=patch, tenancy=tenancy, broke_glass=broke_glass)
         actor = actor_for_user(staff, verified=True)
         document = Document.objects.create(
             tenancy=tenancy,
@@ -203,13 +210,7 @@ class ActionsAgree(TestCase):
         from porch.housing.models import DetailsChangeRequest
 
         _, tenancy, resident, _, user = build_world(None, None, Membership.Role.LEAD_TENANT, True)
-        staff = User.objects.create_user(
-            username="s",
-            kind=User.Kind.STAFF,
-            training_completed_on=TODAY - datetime.timedelta(days=30 if trained else 400),
-        )
-        for role in granted:
-            staff.role_grants.create(role=role)
+        staff = make_staff(granted, trained)
         actor = actor_for_user(user, verified=False) if as_resident else actor_for_user(staff, verified=True)
         change = DetailsChangeRequest.objects.create(
             person=resident, tenancy=tenancy, field="mobile", new_value="07700 900000", due_on=TODAY

@@ -7,15 +7,11 @@ everyone the object is about (but the actor themselves: their own data reaching 
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from porch.accounts.actors import actor_for_user
-from porch.accounts.models import User
 from porch.audit.models import AccessEvent
 from porch.audit.services import record
 from porch.core.actor import Actor
@@ -23,8 +19,7 @@ from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentType, document_subjects
 from porch.exposure.rules import served_outside_model
 from porch.housing.models import Membership, Person, Tenancy
-from porch.staff.models import BreakGlass
-from tests.test_access_properties import TODAY, build_world, day, offsets, roles, type_names
+from tests.test_access_properties import build_world, day, make_staff, offsets, roles, type_names
 
 staff_roles = st.sampled_from([role.value for role in StaffRole])
 
@@ -117,19 +112,7 @@ class StaffAgree(TestCase):
         self, granted, in_north, has_north, trained, broke_glass, dated_offset
     ) -> None:
         north, tenancy, resident, other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
-        training = TODAY - datetime.timedelta(days=30 if trained else 400)
-        staff = User.objects.create_user(username="s", kind=User.Kind.STAFF, training_completed_on=training)
-        for role in granted:
-            staff.role_grants.create(role=role)
-        if has_north:
-            staff.patches.add(north)
-        if broke_glass != "never":
-            BreakGlass.objects.create(
-                staff=staff,
-                tenancy=tenancy,
-                reason="call",
-                details="d",
-                expires_at=timezone.now() + datetime.timedelta(hours=1 if broke_glass == "open" else -1),
-            )
+        patch = north if has_north else None
+        staff = make_staff(granted, trained, patch=patch, tenancy=tenancy, broke_glass=broke_glass)
         documents_of_every_kind(tenancy, {"me": resident}, dated_offset)
         check_agreement(self, actor_for_user(staff, verified=True), None, tenancy, [resident, other])
