@@ -21,8 +21,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 
+from porch.accounts.letters import activation_letter_pdf
 from porch.accounts.models import ActivationLetter, SignupCode, User
 from porch.core import notify
 from porch.housing.models import Membership, Person, Tenancy, normalise_postcode, normalise_reference
@@ -78,8 +80,6 @@ def signup_start(match: Match | None) -> SignupCode | None:
         return None
     person = match.person
     if not _rollout_open_for(match.tenancy):
-        from porch.accounts.tasks import signup_not_yet_send
-
         transaction.on_commit(lambda: signup_not_yet_send.enqueue(person.pk))
         return None
     channel, lifetime = _channel_for(person)
@@ -102,8 +102,6 @@ def signup_start(match: Match | None) -> SignupCode | None:
 
 
 def _owe(match: Match, channel: str, lifetime: datetime.timedelta) -> SignupCode:
-    from porch.accounts.tasks import signup_code_send
-
     signup_code = SignupCode.objects.create(
         person=match.person,
         tenancy=match.tenancy,
@@ -178,8 +176,6 @@ def _end_of(day: datetime.date) -> datetime.datetime:
 
 
 def _letter(signup_code: SignupCode, code: str, dated: datetime.date) -> None:
-    from porch.accounts.letters import activation_letter_pdf
-
     ActivationLetter.objects.create(
         signup_code=signup_code,
         person=signup_code.person,
@@ -225,6 +221,18 @@ def signup_not_yet_tell(person_id: int) -> str:
         notify.text(to=person.mobile, body=body, is_test=person.is_test)
         return "sms"
     return "not needed"
+
+
+@task()
+def signup_code_send(signup_code_id: int) -> str:
+    """The worker's step: make and send the code a sign-up request is owed."""
+    return signup_code_issue(signup_code_id)
+
+
+@task()
+def signup_not_yet_send(person_id: int) -> str:
+    """The worker's step: tell the person the service is not open for their home yet."""
+    return signup_not_yet_tell(person_id)
 
 
 def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from porch.accounts import devices
+
 SUDO_UNTIL = "porch_sudo_until"
 
 
@@ -42,8 +44,6 @@ def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def password_refusal(request: HttpRequest, password: str) -> str:
     """Check the signed-in user's password again on a form that changes something sensitive:
     "" if it is right, else the message to show. Counted like any other password try."""
-    from porch.accounts import devices
-
     user = request.user
     tried = devices.count_attempt(request, "sudo", user=user)  # type: ignore[arg-type]
     if tried.wait:

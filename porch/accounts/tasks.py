@@ -1,4 +1,5 @@
-"""Sign-up codes and password-reset emails, sent by the task worker (`manage.py db_worker`).
+"""Password-reset emails, sent by the task worker (`manage.py db_worker`); sign-up's tasks
+sit beside the code they run, in porch/accounts/signup.py.
 
 Requests only queue these, after their transaction commits, so a response never
 waits on the mail server or SMS gateway and its timing cannot show whether the
@@ -15,22 +16,11 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from porch.accounts import signup
 from porch.accounts.models import User
 from porch.core import notify
 
 RESET_EMAIL_SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
 RESET_EMAIL_BODY_TEMPLATE = "accounts/email/password_reset.txt"
-
-
-@task()
-def signup_code_send(signup_code_id: int) -> str:
-    return signup.signup_code_issue(signup_code_id)
-
-
-@task()
-def signup_not_yet_send(person_id: int) -> str:
-    return signup.signup_not_yet_tell(person_id)
 
 
 @task()

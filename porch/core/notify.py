@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 
 from porch.core.models import TestOutboxMessage
 from porch.core.sms import send_text
@@ -30,6 +31,20 @@ def text(*, to: str, body: str, is_test: bool) -> None:
         send_text(to, body)
 
 
+@task()
+def message_send(*, channel: str, to: str, subject: str, body: str, is_test: bool) -> None:
+    """One email or text message queued by email_later / text_later, sent by the worker.
+
+    A refused send fails the task, which keeps the error in its result for
+    someone to see; it is not retried, so nobody gets the message twice."""
+    if channel == "email":
+        email(to=to, subject=subject, body=body, is_test=is_test)
+    elif channel == "sms":
+        text(to=to, body=body, is_test=is_test)
+    else:
+        raise ValueError(f"Unknown channel {channel!r}.")
+
+
 def email_later(*, to: str, subject: str, body: str, is_test: bool) -> None:
     """Send this email from the task worker, after the current transaction commits (never if it rolls back).
 
@@ -45,8 +60,6 @@ def text_later(*, to: str, body: str, is_test: bool) -> None:
 
 
 def _later(*, channel: str, to: str, subject: str, body: str, is_test: bool) -> None:
-    from porch.core.tasks import message_send  # the task module sends through this one
-
     transaction.on_commit(
         lambda: message_send.enqueue(channel=channel, to=to, subject=subject, body=body, is_test=is_test)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from porch.core.roles import StaffRole
 from porch.exposure.reports import route_label
 
 register = template.Library()
@@ -57,8 +58,6 @@ def record_words(object_type: str) -> str:
 @register.filter
 def role_words(actor_role: str) -> str:
     """{{ event.actor_role|role_words }}: "housing_officer,view_as" as "Housing officer, may view as a resident"."""
-    from porch.core.roles import StaffRole
-
     viewing = actor_role.startswith("view_as:")
     roles = actor_role.removeprefix("view_as:").split(",")
     labels = [StaffRole(role).label if role in StaffRole.values else role.replace("_", " ") for role in roles]
