@@ -23,7 +23,8 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest
 
 from porch.accounts.models import User
-from porch.housing.models import Person, normalise_phone, normalise_reference
+from porch.core.phones import normalise_phone
+from porch.housing.models import Person, normalise_reference
 
 
 def canonical_name(typed: str) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from porch.core.phones import normalise_phone
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """The landlord's name, phone number and brand colour, and who is asking.
@@ -26,6 +28,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
 
 
 def phone_link(number: str) -> str:
-    """A number for a tel: link: digits only, with the UK's +44 in place of the leading 0."""
-    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return "+44" + digits[1:] if digits.startswith("0") else digits
+    """A number for a tel: link: in international form where it is a phone number, else its digits."""
+    return normalise_phone(number) or "".join(ch for ch in number if ch.isdigit() or ch == "+")

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
+from porch.core.phones import normalise_phone
 from porch.housing.models import (
     Block,
     Estate,
@@ -41,7 +42,6 @@ from porch.housing.models import (
     Person,
     Property,
     Tenancy,
-    normalise_phone,
     normalise_postcode,
 )
 

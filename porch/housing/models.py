@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from porch.core.phones import normalise_phone
 from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 
 if TYPE_CHECKING:
@@ -29,31 +30,6 @@ def normalise_postcode(value: str) -> str:
 
 def normalise_reference(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
-
-
-_PHONE_PUNCTUATION = " -().\t\u00a0"
-_PHONE = re.compile(r"\+?\d{7,15}")
-
-
-def normalise_phone(typed: str) -> str:
-    """A phone number in international form (+447700900123), or "" if it is not one.
-    Numbers without a country code are taken as UK numbers; "+44 (0)7700..." as +447700..."""
-    digits = "".join(ch for ch in typed.strip() if ch not in _PHONE_PUNCTUATION)
-    if not _PHONE.fullmatch(digits):
-        return ""
-    if digits.startswith("+"):
-        number = digits
-    elif digits.startswith("00"):
-        number = f"+{digits[2:]}"
-    elif digits.startswith("0"):
-        number = f"+44{digits[1:]}"
-    elif digits.startswith("44") and len(digits) == 12:
-        number = f"+{digits}"
-    else:
-        return ""
-    if number.startswith("+440"):
-        number = f"+44{number[4:]}"
-    return number
 
 
 class Patch(models.Model):

@@ -91,12 +91,17 @@ def active_view_as(staff_user_id: int, code: object) -> ViewAsSession | None:
     )
 
 
+# Why a running view-as session ends by itself (recorded as the audit row's reason).
+TIME_UP = "ended: time limit reached"
+NO_LONGER_ALLOWED = "ended: no longer allowed to see this account"
+
+
 def stale_reason(staff: Actor, session: ViewAsSession) -> str:
     """Why a running view-as session must end now ("" if it may go on)."""
     if session.expires_at <= timezone.now():
-        return "ended: time limit reached"
+        return TIME_UP
     if not may_still_view_as(staff, session.person_id):
-        return "ended: no longer allowed to see this account"
+        return NO_LONGER_ALLOWED
     return ""
 
 

@@ -9,14 +9,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from porch.accounts.actors import actor_for_user
-from porch.staff.access import active_view_as, stale_reason
+from porch.staff.access import NO_LONGER_ALLOWED, TIME_UP, active_view_as, stale_reason
 from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
 
 TOLD = {
-    "ended: time limit reached": f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.",
-    "ended: no longer allowed to see this account": (
-        "Your view as a resident ended: you are no longer allowed to see this account."
-    ),
+    TIME_UP: f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.",
+    NO_LONGER_ALLOWED: "Your view as a resident ended: you are no longer allowed to see this account.",
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def normalise_existing_mobiles(apps, schema_editor):
-    from porch.housing.models import normalise_phone
+    from porch.core.phones import normalise_phone
 
     Person = apps.get_model("housing", "Person")
     batch = []
