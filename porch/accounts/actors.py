@@ -47,7 +47,7 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
 
 def _resident(user_id: int, person_id: int) -> Actor:
     """A resident, with their current memberships and what the rollout opens to them."""
-    from porch.rollout.cohorts import EVERYTHING, reach_of_homes
+    from porch.rollout.cohorts import everything, reach_of_homes
 
     homes = list(
         Membership.objects.current()
@@ -62,7 +62,7 @@ def _resident(user_id: int, person_id: int) -> Actor:
         )
     )
     # Test households rehearse before any cohort opens.
-    reach = EVERYTHING if any(home["tenancy__is_test"] for home in homes) else reach_of_homes(homes)
+    reach = everything() if any(home["tenancy__is_test"] for home in homes) else reach_of_homes(homes)
     return Actor(
         kind=RESIDENT,
         user_id=user_id,

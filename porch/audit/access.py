@@ -6,17 +6,9 @@ from django.db.models import Q, QuerySet
 
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
+from porch.core.modules import Reached, audit_kinds
 from porch.core.roles import StaffRole
 from porch.housing.models import Membership, Person
-
-# Events about a person alone (not reached through a tenancy).
-PERSONAL_OBJECTS = ("person", "user", "audit_trail", "view_as_session")
-# About the person alone even when reached through a home (a request to change their own
-# details is filed under one, perhaps a home they have since left): always shown to them.
-THEIRS_ALONE = ("details_change_request",)
-# What a resident may be told about. Anything else (internal documents, ASB
-# material, staff-only records) is never mentioned: even its existence is private.
-RESIDENT_FACING = (*PERSONAL_OBJECTS, "dashboard", "tenancy", "document", "details_change_request", "activation_letter")
 
 
 def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
@@ -26,11 +18,16 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
     A former member of a household never sees what happens in it after they left."""
     if not actor.is_resident or not actor.person_id:
         return AccessEvent.objects.none()
-    shown = Q(tenancy__isnull=True, object_type__in=PERSONAL_OBJECTS) | Q(object_type__in=THEIRS_ALONE)
+    told = [kind for kind in audit_kinds() if kind.told]
+    alone = [kind.key for kind in told if kind.reached == Reached.ALONE]
+    theirs_alone = [kind.key for kind in told if kind.reached == Reached.THEIRS_ALONE]
+    shown = Q(tenancy__isnull=True, object_type__in=alone) | Q(object_type__in=theirs_alone)
     for membership in Membership.objects.current().account_holders().filter(person_id=actor.person_id):
         shown |= Q(tenancy_id=membership.tenancy_id, at__date__gte=membership.start_date)
     return (
-        AccessEvent.objects.filter(subject_id=actor.person_id, object_type__in=RESIDENT_FACING)
+        # Only what residents may be told about: anything else (internal documents, ASB material,
+        # staff-only records) is never mentioned, as even its existence is private.
+        AccessEvent.objects.filter(subject_id=actor.person_id, object_type__in=[kind.key for kind in told])
         .filter(shown)
         .exclude(Q(actor_id=actor.user_id) & Q(on_behalf_of__isnull=True))
         .exclude(action="sign_in")

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from porch.audit.models import AccessEvent
 from porch.audit.services import THROUGH_BREAK_GLASS
+from porch.core.modules import audit_kind
 from porch.core.roles import PLAIN_ROLE
 
-WHAT = {
-    "dashboard": "the home page with your household's details",
-    "person": "your details",
-    "document": "a document",
-    "tenancy": "your tenancy record",
-    "details_change_request": "a request to change your details",
-    "audit_trail": "the record of who has seen your information",
-    "activation_letter": "your sign-up letter",
-    "user": "your account",
-}
 DID = {
     "view": "looked at",
     "list": "looked at",
@@ -39,7 +30,7 @@ def who(event: AccessEvent) -> str:
 
 def describe(event: AccessEvent) -> str:
     did = DID.get(event.action, "used")
-    what = WHAT.get(event.object_type, "your information")
+    what = _words_for(event.object_type)
     if event.object_type == "details_change_request" and event.action == "update":
         return f"{who(event)} answered your request to change your details"
     # Staff reasons and search terms are never shown: they can name other people.
@@ -51,6 +42,13 @@ def describe(event: AccessEvent) -> str:
     if _outside_their_patch(event):
         return f"{who(event)} {did} {what}, for a reason they recorded"
     return f"{who(event)} {did} {what}"
+
+
+def _words_for(object_type: str) -> str:
+    try:
+        return audit_kind(object_type).words or "your information"
+    except KeyError:  # no longer declared: an old row still reads as something true
+        return "your information"
 
 
 def _outside_their_patch(event: AccessEvent) -> bool:

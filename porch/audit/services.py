@@ -12,6 +12,7 @@ from django.utils import timezone
 from porch.audit.chain import GENESIS, row_hash, session_reference
 from porch.audit.models import AccessEvent, ChainHead
 from porch.core.actor import Actor
+from porch.core.modules import AuditKind, audit_kind
 
 # The reason recorded when a patch-based officer reaches a tenancy only because they opened it
 # outside their patch (break glass): the resident's privacy page then says so truthfully.
@@ -32,7 +33,7 @@ def record(
     *,
     actor: Actor,
     action: str,
-    object_type: str,
+    object_type: str | AuditKind,
     object_id: object = "",
     subject_ids: Iterable[int | None] = (None,),
     tenancy_id: int | None = None,
@@ -45,16 +46,23 @@ def record(
 
 
 def record_many(
-    *, actor: Actor, action: str, object_type: str, seen: Sequence[Seen], request: HttpRequest | None = None
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str | AuditKind,
+    seen: Sequence[Seen],
+    request: HttpRequest | None = None,
 ) -> None:
-    """Append the rows for several objects read at once (a list page, a search)."""
+    """Append the rows for several objects read at once (a list page, a search).
+    The kind must be declared by a module: an undeclared one raises before anything is written."""
+    kind = object_type if isinstance(object_type, AuditKind) else audit_kind(object_type)
     at = timezone.now()
     base = {
         "at": at,
         "actor_id": actor.user_id,
         "on_behalf_of_id": actor.on_behalf_of_id,
         "actor_role": actor.role_label,
-        "object_type": object_type,
+        "object_type": kind.key,
         "action": action,
         "request_id": getattr(request, "request_id", "") if request else "",
         "client_ip": getattr(request, "client_ip", "") if request else "",

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from porch.core.forms import GovukForm
-from porch.exposure.reports import MODULES, OTHER, Window, route_choices
+from porch.exposure.reports import OTHER, Window, data_kinds, route_choices
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
 SESSION_REF = re.compile(r"^[0-9a-f]{24}$")
@@ -56,7 +56,11 @@ class ExposureForm(WindowForm):
     module = forms.ChoiceField(
         label="Kind of data",
         required=False,
-        choices=[("", "Every kind"), *((key, kind.label) for key, kind in MODULES.items()), (OTHER, "Anything else")],
+        choices=lambda: [
+            ("", "Every kind"),
+            *((key, k.label) for key, k in data_kinds().items()),
+            (OTHER, "Anything else"),
+        ],
     )
     route = forms.ChoiceField(label="Page", required=False, help_text="Only events recorded by this page")
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from porch.accounts.models import User
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
+from porch.core.modules import audit_kinds, categories, page_words
 from porch.core.roles import StaffRole
 from porch.exposure.rules import served_outside_model, with_moment, within_model
 from porch.housing.models import Membership, Person
@@ -40,139 +41,24 @@ class Kind:
     description: str
 
 
-# "Module" in the reports: which kind of data was served, whichever page served it.
-MODULES: dict[str, Kind] = {
-    "documents": Kind(
-        "Documents",
-        frozenset({"document", "internal_document", "asb_document"}),
-        "documents (letters, statements, tenancy agreements; internal documents may include case notes, "
-        "anti-social behaviour case files and witness statements)",
-    ),
-    "household": Kind(
-        "Homes and household details",
-        frozenset({"dashboard", "tenancy", "person", "details_change_request", "test_household"}),
-        "names, addresses, dates of birth and contact details of tenants and their household members",
-    ),
-    "accounts": Kind(
-        "Accounts, sign-up and letters",
-        frozenset({"user", "session", "activation_letter"}),
-        "portal account details and sign-up letters (names and addresses)",
-    ),
-    "privacy": Kind(
-        "Privacy records and viewing as a resident",
-        frozenset({"audit_trail", "view_as_session", "exposure_report"}),
-        "records of who has looked at a person's data",
-    ),
-}
+def data_kinds() -> dict[str, Kind]:
+    """ "Module" in the reports: which kind of data was served, whichever page served it.
+    Each module declares its categories and the audit kinds in each (porch/<app>/module.py)."""
+    return {
+        category.key: Kind(
+            category.label,
+            frozenset(kind.key for kind in audit_kinds() if kind.category == category.key),
+            category.description,
+        )
+        for category in categories()
+    }
+
+
 OTHER = "other"
 
 
 def module_of(object_type: str) -> str:
-    return next((key for key, kind in MODULES.items() if object_type in kind.object_types), OTHER)
-
-
-# Every page the audit log can name, in words a DPO uses: who uses it, then what it is.
-# The filter on the exposure report lists these, never the code's names for pages; a new
-# page with no words here fails test_every_page_in_the_filter_has_plain_words.
-ROUTE_LABELS: dict[str, str] = {
-    # Anyone, signed in or not
-    "home": "Home page",
-    "brand_css": "The portal's colours (style sheet)",
-    "accessibility": "Accessibility statement",
-    "privacy_notice": "How we use your information (privacy notice)",
-    "incidents:report": "Report a privacy problem",
-    "incidents:acknowledge": "On call: acknowledge link in a call",
-    "accounts:login": "Sign in",
-    "accounts:sign_in_code": "Sign in: security code",
-    "accounts:logout": "Sign out",
-    "accounts:password_reset": "Forgotten password",
-    "accounts:password_reset_done": "Forgotten password: email sent",
-    "accounts:password_reset_confirm": "Forgotten password: choose a new password",
-    "accounts:password_reset_complete": "Forgotten password: password changed",
-    "accounts:signup_start": "Sign up: your details",
-    "accounts:signup_code": "Sign up: activation code",
-    "accounts:signup_password": "Sign up: choose a password",
-    "accounts:signup_help": "Sign up: ask for help",
-    # Everyone's own account
-    "accounts:account": "Your account",
-    "accounts:confirm_password": "Confirm your password (before a sensitive action)",
-    "accounts:mfa_setup": "Set up two-factor authentication",
-    "accounts:mfa_recovery_codes": "Two-factor recovery codes",
-    "accounts:password_change": "Change your password",
-    "accounts:sign_out_elsewhere": "Sign out everywhere else",
-    # Residents
-    "housing:my_details": "Residents: My details",
-    "housing:change_request": "Residents: Ask to change my details",
-    "documents:list": "Residents: Your documents",
-    "documents:download": "Residents: Download a document",
-    "audit:privacy": "Residents: Who has looked at my record",
-    # Staff
-    "staff:home": "Staff: Home",
-    "staff:tenancy_search": "Staff: Find a tenancy",
-    "staff:tenancy_detail": "Staff: Tenancy record",
-    "staff:document_upload": "Staff: Add a document to a tenancy",
-    "staff:person_audit": "Staff: A person's audit trail",
-    "staff:view_as_start": "Staff: Start viewing as a resident",
-    "staff:view_as_end": "Staff: Stop viewing as a resident",
-    "staff:test_residents": "Staff: Test residents",
-    "staff:test_outbox": "Staff: Test residents' messages",
-    "staff:letters": "Staff: Activation letters",
-    "staff:letter_pdf": "Staff: Print an activation letter",
-    "staff:letter_printed": "Staff: Mark an activation letter printed",
-    "staff:help_requests": "Staff: Sign-up help requests",
-    "staff:break_glass": "Staff: Open a record outside your patch",
-    "staff:break_glass_reviews": "Staff: Records opened outside a patch, to review",
-    "staff:break_glass_reviewed": "Staff: Mark a record opened outside a patch reviewed",
-    "staff:document_types": "Staff: Document types",
-    "staff:document_type_edit": "Staff: Change a document type",
-    "changes:queue": "Staff: Details change requests",
-    "changes:detail": "Staff: A details change request",
-    "changes:approve": "Staff: Approve a details change request",
-    "changes:decline": "Staff: Decline a details change request",
-    "rollout:switches": "Staff: Switches (what residents can use)",
-    "rollout:switch_off": "Staff: Switch a part of the portal off",
-    "rollout:switch_on": "Staff: Ask to switch a part of the portal back on",
-    "rollout:approvals": "Staff: Changes waiting for approval",
-    "rollout:decide": "Staff: Approve or reject a change",
-    "rollout:staff_accounts": "Staff: Staff roles and training",
-    "rollout:staff_account": "Staff: One staff member's roles and training",
-    "rollout:cohorts": "Staff: Pilot cohorts",
-    "rollout:cohort": "Staff: A pilot cohort and its launch checklist",
-    "rollout:cohort_homes": "Staff: Add homes to a pilot cohort",
-    "rollout:cohort_module": "Staff: Switch a part of the portal for a pilot cohort",
-    "rollout:cohort_dpia": "Staff: Attach a pilot cohort's DPIA",
-    "rollout:cohort_sign_off": "Staff: DPO sign-off of a pilot cohort",
-    "rollout:cohort_status": "Staff: Open or close a pilot cohort",
-    "rollout:cohort_invitations": "Staff: Invite a pilot cohort's residents",
-    "rollout:script_sign_off": "Staff: Sign off an acceptance script",
-    "incidents:log_call": "Staff: Log a privacy problem call",
-    "incidents:list": "Staff: Privacy problems",
-    "incidents:incident": "Staff: A privacy problem",
-    "incidents:incident_status": "Staff: Privacy problem: change its status",
-    "incidents:incident_contain": "Staff: Privacy problem: stop it now",
-    "incidents:incident_details": "Staff: Privacy problem: severity and summary",
-    "incidents:incident_owner": "Staff: Privacy problem: owner",
-    "incidents:incident_ico": "Staff: Privacy problem: decision to tell the ICO",
-    "incidents:incident_ico_told": "Staff: Privacy problem: when the ICO was told",
-    "incidents:incident_affected": "Staff: Privacy problem: decision to tell the people affected",
-    "incidents:incident_review": "Staff: Privacy problem: post-incident review",
-    "incidents:incident_join": "Staff: Privacy problem: join to the same problem",
-    "incidents:incident_near_miss": "Staff: Privacy problem: record as a near miss",
-    "incidents:incident_acknowledge": "Staff: Privacy problem: acknowledge",
-    "incidents:near_miss_new": "Staff: Record a near miss",
-    "incidents:drills": "Staff: Drills",
-    "incidents:drill_start": "Staff: Start a drill",
-    "incidents:rota": "Staff: On-call rota",
-    "incidents:rota_remove": "Staff: Remove someone from the on-call rota",
-    "exposure:report": "Staff: Exposure report (whose data reached whom)",
-    "exposure:people_csv": "Staff: Exposure report: people affected (spreadsheet)",
-    "exposure:recipients_csv": "Staff: Exposure report: who received data (spreadsheet)",
-    "exposure:who_saw": "Staff: Who saw a person's data",
-    "exposure:who_saw_csv": "Staff: Who saw a person's data (spreadsheet)",
-    "exposure:session": "Staff: What one session saw",
-    "exposure:session_csv": "Staff: What one session saw (spreadsheet)",
-    "exposure:ico_report": "Staff: Draft report to the ICO",
-}
+    return next((key for key, kind in data_kinds().items() if object_type in kind.object_types), OTHER)
 
 
 @functools.cache
@@ -194,9 +80,10 @@ def route_names() -> tuple[str, ...]:
 
 
 def route_label(name: str) -> str:
-    """A page's plain name; a page missing from ROUTE_LABELS is shown as "A page with no
-    name yet" rather than its code name (and the test that every page has words fails)."""
-    return ROUTE_LABELS.get(name, "A page with no name yet")
+    """A page's plain name, as the module serving it declares it (Module.pages). A page
+    with none is shown as "A page with no name yet" rather than its code name (and the
+    test that every page has words fails)."""
+    return page_words().get(name, "A page with no name yet")
 
 
 def route_choices() -> list[tuple[str, str]]:
@@ -221,11 +108,12 @@ class Window:
 
 def events_in(window: Window, *, module: str = "", route: str = "") -> QuerySet[AccessEvent]:
     events = AccessEvent.objects.filter(at__gte=window.start, at__lt=window.end)
+    kinds = data_kinds()
     if module == OTHER:
-        known = set().union(*(kind.object_types for kind in MODULES.values()))
+        known = set().union(*(kind.object_types for kind in kinds.values()))
         events = events.exclude(object_type__in=known)
     elif module:
-        events = events.filter(object_type__in=MODULES[module].object_types)
+        events = events.filter(object_type__in=kinds[module].object_types)
     if route:
         events = events.filter(route=route)
     return events
@@ -296,7 +184,7 @@ class Receipt:
 
     recipient: Recipient
     on_behalf_of: Recipient | None
-    subject: Person
+    subject: Person | None  # None: a record about a place (a block's notices), naming nobody
     events: int
     first_seen: datetime.datetime
     last_seen: datetime.datetime
@@ -361,25 +249,33 @@ def exposure_report(*, actor: Actor, window: Window, module: str = "", route: st
     per_person = _merged(groups, ("subject_id",))
     per_receipt = _merged(groups, ("actor_id", "on_behalf_of_id", "subject_id"))
 
-    people = Person.objects.in_bulk([key[0] for key in per_person])
+    people = Person.objects.in_bulk([key[0] for key in per_person if key[0]])
     addresses = home_addresses(people)
     report.affected = sorted(
-        (AffectedPerson(people[key[0]], addresses.get(key[0], []), *counts) for key, counts in per_person.items()),
+        (
+            AffectedPerson(people[key[0]], addresses.get(key[0], []), *counts)
+            for key, counts in per_person.items()
+            if key[0]
+        ),
         key=lambda a: (a.person.last_name.lower(), a.person.first_name.lower(), a.person.id),
     )
     named = recipients_by_id([row["actor_id"] for row in groups] + [row["on_behalf_of_id"] for row in groups])
     report.receipts = sorted(
         (
-            Receipt(named[actor_id], named[behalf_id] if behalf_id else None, people[subject_id], *counts)
+            Receipt(named[actor_id], named[behalf_id] if behalf_id else None, people.get(subject_id), *counts)
             for (actor_id, behalf_id, subject_id), counts in per_receipt.items()
         ),
-        key=lambda r: (r.recipient.label.lower(), r.subject.last_name.lower(), r.subject.first_name.lower()),
+        key=lambda r: (r.recipient.label.lower(), *_name_key(r.subject)),
     )
     report.kinds = _kinds(groups)
     return report
 
 
 Counts = tuple[int, datetime.datetime, datetime.datetime]
+
+
+def _name_key(person: Person | None) -> tuple[str, str]:
+    return (person.last_name.lower(), person.first_name.lower()) if person else ("", "")
 
 
 def _merged(groups: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> dict[tuple[Any, ...], Counts]:
@@ -400,16 +296,15 @@ def _kinds(groups: Sequence[Mapping[str, Any]]) -> list[KindCount]:
         events[row["module"]] = events.get(row["module"], 0) + row["events"]
         people.setdefault(row["module"], set()).add(row["subject_id"])
     other = Kind("Other records", frozenset(), "other records about people")
+    kinds = data_kinds()
     return [
-        KindCount(
-            key, MODULES.get(key, other).label, MODULES.get(key, other).description, events[key], len(people[key])
-        )
+        KindCount(key, kinds.get(key, other).label, kinds.get(key, other).description, events[key], len(people[key]))
         for key in sorted(events)
     ]
 
 
 def _module_expression() -> Case:
-    whens = [When(object_type__in=kind.object_types, then=Value(key)) for key, kind in MODULES.items()]
+    whens = [When(object_type__in=kind.object_types, then=Value(key)) for key, kind in data_kinds().items()]
     return Case(*whens, default=Value(OTHER), output_field=CharField())
 
 

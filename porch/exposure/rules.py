@@ -30,13 +30,19 @@ from django.db.models.functions import TruncDate
 
 from porch.accounts.models import User
 from porch.audit.models import AccessEvent, PatchHeld, RoleHeld, TrainingHeld
-from porch.core.roles import ASB_READERS, ORGANISATION_WIDE, PATCH_SCOPED
+from porch.core.modules import AuditKind, ResidentRule, audit_kinds
+from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 from porch.housing.models import Membership
 from porch.rollout.policy import training_valid_days
 from porch.staff.models import BreakGlass
 
-# Documents follow their own rule for residents (internal ones are never theirs).
-_DOCUMENTS = ("document", "internal_document", "asb_document")
+
+def _kinds_where(rule: ResidentRule) -> list[str]:
+    return [kind.key for kind in audit_kinds() if kind.residents == rule]
+
+
+def _place_kinds() -> list[AuditKind]:
+    return [kind for kind in audit_kinds() if kind.residents == ResidentRule.PLACE and kind.place]
 
 
 def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
@@ -53,13 +59,17 @@ def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
 
 
 def within_model() -> Q:
-    """Allowed then: the subject themselves, their household, or staff the model let in."""
-    return _is_themselves() | _resident_allowed() | _staff_allowed()
+    """Allowed then: the subject themselves, their household, the people of a place
+    (for records about a place), or staff the model let in."""
+    return _is_themselves() | _resident_allowed() | _place_allowed() | _staff_allowed()
 
 
 def served_outside_model(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
-    """The events among these in which someone's data reached a person the model did not allow."""
-    return with_moment(events).filter(subject__isnull=False).filter(~within_model())
+    """The events among these in which someone's data, or a place's records, reached a
+    person the model did not allow."""
+    about_a_place = [kind.key for kind in _place_kinds()]
+    judged = Q(subject__isnull=False) | Q(object_type__in=about_a_place)
+    return with_moment(events).filter(judged).filter(~within_model())
 
 
 def _in_force(prefix: str, day: OuterRef) -> Q:
@@ -112,6 +122,8 @@ def _resident_allowed() -> Q:
     someone who joined later is not). record() writes every subject of one read in the
     same instant, so "among them" is one indexed look-up on (subject, at)."""
     household_or_home = _resident_household() | _resident_home_reached()
+    own_rule = [*_kinds_where(ResidentRule.ABOUT_THEM), *_kinds_where(ResidentRule.NEVER)]
+    own_rule += _kinds_where(ResidentRule.PLACE)
     about_them = Q(
         Exists(
             AccessEvent.objects.filter(
@@ -122,9 +134,21 @@ def _resident_allowed() -> Q:
             )
         )
     )
-    return (~Q(object_type__in=_DOCUMENTS) & household_or_home) | (
-        Q(object_type="document") & household_or_home & about_them
+    return (~Q(object_type__in=own_rule) & household_or_home) | (
+        Q(object_type__in=_kinds_where(ResidentRule.ABOUT_THEM)) & household_or_home & about_them
     )
+
+
+def _place_allowed() -> Q:
+    """Records about a place (a block, an estate): the reader lived there that day. Each
+    kind's module says which homes its record covers (AuditKind.place)."""
+    allowed = Q(pk__in=[])
+    for kind in _place_kinds():
+        assert kind.place is not None  # for the type checker: _place_kinds keeps only these
+        homes = kind.place(OuterRef(OuterRef("object_id")))
+        lived_there = _homes_of_acting_resident().filter(tenancy__property__in=homes)
+        allowed |= Q(object_type=kind.key) & Q(Exists(lived_there))
+    return allowed
 
 
 def _staff_allowed() -> Q:
@@ -135,13 +159,37 @@ def _staff_allowed() -> Q:
     trained = TrainingHeld.objects.filter(_held_at(at), user_id=actor, completed_on__gt=OuterRef("training_after"))
     organisation_wide = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=ORGANISATION_WIDE)
     patch_role = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=PATCH_SCOPED)
-    # ASB case files and witness statements: only for those who held an ASB-reading role then.
-    asb_reader = RoleHeld.objects.filter(_held_at(at), user_id=actor, role__in=ASB_READERS)
     return (
         Q(Exists(trained))
-        & (Q(Exists(organisation_wide)) | (Q(Exists(patch_role)) & (_tenancy_seen() | _person_seen())))
-        & (~Q(object_type="asb_document") | Q(Exists(asb_reader)))
+        & (Q(Exists(organisation_wide)) | (Q(Exists(patch_role)) & (_tenancy_seen() | _person_seen() | _place_seen())))
+        & _readers_only()
     )
+
+
+def _readers_only() -> Q:
+    """Kinds only some roles may read (ASB case files and witness statements): the actor
+    held one of those roles then."""
+    held = Q()
+    for kind in audit_kinds():
+        if kind.readers:
+            reader = RoleHeld.objects.filter(
+                _held_at(OuterRef("at")), user_id=OuterRef("actor_id"), role__in=kind.readers
+            )
+            held &= ~Q(object_type=kind.key) | Q(Exists(reader))
+    return held
+
+
+def _place_seen() -> Q:
+    """A record about a place: one of its homes was in one of the staff member's patches then."""
+    seen = Q(pk__in=[])
+    for kind in _place_kinds():
+        assert kind.place is not None
+        patches = kind.place(OuterRef(OuterRef("object_id"))).values("block__estate__patch_id")
+        in_patch = PatchHeld.objects.filter(
+            _held_at(OuterRef("at")), user_id=OuterRef("actor_id"), patch_id__in=patches
+        )
+        seen |= Q(object_type=kind.key) & Q(Exists(in_patch))
+    return seen
 
 
 def _tenancy_seen() -> Q:

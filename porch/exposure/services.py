@@ -14,6 +14,7 @@ from django.utils import timezone
 from porch.audit.models import AccessEvent
 from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
+from porch.exposure.module import EXPOSURE_REPORT
 from porch.exposure.reports import (
     ExposureReport,
     Recipient,
@@ -28,7 +29,9 @@ from porch.incidents.models import Incident
 
 # Not resident-facing (see porch.audit.access): residents are never told that they
 # appeared in a DPO's investigation, which could tip off someone who took data.
-REPORT = "exposure_report"
+REPORT = EXPOSURE_REPORT
+# A record about a place (a block's notices) names nobody: the spreadsheet says so.
+PLACE_RECORDS = "Nobody named: records about a place"
 
 
 def _reason(kind: str, window: Window, *parts: str) -> str:
@@ -185,8 +188,8 @@ def recipients_csv(report: ExposureReport) -> str:
                 *_who(r.recipient),
                 r.recipient.kind,
                 *_who(r.on_behalf_of),
-                r.subject.full_name,
-                r.subject.housing_reference,
+                r.subject.full_name if r.subject else PLACE_RECORDS,
+                r.subject.housing_reference if r.subject else "",
                 r.events,
                 _when(r.first_seen),
                 _when(r.last_seen),

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.core.forms import GovukDateField, GovukForm
+from porch.core.module import PORTAL
+from porch.core.modules import switch_choices, switch_name
 from porch.incidents import access
 from porch.incidents.models import Incident
 from porch.incidents.services import display_name, join_refusal
-from porch.rollout.models import Module
 
 
 class PrivacyReportForm(GovukForm):
@@ -245,17 +246,17 @@ class ContainForm(GovukForm):
         assert isinstance(module, forms.ChoiceField)
         module.choices = [
             (value, f"{label} (already switched off for everyone)" if value in already_off else label)
-            for value, label in Module.choices
+            for value, label in switch_choices()
         ]
-        self.already_off_labels = [label for value, label in Module.choices if value in already_off]
+        self.already_off_labels = [label for value, label in switch_choices() if value in already_off]
         if drill:
             module.label = "Drill: what would you switch off for everyone? Nothing real is switched off."
         if reported:
-            module.help_text = f"The first report came from a page in {Module(reported).label}."
+            module.help_text = f"The first report came from a page in {switch_name(reported)}."
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("module") == Module.PORTAL and not cleaned.get("whole_portal"):
+        if cleaned.get("module") == PORTAL.key and not cleaned.get("whole_portal"):
             self.add_error("whole_portal", NO_WHOLE_PORTAL)
         return cleaned
 

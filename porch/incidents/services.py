@@ -20,6 +20,7 @@ from porch.accounts.models import User
 from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
+from porch.core.modules import switch_name
 from porch.core.roles import StaffRole
 from porch.incidents import access
 from porch.incidents.clock import plain_duration
@@ -289,7 +290,6 @@ def incident_set_status(*, actor: Actor, incident: Incident, status: str, reques
 def incident_contain(*, actor: Actor, incident: Incident, module: str, request: HttpRequest | None = None) -> None:
     """One click from the incident: switch a module (or the portal) off for everyone, on the
     timeline. On a drill nothing real is switched: the timeline says what would have been."""
-    from porch.rollout.models import Module
     from porch.rollout.services import module_switch_off
 
     with transaction.atomic():
@@ -308,7 +308,7 @@ def incident_contain(*, actor: Actor, incident: Incident, module: str, request: 
             note(
                 locked,
                 actor,
-                f"Drill: would have switched off for everyone: {Module(module).label}. Nothing was switched off.",
+                f"Drill: would have switched off for everyone: {switch_name(module)}. Nothing was switched off.",
             )
         else:
             module_switch_off(actor=actor, module=module, reason=f"Incident {locked.reference}", request=request)

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.module import PORTAL
+from porch.core.modules import switch_keys, switch_name
 from porch.core.roles import StaffRole
 from porch.core.routes import REPORTING, audience, staff
 from porch.core.types import PorchRequest
@@ -44,7 +46,6 @@ from porch.incidents.forms import (
 )
 from porch.incidents.models import Incident, PrivacyReport
 from porch.rollout import access as rollout_access
-from porch.rollout.models import Module
 
 
 @audience(REPORTING)
@@ -245,7 +246,7 @@ def _contain_form(found: Incident, data: QueryDict | None = None) -> ContainForm
     then that module (never the whole portal, which pages such as "My details" belong to)."""
     off = services.switched_off_for_everyone()
     suggested = services.reported_module(found)
-    if suggested == Module.PORTAL or suggested not in Module.values:
+    if suggested == PORTAL.key or suggested not in switch_keys():
         suggested = ""
     initial = {"module": suggested} if suggested and suggested not in off else {}
     return ContainForm(
@@ -344,8 +345,8 @@ def incident_contain(request: PorchRequest, code: UUID) -> HttpResponse:
     except services.Refused as refusal:
         return _refused(request, found, refusal, form)
     if found.is_drill:
-        return _acted(request, found, f"Drill: {Module(module).label} would have been switched off. Nothing was.")
-    return _acted(request, found, f"{Module(module).label}: switched off for everyone.")
+        return _acted(request, found, f"Drill: {switch_name(module)} would have been switched off. Nothing was.")
+    return _acted(request, found, f"{switch_name(module)}: switched off for everyone.")
 
 
 def _module_to_switch_off(actor: Actor, module: str) -> str:
@@ -353,7 +354,7 @@ def _module_to_switch_off(actor: Actor, module: str) -> str:
     may switch a module off from it too (never on): the call is their authority."""
     if access.may_decide(actor):
         return rollout_access.get_module_for(actor, module)
-    if module not in Module.values:
+    if module not in switch_keys():
         raise Http404
     return module
 

@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from porch.accounts.models import User
+from porch.accounts.module import SIGNUP
 from porch.core.actor import Actor
+from porch.core.modules import switch_keys, switches
 from porch.core.roles import GUARDIANS
-from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, Module, ModuleSwitch
+from porch.rollout.models import AcceptanceScript, ChangeProposal, Cohort, ModuleSwitch
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,14 @@ def switches_for(actor: Actor) -> list[SwitchRow]:
     """Every module, for everyone and for each open cohort, with its switch (None: never switched, so on)."""
     if not actor.has_role(*GUARDIANS):
         return []
-    switches = {(s.module, s.cohort_id): s for s in ModuleSwitch.objects.select_related("changed_by")}
+    rows = {(s.module, s.cohort_id): s for s in ModuleSwitch.objects.select_related("changed_by")}
     scopes: list[Cohort | None] = [None, *Cohort.objects.filter(status=Cohort.Status.OPEN)]
     return [
-        SwitchRow(module.value, module.label, cohort, switches.get((module.value, cohort.pk if cohort else None)))
+        SwitchRow(switch.key, switch.name, cohort, rows.get((switch.key, cohort.pk if cohort else None)))
         for cohort in scopes
-        for module in Module
+        for switch in switches()
         # Sign-up happens before anyone is known to be in a cohort: it is switched for everyone only.
-        if cohort is None or module != Module.SIGNUP
+        if cohort is None or switch != SIGNUP
     ]
 
 
@@ -51,7 +53,7 @@ def cohort_or_everyone(actor: Actor, code: str) -> Cohort | None:
 
 def get_module_for(actor: Actor, module: str) -> str:
     """A module the actor may switch (a 404 for anything else)."""
-    if not actor.has_role(*GUARDIANS) or module not in Module.values:
+    if not actor.has_role(*GUARDIANS) or module not in switch_keys():
         raise Http404
     return module
 

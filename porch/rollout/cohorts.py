@@ -8,9 +8,12 @@ from typing import Any
 
 from django.db.models import Q
 
-from porch.rollout.models import Cohort, CohortHomes, CohortModule, Module
+from porch.accounts.module import SIGNUP
+from porch.core.module import PORTAL
+from porch.core.modules import switch_keys
+from porch.rollout.models import Cohort, CohortHomes, CohortModule
 
-ALWAYS_OPEN = frozenset({Module.PORTAL.value, Module.SIGNUP.value})
+ALWAYS_OPEN = frozenset({PORTAL.key, SIGNUP.key})
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,17 @@ class Reach:
 
 
 NOT_YET = Reach(in_open_cohort=False, modules=frozenset())
-# Someone with no current home (a former tenant) has no data in any module to
-# protect, and keeps their own account pages (privacy log, details).
-NO_HOME = Reach(in_open_cohort=True, modules=frozenset(Module.values))
-EVERYTHING = Reach(in_open_cohort=True, modules=frozenset(Module.values))
+
+
+def everything() -> Reach:
+    """Every module open. Also for someone with no current home (a former tenant): they have
+    no data in any module to protect, and keep their own account pages (privacy log, details)."""
+    return Reach(in_open_cohort=True, modules=switch_keys())
 
 
 def reach_of_homes(homes: Sequence[Mapping[str, Any]]) -> Reach:
     if not homes:
-        return NO_HOME
+        return everything()
     covering = CohortHomes.objects.filter(active=True, cohort__status=Cohort.Status.OPEN).filter(
         Q(tenancy_id__in=[h["tenancy_id"] for h in homes])
         | Q(block_id__in=[h["tenancy__property__block_id"] for h in homes])
@@ -47,7 +52,7 @@ def reach_of_homes(homes: Sequence[Mapping[str, Any]]) -> Reach:
 
 def reach_of_tenancy(tenancy_id: int, is_test: bool, block_id: int, estate_id: int, patch_id: int) -> Reach:
     if is_test:
-        return EVERYTHING
+        return everything()
     home = {
         "tenancy_id": tenancy_id,
         "tenancy__property__block_id": block_id,

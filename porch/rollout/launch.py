@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.modules import switch_name
 from porch.core.roles import StaffRole
 from porch.documents.files import CheckedFile
 from porch.housing.models import Tenancy, normalise_reference
@@ -25,7 +26,6 @@ from porch.rollout.models import (
     CohortHomes,
     CohortModule,
     IsolationCheckRun,
-    Module,
 )
 from porch.rollout.services import ApprovalRefused, change_propose
 from porch.rollout.switches import forget
@@ -133,8 +133,8 @@ def cohort_module_set(
             actor=actor,
             kind=ChangeProposal.Kind.COHORT_MODULE_ON,
             target=f"{cohort.uuid}:{module}",
-            before=f"{cohort.name}: {Module(module).label} off",
-            after=f"{cohort.name}: {Module(module).label} on",
+            before=f"{cohort.name}: {switch_name(module)} off",
+            after=f"{cohort.name}: {switch_name(module)} on",
             reason="Switching a module on for a cohort",
             request=request,
         )

@@ -9,18 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-
-class Module(models.TextChoices):
-    PORTAL = "portal", "The whole portal"
-    SIGNUP = "signup", "Creating an account"
-    DOCUMENTS = "documents", "Documents"
+from porch.core.modules import switch_choices
 
 
 class ModuleSwitch(models.Model):
     """A module residents can use, or not, for everyone or for one cohort.
     Off takes effect on every server within a second."""
 
-    module = models.CharField(max_length=20, choices=Module.choices)
+    # Each module declares its switch (porch/<app>/module.py): a new module needs no migration here.
+    module = models.CharField(max_length=20, choices=switch_choices)
     cohort = models.ForeignKey("Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="switches")
     is_off = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
@@ -168,7 +165,7 @@ class CohortModule(models.Model):
     """A module (such as documents) switched on for a cohort. On is a widening: approved by a second person."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="modules")
-    module = models.CharField(max_length=20, choices=Module.choices)
+    module = models.CharField(max_length=20, choices=switch_choices)
     enabled = models.BooleanField(default=False)
 
     class Meta:

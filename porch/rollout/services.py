@@ -13,9 +13,10 @@ from django.utils import timezone
 from porch.accounts.models import RoleGrant, User
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.modules import switch_name
 from porch.core.roles import GUARDIANS
 from porch.documents.models import DocumentType
-from porch.rollout.models import AccessPolicy, ChangeProposal, Cohort, CohortHomes, CohortModule, Module, ModuleSwitch
+from porch.rollout.models import AccessPolicy, ChangeProposal, Cohort, CohortHomes, CohortModule, ModuleSwitch
 from porch.rollout.switches import forget
 
 
@@ -184,4 +185,4 @@ APPLY = {
 
 
 def module_label(module: str) -> str:
-    return Module(module).label
+    return switch_name(module)

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from porch.accounts.module import SIGNUP
+from porch.core import modules
 from porch.core.roles import GUARDIANS, StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
@@ -25,7 +27,7 @@ from porch.rollout.forms import (
     TrainingForm,
     TrainingWindowForm,
 )
-from porch.rollout.models import ChangeProposal, Cohort, Module
+from porch.rollout.models import ChangeProposal, Cohort
 from porch.rollout.policy import training_valid_days
 
 SETTINGS_KEEPERS = staff(*sorted(GUARDIANS))
@@ -44,7 +46,7 @@ def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     actor = request.actor
     module = access.get_module_for(actor, module)
     cohort = access.cohort_or_everyone(actor, request.POST.get("cohort", ""))
-    if cohort is not None and module == Module.SIGNUP:
+    if cohort is not None and module == SIGNUP.key:
         raise Http404  # sign-up is switched for everyone only
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
@@ -140,7 +142,9 @@ def _module_settings(cohort: Cohort) -> list[tuple[str, str, bool]]:
     """The modules a cohort can switch on (the portal itself and sign-up come with opening)."""
     enabled = {setting.module: setting.enabled for setting in cohort.modules.all()}
     return [
-        (module.value, module.label, enabled.get(module.value, False)) for module in Module if module not in ALWAYS_OPEN
+        (switch.key, switch.name, enabled.get(switch.key, False))
+        for switch in modules.switches()
+        if switch.key not in ALWAYS_OPEN
     ]
 
 

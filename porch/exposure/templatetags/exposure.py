@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from porch.core.modules import audit_kind
 from porch.core.roles import StaffRole
 from porch.exposure.reports import route_label
 
@@ -16,43 +17,13 @@ def route_label_filter(name: str) -> str:
     return route_label(name) if name else "—"
 
 
-# What each kind of audit record is, in the words a DPO would use (never the code's names).
-RECORD_WORDS = {
-    "access_policy": "the access rules",
-    "activation_letter": "a sign-up letter",
-    "admin": "the settings (admin)",
-    "audit_trail": "a person's audit trail",
-    "break_glass": "a record opened outside a patch",
-    "canary_trip": "a canary alarm",
-    "change_proposal": "a change waiting for approval",
-    "cohort": "a pilot cohort",
-    "dashboard": "a resident's home page",
-    "details_change_request": "a request to change personal details",
-    "document": "a document",
-    "document_type": "a type of document",
-    "exposure_report": "a report from the audit log",
-    "incident": "a privacy problem",
-    "internal_document": "an internal document",
-    "asb_document": "an anti-social behaviour document",
-    "invitations": "invitations",
-    "module_switch": "a switch",
-    "on_call_shift": "the on-call rota",
-    "person": "a person's details",
-    "privacy_report": "a privacy problem report",
-    "role_grant": "a staff role",
-    "session": "a sign-in",
-    "signup_help_request": "a request for help to sign up",
-    "tenancy": "a tenancy record",
-    "test_household": "a test household",
-    "user": "an account",
-    "view_as_session": "viewing as a resident",
-}
-
-
 @register.filter
 def record_words(object_type: str) -> str:
     """{{ event.object_type|record_words }}: what was looked at, in words."""
-    return RECORD_WORDS.get(object_type, object_type.replace("_", " "))
+    try:
+        return audit_kind(object_type).label
+    except KeyError:  # a kind no module declares any more: an old row still reads as something
+        return object_type.replace("_", " ")
 
 
 @register.filter

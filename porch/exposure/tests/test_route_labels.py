@@ -8,14 +8,16 @@ import re
 from django.test import Client
 
 from conftest import Cast, sign_in
-from porch.exposure.reports import ROUTE_LABELS, route_names
+from porch.core.modules import page_words
+from porch.exposure.reports import route_names
 
 
 def test_every_page_in_the_filter_has_plain_words() -> None:
-    """A new page must come with words for the DPO (porch/exposure/reports.py ROUTE_LABELS)."""
-    assert sorted(set(route_names()) - set(ROUTE_LABELS)) == []
-    assert sorted(set(ROUTE_LABELS) - set(route_names())) == []  # no words left for a page that is gone
-    assert len(set(ROUTE_LABELS.values())) == len(ROUTE_LABELS)  # no two pages look the same
+    """A new page must come with words for the DPO (its module's `pages`, porch/<app>/module.py)."""
+    labels = page_words()
+    assert sorted(set(route_names()) - set(labels)) == []
+    assert sorted(set(labels) - set(route_names())) == []  # no words left for a page that is gone
+    assert len(set(labels.values())) == len(labels)  # no two pages look the same
 
 
 def test_the_page_filter_shows_plain_page_names_and_never_a_route_name(cast: Cast) -> None:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from porch.core.actor import ANONYMOUS_ACTOR
-from porch.rollout.models import Module
+from porch.core.modules import switch_keys
 from porch.rollout.services import module_switch_off
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Switch a module (or the whole portal) off for residents now. Switching on needs approval in the portal."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("module", choices=Module.values)
+        parser.add_argument("module", choices=sorted(switch_keys()))
         parser.add_argument("--reason", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:

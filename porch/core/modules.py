@@ -1,0 +1,219 @@
+"""Each part of the portal declares itself once, in its own `module.py`.
+
+A declaration says what the part is (its switch), what personal data it holds and
+whose rows they are, how its audit events read to a resident and to the Data
+Protection Officer, which ids the isolation check must try, what it adds to a test
+household and to the demo, and which pages it adds for residents and staff. The
+central code (switches, the privacy page, exposure reports, the unscoped check, the
+isolation check, the route sweep, the canary crawl, the demo) loops over the
+registry here and keeps no list of its own. See docs/adding-a-module.md.
+
+Declarations are found at start-up (`autodiscover`, like the admin site's), so core
+imports nothing above it. Asking for an audit kind nobody declared fails loudly:
+a forgotten declaration stops the code, it never quietly shows something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import autodiscover_modules
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from porch.core.types import PorchRequest
+
+
+class Owner(StrEnum):
+    """What decides who may see a row: the key a database policy would be written on."""
+
+    TENANCY = "tenancy"  # the tenancy's account holders, and staff whose patch holds the home
+    PERSON = "person"  # the person themselves, and staff who may see one of their homes
+    PLACE = "place"  # a block or an estate: the people who live there now
+    CONTRACTOR = "contractor"  # a contractor firm's own staff
+    STAFF = "staff"  # staff only, by role: never a resident
+
+
+class Reached(StrEnum):
+    """How an audit event reaches the resident it is about, on their privacy page."""
+
+    THROUGH_HOME = "through_home"  # through a tenancy: shown while they hold it
+    ALONE = "alone"  # about the person alone, not through a home
+    THEIRS_ALONE = "theirs_alone"  # filed under a home, but about them: always shown
+
+
+class ResidentRule(StrEnum):
+    """When the exposure report counts a resident's own read of this kind as allowed."""
+
+    HOUSEHOLD = "household"  # their household's records, through a home they held then
+    ABOUT_THEM = "about_them"  # as above, and only if they were among the people it is about
+    PLACE = "place"  # the kind's own rule (AuditKind.place_rule): where they lived then
+    NEVER = "never"  # a resident is never shown this
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of data as a DPO and the ICO name it, for the exposure report."""
+
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AuditKind:
+    """One `object_type` of the audit log, declared by the module that records it."""
+
+    key: str
+    label: str  # what it is, in the words a DPO uses ("a tenancy record"): never the code's name
+    category: str = ""  # a Category key; empty: "anything else"
+    # How the privacy page names it to the resident it is about ("your tenancy record").
+    # Empty: residents are never told of it; even its existence can be private.
+    words: str = ""
+    reached: Reached = Reached.THROUGH_HOME
+    residents: ResidentRule = ResidentRule.HOUSEHOLD
+    # Staff roles that alone may read it (anti-social behaviour material); empty: any staff the model lets in.
+    readers: frozenset[str] = frozenset()
+    # For ResidentRule.PLACE: fn(object_id) -> the homes (Property rows) the recorded object
+    # covers, object_id being an expression for the event's object_id. Its residents then,
+    # and staff whose patch held those homes then, were allowed to see it.
+    place: Callable[[Any], QuerySet[Any]] | None = None
+
+    @property
+    def told(self) -> bool:
+        """Residents are told about it on their privacy page."""
+        return bool(self.words)
+
+
+@dataclass(frozen=True)
+class PersonalModel:
+    """A model holding personal data, and the key on its rows that decides who may see them."""
+
+    model: str  # "app_label.ModelName"
+    owner: Owner
+    key: str  # the field (path) holding the owner: "tenancy", "person", "block", ...
+
+
+@dataclass(frozen=True)
+class Switch:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page in a navigation list: its URL name and its words."""
+
+    url_name: str
+    label: str
+    description: str = ""
+    # Staff links: shown to these roles only (empty: every member of staff).
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Something a module adds to the resident's home page: a template, and its context
+    (None when there is nothing to show). Asked only while the module is on for them."""
+
+    template: str
+    context: Callable[[PorchRequest], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Module:
+    app: str  # the app label
+    name: str
+    switch: Switch | None = None
+    personal: tuple[PersonalModel, ...] = ()
+    categories: tuple[Category, ...] = ()
+    audit_kinds: tuple[AuditKind, ...] = ()
+    # Every named route the module serves, in the words a DPO uses (the exposure report's page filter).
+    pages: Mapping[str, str] = field(default_factory=dict)
+    resident_links: tuple[Link, ...] = ()
+    staff_links: tuple[Link, ...] = ()
+    home_panels: tuple[Panel, ...] = ()
+    # The ids (as they appear in URLs) of one test household's records: the isolation check
+    # fills every URL with them while signed in as another household.
+    probe_ids: Callable[[Any], Iterable[str]] | None = None
+    # Adds the module's records to a new test household, each carrying the household's
+    # marker: fn(tenancy, marker).
+    synthetic: Callable[[Any, str], None] | None = None
+    # Adds the module's demo records once the demo's homes and people exist.
+    demo: Callable[[], None] | None = None
+
+
+_registry: dict[str, Module] = {}
+
+
+def register(module: Module) -> Module:
+    if module.app in _registry and _registry[module.app] != module:
+        raise ValueError(f"{module.app} is declared twice")
+    kinds = {kind.key for declared in _registry.values() for kind in declared.audit_kinds if declared.app != module.app}
+    if clash := kinds & {kind.key for kind in module.audit_kinds}:
+        raise ValueError(f"audit kinds declared by two modules: {sorted(clash)}")
+    _registry[module.app] = module
+    return module
+
+
+def autodiscover() -> None:
+    """Import every installed app's module.py (called when the core app is ready)."""
+    autodiscover_modules("module")
+
+
+def modules() -> tuple[Module, ...]:
+    return tuple(_registry.values())
+
+
+def module_for(app: str) -> Module | None:
+    return _registry.get(app)
+
+
+def switches() -> tuple[Switch, ...]:
+    return tuple(module.switch for module in _registry.values() if module.switch)
+
+
+def switch_choices() -> list[tuple[str, str]]:
+    """The choices of a switch field: a callable, so a new module needs no migration elsewhere."""
+    return [(switch.key, switch.name) for switch in switches()]
+
+
+def switch_keys() -> frozenset[str]:
+    return frozenset(switch.key for switch in switches())
+
+
+def switch_name(key: str) -> str:
+    """A switch's name for people ("Documents"). An undeclared key is a bug: KeyError."""
+    for switch in switches():
+        if switch.key == key:
+            return switch.name
+    raise KeyError(f"switch {key!r} is not declared by any module")
+
+
+def audit_kinds() -> Iterator[AuditKind]:
+    for module in _registry.values():
+        yield from module.audit_kinds
+
+
+def audit_kind(key: str) -> AuditKind:
+    """The declaration of one audit kind. A kind nobody declared is a bug: KeyError."""
+    for kind in audit_kinds():
+        if kind.key == key:
+            return kind
+    raise KeyError(f"audit kind {key!r} is not declared by any module (porch/<app>/module.py)")
+
+
+def categories() -> tuple[Category, ...]:
+    return tuple(category for module in _registry.values() for category in module.categories)
+
+
+def personal_models() -> tuple[PersonalModel, ...]:
+    return tuple(declared for module in _registry.values() for declared in module.personal)
+
+
+def page_words() -> dict[str, str]:
+    return {name: words for module in _registry.values() for name, words in module.pages.items()}
