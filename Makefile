@@ -72,7 +72,7 @@ e2e: install assets ## Run only the browser journeys (needs Debian's chromium)
 lint: install ## ruff (lint and format), the unscoped-lookup check and import-linter (imports point down)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) tools/check_unscoped.py
+	$(DEV_ENV) $(PY) tools/check_unscoped.py
 	$(DEV_ENV) $(VENV)/bin/lint-imports
 
 typecheck: install ## mypy with django-stubs

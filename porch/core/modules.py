@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.utils.module_loading import autodiscover_modules
 
 if TYPE_CHECKING:
@@ -217,3 +218,35 @@ def personal_models() -> tuple[PersonalModel, ...]:
 
 def page_words() -> dict[str, str]:
     return {name: words for module in _registry.values() for name, words in module.pages.items()}
+
+
+# --- Forgotten declarations ---------------------------------------------------------
+
+# A key to one of these makes a row personal data; so do fields named like a name or contact.
+PERSONAL_KEYS = frozenset({"housing.Person", "housing.Tenancy", "housing.Property", "accounts.User"})
+PERSONAL_FIELD_WORDS = ("name", "email", "phone", "mobile", "birth", "address", "postcode", "contact")
+PERSONAL_FIELD_NAMES = frozenset({"to", "recipient"})
+# Names that say "name" but hold no one's: a place's, a kind's, a file's.
+NOT_A_PERSONS_NAME = frozenset({"name", "filename", "original_name", "file_name", "route"})
+
+
+def holds_personal_data(model: type[Any]) -> bool:
+    for model_field in model._meta.get_fields():
+        related = getattr(model_field, "related_model", None)
+        if model_field.concrete and related is not None and related._meta.label in PERSONAL_KEYS:
+            return True
+        name = model_field.name
+        if not model_field.is_relation and name not in NOT_A_PERSONS_NAME:
+            if name in PERSONAL_FIELD_NAMES or any(word in name for word in PERSONAL_FIELD_WORDS):
+                return True
+    return False
+
+
+def undeclared_personal_models(app_prefix: str = "porch.") -> list[str]:
+    """Models of the portal's apps that hold personal data but no module declares (label order)."""
+    declared = {declared.model for declared in personal_models()}
+    return sorted(
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith(app_prefix) and holds_personal_data(model) and model._meta.label not in declared
+    )

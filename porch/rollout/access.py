@@ -77,6 +77,11 @@ def cohorts_for(actor: Actor) -> list[Cohort]:
     return list(Cohort.objects.all())
 
 
+def cohort_name_taken(name: str) -> bool:
+    """Cohort names are unique: a form asks before a second one is made (the database refuses it too)."""
+    return Cohort.objects.filter(name=name).exists()
+
+
 def get_cohort_for(actor: Actor, code: UUID | str) -> Cohort:
     if not actor.has_role(*GUARDIANS):
         raise Http404

@@ -11,8 +11,8 @@ from porch.core.roles import StaffRole
 from porch.documents.files import check_upload
 from porch.housing.models import Block, Estate, Patch
 from porch.housing.synthetic import TEST_PATCH
+from porch.rollout import access
 from porch.rollout.launch import tenancies_from_references
-from porch.rollout.models import Cohort
 
 
 class SwitchReasonForm(GovukForm):
@@ -31,7 +31,7 @@ class CohortForm(GovukForm):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
-        if Cohort.objects.filter(name=name).exists():
+        if access.cohort_name_taken(name):
             raise ValidationError("A cohort already has that name")
         return name
 
