@@ -235,11 +235,15 @@ def holds_personal_data(model: type[Any]) -> bool:
         related = getattr(model_field, "related_model", None)
         if model_field.concrete and related is not None and related._meta.label in PERSONAL_KEYS:
             return True
-        name = model_field.name
-        if not model_field.is_relation and name not in NOT_A_PERSONS_NAME:
-            if name in PERSONAL_FIELD_NAMES or any(word in name for word in PERSONAL_FIELD_WORDS):
-                return True
+        if not model_field.is_relation and _sounds_personal(model_field.name):
+            return True
     return False
+
+
+def _sounds_personal(name: str) -> bool:
+    if name in NOT_A_PERSONS_NAME:
+        return False
+    return name in PERSONAL_FIELD_NAMES or any(word in name for word in PERSONAL_FIELD_WORDS)
 
 
 def undeclared_personal_models(app_prefix: str = "porch.") -> list[str]:
