@@ -26,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import User
+from porch.core.modules import probe_ids
 from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentType
 from porch.documents.samples import sample_pdf
@@ -69,11 +70,8 @@ class Household:
 
     @property
     def codes(self) -> list[str]:
-        return (
-            [str(self.tenancy.uuid)]
-            + [str(p.uuid) for p in self.people.values()]
-            + [str(d.uuid) for d in self.documents.values()]
-        )
+        """Every module's ids for this household (Module.probe_ids)."""
+        return probe_ids(self.tenancy)
 
 
 @dataclass

@@ -29,8 +29,9 @@ from porch.canaries.known import Canary
 from porch.canaries.models import CanaryAlarm, CanaryTrip
 from porch.core.actor import ANONYMOUS_ACTOR, Actor
 from porch.core.markers import marker_new, redact
+from porch.core.modules import synthetic_records_create
 from porch.housing.models import Membership, Person, Tenancy, TestHousehold
-from porch.housing.synthetic import synthetic_documents_create, synthetic_tenancy_create
+from porch.housing.synthetic import synthetic_tenancy_create
 from porch.incidents.models import Incident
 from porch.incidents.services import incident_contain, incident_open, note
 from porch.rollout.models import ModuleSwitch
@@ -70,7 +71,7 @@ def canary_household_create() -> TestHousehold:
                 (("Robin", Membership.Role.LEAD_TENANT), ("Wren", Membership.Role.JOINT_TENANT))
             )
         ]
-        synthetic_documents_create(tenancy, marker, about="household")
+        synthetic_records_create(tenancy, marker)
         record(
             actor=GUARD,
             action="create",

@@ -216,6 +216,19 @@ def personal_models() -> tuple[PersonalModel, ...]:
     return tuple(declared for module in _registry.values() for declared in module.personal)
 
 
+def synthetic_records_create(tenancy: Any, marker: str) -> None:
+    """Every module's records for a new synthetic household (test residents, canaries)."""
+    for module in _registry.values():
+        if module.synthetic:
+            module.synthetic(tenancy, marker)
+
+
+def probe_ids(tenancy: Any) -> list[str]:
+    """The ids of one household's records, from every module: the isolation check and the
+    canary crawl fill every URL with them while signed in as another household."""
+    return [code for module in _registry.values() if module.probe_ids for code in module.probe_ids(tenancy)]
+
+
 def page_words() -> dict[str, str]:
     return {name: words for module in _registry.values() for name, words in module.pages.items()}
 

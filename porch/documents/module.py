@@ -2,6 +2,7 @@
 
 from porch.core.modules import AuditKind, Category, Module, Owner, PersonalModel, ResidentRule, Switch, register
 from porch.core.roles import ASB_READERS
+from porch.documents.synthetic import document_codes, synthetic_documents_create
 
 DOCUMENTS = Switch("documents", "Documents")
 DOCUMENTS_DATA = Category(
@@ -31,6 +32,8 @@ register(
         personal=(PersonalModel("documents.Document", Owner.TENANCY, "tenancy"),),
         categories=(DOCUMENTS_DATA,),
         audit_kinds=(DOCUMENT, INTERNAL_DOCUMENT, ASB_DOCUMENT, DOCUMENT_TYPE),
+        probe_ids=document_codes,
+        synthetic=synthetic_documents_create,
         pages={
             "documents:list": "Residents: Your documents",
             "documents:download": "Residents: Download a document",

@@ -1,6 +1,7 @@
 """The housing record: homes, tenancies, the people in them, and requests to change details."""
 
 from porch.core.modules import AuditKind, Category, Module, Owner, PersonalModel, Reached, register
+from porch.housing.synthetic import household_codes
 
 HOUSEHOLD = Category(
     "household",
@@ -36,6 +37,7 @@ register(
         ),
         categories=(HOUSEHOLD,),
         audit_kinds=(DASHBOARD, PERSON, TENANCY, DETAILS_CHANGE_REQUEST, TEST_HOUSEHOLD),
+        probe_ids=household_codes,
         pages={
             "home": "Home page",
             "housing:my_details": "Residents: My details",

@@ -10,16 +10,14 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.audit.services import record
+from porch.core import modules
 from porch.core.actor import Actor
-from porch.documents.models import Document, DocumentType
-from porch.documents.samples import sample_pdf
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy, TestHousehold
 
 TEST_PATCH = "Test households"
@@ -48,9 +46,10 @@ def synthetic_household_create(
     idempotency_key: uuid.UUID | None = None,
     with_joiner: bool = False,
 ) -> CreatedHousehold | None:
-    """A tenancy with a lead and a joint tenant who can sign in, and a document of every type.
-    With a joiner: a third tenant who joined today, and a statement from before that only
-    the first two may see (its title carries the marker and BEFORE_JOINING).
+    """A tenancy with a lead and a joint tenant who can sign in, and each module's records
+    (Module.synthetic: documents adds one of every type). With a joiner: a third tenant who
+    joined today, whom the modules give records from before that only the first two may
+    see (their titles carry the marker and BEFORE_JOINING).
     None if this idempotency key already made one (its passwords were shown then)."""
     if idempotency_key and TestHousehold.objects.filter(idempotency_key=idempotency_key).exists():
         return None
@@ -68,9 +67,12 @@ def synthetic_household_create(
             _test_resident(tenancy, marker, "Lead", Membership.Role.LEAD_TENANT),
             _test_resident(tenancy, marker, "Joint", Membership.Role.JOINT_TENANT),
         ]
-        synthetic_documents_create(tenancy, marker, about="test household")
         if with_joiner:
-            logins.append(_joiner(tenancy, marker))
+            joiner = _test_resident(
+                tenancy, marker, "Joining", Membership.Role.JOINT_TENANT, start=timezone.localdate()
+            )
+            logins.append(joiner)
+        modules.synthetic_records_create(tenancy, marker)
         if actor is not None:
             record(
                 actor=actor,
@@ -85,7 +87,8 @@ def synthetic_household_create(
 
 
 def synthetic_tenancy_create(*, address_line_1: str) -> Tenancy:
-    """A test home and tenancy, in the test patch, flagged test throughout."""
+    """A test home and tenancy, in the test patch, flagged test throughout. Each home is a
+    block of its own, so a module's records for a block (a notice) reach one household only."""
     home = Property.objects.create(
         block=_test_block(), address_line_1=address_line_1, town="Testville", postcode="ZZ99 9ZZ", is_test=True
     )
@@ -98,42 +101,11 @@ def synthetic_tenancy_create(*, address_line_1: str) -> Tenancy:
     )
 
 
-def synthetic_documents_create(tenancy: Tenancy, marker: str, *, about: str) -> None:
-    """One document of every type, its title and text carrying the marker."""
-    for document_type in DocumentType.objects.all():
-        content = sample_pdf(f"{document_type.name} for {about} {marker}")
-        Document.objects.create(
-            tenancy=tenancy,
-            type=document_type,
-            title=f"{document_type.name} {marker}",
-            file=ContentFile(content, name="test-document.pdf"),
-            content_type="application/pdf",
-            size=len(content),
-        )
-
-
-def _joiner(tenancy: Tenancy, marker: str) -> SyntheticLogin:
-    earlier = f"{marker}{BEFORE_JOINING}"
-    content = sample_pdf(f"Rent statement for test household {earlier}")
-    # A type residents can see, so that seeing it would be a real leak.
-    shown = DocumentType.objects.filter(resident_visible=True).order_by("name").first()
-    Document.objects.create(
-        tenancy=tenancy,
-        type=shown or DocumentType.objects.get(name="Letter"),
-        title=f"Rent statement {earlier}",
-        dated=tenancy.start_date,
-        file=ContentFile(content, name="test-document.pdf"),
-        content_type="application/pdf",
-        size=len(content),
-    )
-    return _test_resident(tenancy, marker, "Joining", Membership.Role.JOINT_TENANT, start=timezone.localdate())
-
-
 def _test_block() -> Block:
+    """Named like the rest of the test patch: never with the marker, as staff pages list blocks."""
     patch, _ = Patch.objects.get_or_create(name=TEST_PATCH)
     estate, _ = Estate.objects.get_or_create(name=TEST_PATCH, patch=patch)
-    block, _ = Block.objects.get_or_create(name=TEST_PATCH, estate=estate)
-    return block
+    return Block.objects.create(name=TEST_PATCH, estate=estate)
 
 
 def _test_resident(
@@ -155,3 +127,9 @@ def _test_resident(
         username=email, email=email, password=password, kind=User.Kind.RESIDENT, person=person, is_test=True
     )
     return SyntheticLogin(person=person, username=email, password=password)
+
+
+def household_codes(tenancy: Tenancy) -> list[str]:
+    """The ids of one test household's tenancy and people, as they appear in URLs."""
+    people = tenancy.memberships.values_list("person__uuid", flat=True)
+    return [str(tenancy.uuid), *(str(code) for code in people)]

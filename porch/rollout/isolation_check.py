@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from porch.core.isolation import Leak, body_of, crawl
+from porch.core.modules import probe_ids
 from porch.housing.models import TestHousehold
 from porch.housing.synthetic import BEFORE_JOINING, synthetic_household_create
 from porch.rollout.models import IsolationCheckRun
@@ -45,7 +46,7 @@ def isolation_check_run(*, households_wanted: int = HOUSEHOLDS) -> IsolationChec
             leaks += crawl(
                 client,
                 foreign_markers=[other.marker for other in others] + earlier,
-                foreign_codes=[code for other in others for code in _codes(other)],
+                foreign_codes=[code for other in others for code in probe_ids(other.tenancy)],
                 host=_host(),
             )
     return IsolationCheckRun.objects.create(
@@ -64,14 +65,6 @@ def _households(wanted: int) -> list[TestHousehold]:
         if created is not None:
             existing.append(created.household)
     return existing
-
-
-def _codes(household: TestHousehold) -> list[str]:
-    tenancy = household.tenancy
-    codes = [str(tenancy.uuid)]
-    codes += [str(code) for code in tenancy.memberships.values_list("person__uuid", flat=True)]
-    codes += [str(code) for code in tenancy.documents.values_list("uuid", flat=True)]
-    return codes
 
 
 def _host() -> str:
