@@ -112,8 +112,11 @@ class Link:
     url_name: str
     label: str
     description: str = ""
-    # Staff links: shown to these roles only (empty: every member of staff).
-    roles: frozenset[str] = frozenset()
+
+    @property
+    def namespace(self) -> str:
+        """The URL namespace, so a navigation item stays current on the module's other pages."""
+        return self.url_name.split(":")[0] if ":" in self.url_name else ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,10 @@ def categories() -> tuple[Category, ...]:
 
 def personal_models() -> tuple[PersonalModel, ...]:
     return tuple(declared for module in _registry.values() for declared in module.personal)
+
+
+def staff_links() -> tuple[Link, ...]:
+    return tuple(link for module in _registry.values() for link in module.staff_links)
 
 
 def synthetic_records_create(tenancy: Any, marker: str) -> None:

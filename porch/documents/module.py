@@ -1,6 +1,6 @@
 """Documents: letters, statements and agreements, and the staff's internal papers."""
 
-from porch.core.modules import AuditKind, Category, Module, Owner, PersonalModel, ResidentRule, Switch, register
+from porch.core.modules import AuditKind, Category, Link, Module, Owner, PersonalModel, ResidentRule, Switch, register
 from porch.core.roles import ASB_READERS
 from porch.documents.synthetic import document_codes, synthetic_documents_create
 
@@ -32,6 +32,7 @@ register(
         personal=(PersonalModel("documents.Document", Owner.TENANCY, "tenancy"),),
         categories=(DOCUMENTS_DATA,),
         audit_kinds=(DOCUMENT, INTERNAL_DOCUMENT, ASB_DOCUMENT, DOCUMENT_TYPE),
+        resident_links=(Link("documents:list", "Documents"),),
         probe_ids=document_codes,
         synthetic=synthetic_documents_create,
         pages={

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
+from porch.core import modules
 from porch.core.phones import normalise_phone
 from porch.housing.models import (
     Block,
@@ -904,13 +905,18 @@ def _outside_the_pilot(password: str) -> DemoLogin:
 
 
 def _open_demo_pilot(patches: list[Patch]) -> None:
-    """An open pilot cohort over the first two patches, documents on; the rest wait.
+    """An open pilot cohort over the first two patches, every module on; the rest wait.
     (Real cohorts open only through the launch checklist.)"""
+    from porch.rollout.cohorts import ALWAYS_OPEN
     from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule
 
     cohort = Cohort.objects.create(name="Pilot: North and South", status=Cohort.Status.OPEN, opened_at=timezone.now())
     CohortHomes.objects.bulk_create([CohortHomes(cohort=cohort, patch=patch) for patch in patches[:2]])
-    CohortModule.objects.create(cohort=cohort, module="documents", enabled=True)
+    CohortModule.objects.bulk_create(
+        CohortModule(cohort=cohort, module=switch.key, enabled=True)
+        for switch in modules.switches()
+        if switch.key not in ALWAYS_OPEN
+    )
     AcceptanceScript.objects.create(cohort=cohort, title="Demo data: no scripts rehearsed")
 
 
@@ -987,6 +993,9 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
         logins = _create_users(writer)
         _open_demo_pilot(patches)
         _demo_rota()
+        for module in modules.modules():  # each module's own demo records (porch/<app>/module.py)
+            if module.demo:
+                module.demo()
 
     def identity(key: str, contact: str) -> SignupIdentity:
         tenancy = writer.tenancies_by_key[key]

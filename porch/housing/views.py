@@ -17,7 +17,7 @@ from porch.housing import access
 from porch.housing.forms import ChangeRequestForm
 from porch.housing.models import DetailsChangeRequest
 from porch.housing.services import AlreadyAsked, details_change_request_create
-from porch.rollout.middleware import module_available
+from porch.rollout.middleware import home_panels, module_available
 
 
 @audience(PORTAL)
@@ -53,6 +53,7 @@ def home(request: PorchRequest) -> HttpResponse:
             "recent_documents": recent_documents,
             # Switched off (for everyone or their cohort), not merely "not in the pilot yet".
             "documents_off": not documents_on and "documents" in actor.rollout_modules,
+            "panels": home_panels(request),
         },
     )
 

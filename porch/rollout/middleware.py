@@ -5,7 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from porch.core.modules import modules
+from porch.core.types import PorchRequest
 from porch.rollout.switches import modules_off
 
 
@@ -46,3 +49,17 @@ def _switched_off(module: str, cohort_ids: frozenset[int]) -> bool:
     """Off for everyone, or for one of the cohorts this resident is in: the module or the whole portal."""
     off = modules_off()
     return any((name, cohort) in off for name in (module, "portal") for cohort in (None, *cohort_ids))
+
+
+def home_panels(request: PorchRequest) -> list[str]:
+    """Each module's part of the resident's home page (Module.home_panels), rendered, while
+    the module is on for them. A panel with nothing to show is left out."""
+    shown = []
+    for module in modules():
+        if module.switch and not module_available(request.actor, module.switch.key):
+            continue
+        for panel in module.home_panels:
+            context = panel.context(request)
+            if context is not None:
+                shown.append(render_to_string(panel.template, dict(context), request=request))
+    return shown

@@ -17,6 +17,7 @@ from porch.accounts.sudo import sudo_required
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
 from porch.core import access as core_access
+from porch.core import modules
 from porch.core.actions import Action
 from porch.core.roles import FRONT_DESK, ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
 from porch.core.routes import VIEWING_AS, audience, staff
@@ -65,6 +66,7 @@ def home(request: PorchRequest) -> HttpResponse:
         "counts": account_access.queue_counts(actor),
         "reviews": staff_access.break_glass_waiting_review(actor).count(),
         "change_requests": housing_access.change_requests_waiting(actor).count(),
+        "staff_links": modules.staff_links(),  # each module's own pages (porch/<app>/module.py)
     }
     return render(request, "staff/home.html", context)
 
