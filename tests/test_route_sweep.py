@@ -1,11 +1,10 @@
 """The route sweep: every URL pattern declares its audience, and the role ladder
 (anonymous, another household, the wrong staff role, the right actor) gets
-exactly what the declaration promises. A new route fails here until it is
-added to ROUTES with its ladder."""
+exactly what the declaration promises. A new route fails here until it has a
+ladder: in ROUTES, or for a module's pages in porch/<app>/tests/ladders.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Cast, sign_in
+from tests.ladders import Ladder, module_ladders
 
 # The explicit allow-list of pages anyone may open without signing in.
 PUBLIC_ROUTES = {
@@ -32,15 +32,6 @@ PUBLIC_ROUTES = {
     "incidents:report",
     "incidents:acknowledge",
 }
-
-
-@dataclass(frozen=True)
-class Ladder:
-    right: str  # who may use it
-    wrong: str | None  # a signed-in actor who may not
-    wrong_status: int = 403
-    code: str | None = None  # which object fills <code>
-    get_status: int = 200  # what the right actor gets from a GET
 
 
 ROUTES: dict[str, Ladder] = {
@@ -124,6 +115,8 @@ ROUTES: dict[str, Ladder] = {
     "exposure:session": Ladder(right="staff:dpo", wrong="staff:admin"),
     "exposure:session_csv": Ladder(right="staff:dpo", wrong="staff:admin", get_status=302),
     "exposure:ico_report": Ladder(right="staff:dpo", wrong="staff:cs", code="incident"),
+    # Each module's own pages, declared beside its tests (porch/<app>/tests/ladders.py).
+    **module_ladders(),
 }
 ADMIN = Ladder(right="staff:admin", wrong="staff:dpo")
 
@@ -259,9 +252,12 @@ def sample_url(route: str, ladder: Ladder, cast: Cast) -> str:
                 signup_code=code, person=person, tenancy=ashton.tenancy, pdf=b"%PDF-1.4"
             ).uuid
         )
+    if callable(ladder.code):
+        codes["declared"] = ladder.code(cast)
     path = "/" + route
+    code_name = "declared" if callable(ladder.code) else ladder.code or ""
     for hole, value in {
-        "<uuid:code>": codes.get(ladder.code or "", ""),
+        "<uuid:code>": codes.get(code_name, ""),
         "<slug:module>": "documents",
         "<uidb64>": "MQ",
         "<token>": "set-password",
@@ -310,8 +306,7 @@ def viewer(cast: Cast, *, viewing: bool) -> Client:
 
     from django.utils import timezone
 
-    from porch.staff.models import ViewAsSession
-    from porch.staff.services import VIEW_AS_SESSION_KEY
+    from porch.staff.models import VIEW_AS_SESSION_KEY, ViewAsSession
 
     staff = cast.staff["cs"]
     staff.role_grants.get_or_create(role="view_as")

@@ -8,21 +8,19 @@ from dataclasses import replace
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.accounts.actor_parts import parts
+from porch.accounts.models import User
 from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor
 from porch.housing.models import Membership
 
 
 def training_is_current(user: object) -> bool:
-    from porch.rollout.policy import training_valid_days
-
     completed = getattr(user, "training_completed_on", None)
-    window = datetime.timedelta(days=training_valid_days())
+    window = datetime.timedelta(days=parts.training_valid_days())
     return completed is not None and completed > timezone.localdate() - window
 
 
 def actor_for_user(user: object, *, verified: bool) -> Actor:
-    from porch.accounts.models import User
-
     if not isinstance(user, User) or not user.is_active:
         return ANONYMOUS_ACTOR
     if user.kind == User.Kind.RESIDENT and user.person_id:
@@ -30,15 +28,13 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
     if user.kind == User.Kind.STAFF:
         if not verified:
             return Actor(kind=STAFF, user_id=user.pk, needs_mfa_setup=True)
-        from porch.staff.access import open_break_glass_tenancy_ids
-
         return Actor(
             kind=STAFF,
             user_id=user.pk,
             roles=frozenset(user.role_grants.values_list("role", flat=True)),
             patch_ids=frozenset(user.patches.values_list("id", flat=True)),
             trained=training_is_current(user),
-            break_glass_tenancy_ids=open_break_glass_tenancy_ids(user.pk),
+            break_glass_tenancy_ids=parts.break_glass_tenancy_ids(user.pk),
         )
     if user.kind == User.Kind.CONTRACTOR:
         return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id)
@@ -47,8 +43,6 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
 
 def _resident(user_id: int, person_id: int) -> Actor:
     """A resident, with their current memberships and what the rollout opens to them."""
-    from porch.rollout.cohorts import everything, reach_of_homes
-
     homes = list(
         Membership.objects.current()
         .filter(person_id=person_id)
@@ -62,7 +56,8 @@ def _resident(user_id: int, person_id: int) -> Actor:
         )
     )
     # Test households rehearse before any cohort opens.
-    reach = everything() if any(home["tenancy__is_test"] for home in homes) else reach_of_homes(homes)
+    test = any(home["tenancy__is_test"] for home in homes)
+    reach = parts.reach_of_test_homes() if test else parts.reach_of_homes(homes)
     return Actor(
         kind=RESIDENT,
         user_id=user_id,
@@ -93,11 +88,8 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
     a session past its time or no longer allowed simply does not apply here, and
     porch.staff.middleware.EndStaleViewAsMiddleware ends it, on the record, before
     the actor is resolved."""
-    from porch.staff.access import live_view_as
-    from porch.staff.services import VIEW_AS_SESSION_KEY
-
-    session = live_view_as(staff, request.session.get(VIEW_AS_SESSION_KEY))
-    if session is None:
+    resident_user = parts.viewing_as_user(request, staff)
+    if resident_user is None:
         return None
-    resident = actor_for_user(session.resident, verified=False)
+    resident = actor_for_user(resident_user, verified=False)
     return replace(resident, on_behalf_of_id=staff.user_id, behind_roles=staff.roles)

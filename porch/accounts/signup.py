@@ -24,6 +24,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
+from porch.accounts.actor_parts import parts
 from porch.accounts.letters import activation_letter_pdf
 from porch.accounts.models import ActivationLetter, SignupCode, User
 from porch.core import notify
@@ -191,12 +192,16 @@ def _letter(signup_code: SignupCode, code: str, dated: datetime.date) -> None:
 
 
 def _rollout_open_for(tenancy: Tenancy) -> bool:
-    from porch.rollout.cohorts import reach_of_tenancy
-
+    if tenancy.is_test:
+        return parts.reach_of_test_homes().in_open_cohort
     block = tenancy.property.block
-    return reach_of_tenancy(
-        tenancy.id, tenancy.is_test, block.id, block.estate_id, block.estate.patch_id
-    ).in_open_cohort
+    home = {
+        "tenancy_id": tenancy.id,
+        "tenancy__property__block_id": block.id,
+        "tenancy__property__block__estate_id": block.estate_id,
+        "tenancy__property__block__estate__patch_id": block.estate.patch_id,
+    }
+    return parts.reach_of_homes([home]).in_open_cohort
 
 
 def signup_not_yet_tell(person_id: int) -> str:

@@ -19,6 +19,7 @@ from django_otp import user_has_device
 
 from porch.accounts import access as account_access
 from porch.accounts import backends, devices, mfa, signup
+from porch.accounts.actors import actor_for_request, actor_for_user
 from porch.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
@@ -86,8 +87,6 @@ def sign_in(request: PorchRequest) -> HttpResponse:
 
 def _rollout_open_to(user: User) -> bool:
     """Residents sign in only once a pilot cohort that covers their home is open."""
-    from porch.accounts.actors import actor_for_user
-
     return user.kind != User.Kind.RESIDENT or actor_for_user(user, verified=False).in_open_cohort
 
 
@@ -96,8 +95,6 @@ def _complete_sign_in(request: PorchRequest, user: User, target: str, device: ob
     if device is not None:
         otp_login(request, device)
     request.session["porch_started"] = time.time()
-    from porch.accounts.actors import actor_for_request
-
     record(actor=actor_for_request(request), action="sign_in", object_type="session", request=request)
     response = HttpResponseRedirect(target)
     devices.remember(request, response, user)
@@ -128,10 +125,7 @@ def sign_in_code(request: PorchRequest) -> HttpResponse:
 @audience(SIGNING_OUT)
 @require_POST
 def sign_out(request: PorchRequest) -> HttpResponse:
-    from porch.staff.services import view_as_end_current
-
-    view_as_end_current(request=request, why="ended: signed out")
-    logout(request)
+    logout(request)  # the back office ends any view-as session as its user signs out (user_logged_out)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
 
@@ -334,8 +328,6 @@ def signup_password(request: PorchRequest) -> HttpResponse:
         for key in (SIGNUP_CODE, SIGNUP_VERIFIED):
             request.session.pop(key, None)
         messages.success(request, "Your account has been created.")
-        from porch.accounts.actors import actor_for_user
-
         record(
             actor=actor_for_user(user, verified=False),
             action="sign_up",

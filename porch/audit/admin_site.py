@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -20,7 +21,9 @@ class PorchAdminSite(admin.AdminSite):
         return bool(actor.has_role(StaffRole.SYSADMIN) and request.user.is_active)
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        protected = super().admin_view(view, cacheable)
+        # view and the result stay Any: the stubs say admin_view returns the view's own
+        # type, which a wrapper cannot promise. Every admin view returns an HttpResponse.
+        protected: Callable[..., HttpResponse] = super().admin_view(view, cacheable)
 
         def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             actor = request.actor  # type: ignore[attr-defined]

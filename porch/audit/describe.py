@@ -25,7 +25,7 @@ def who(event: AccessEvent) -> str:
     if _outside_their_patch(event):
         return "A housing officer from another area"
     first = role.split(",")[0]
-    return PLAIN_ROLE.get(first, "a member of our staff").capitalize()  # type: ignore[call-overload]
+    return PLAIN_ROLE.get(first, "a member of our staff").capitalize()
 
 
 def describe(event: AccessEvent) -> str:

@@ -138,8 +138,8 @@ def canaries_listing() -> list[CanaryListing]:
             reference=household.tenancy.reference,
             marker=household.marker,
             created_at=household.created_at,
-            people=household.people,  # type: ignore[attr-defined]
-            documents=household.documents,  # type: ignore[attr-defined]
+            people=household.people,
+            documents=household.documents,
             trips=trips.get(household.pk, NO_TRIPS)[0],
             last_trip_at=trips.get(household.pk, NO_TRIPS)[1],
         )

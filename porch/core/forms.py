@@ -113,12 +113,13 @@ def govuk_style_widget(widget: forms.Widget, *, autocomplete: str | None = None)
     kind = govuk_kind(widget)
     if kind in WIDGET_CLASSES:
         widget.attrs["class"] = _add_classes(widget.attrs.get("class"), WIDGET_CLASSES[kind])
-    if kind == RADIOS:
+    # The isinstance tests repeat what govuk_kind found, so mypy knows the widget's type.
+    if kind == RADIOS and isinstance(widget, forms.RadioSelect):
         widget.template_name = "porch/forms/widgets/radios.html"
-        widget.option_template_name = "porch/forms/widgets/choice_option.html"  # type: ignore[attr-defined]
-    elif kind == CHECKBOXES:
+        widget.option_template_name = "porch/forms/widgets/choice_option.html"
+    elif kind == CHECKBOXES and isinstance(widget, forms.CheckboxSelectMultiple):
         widget.template_name = "porch/forms/widgets/checkboxes.html"
-        widget.option_template_name = "porch/forms/widgets/choice_option.html"  # type: ignore[attr-defined]
+        widget.option_template_name = "porch/forms/widgets/choice_option.html"
     elif kind == FILE and isinstance(widget, forms.ClearableFileInput):
         # GOV.UK has no "clear" checkbox; a file upload is just the input.
         widget.template_name = "django/forms/widgets/input.html"

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers
 
+from porch.core.types import PorchRequest
+
 
 def client_address(request: HttpRequest) -> str:
     """The client's address, trusting only as many proxies as we were told sit in front."""
     hops = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(chain) >= hops:
@@ -33,9 +35,9 @@ class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
-        request.client_ip = client_address(request)  # type: ignore[attr-defined]
+    def __call__(self, request: PorchRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex
+        request.client_ip = client_address(request)
         if request.method not in METHODS:
             response: HttpResponse = HttpResponseNotAllowed(METHODS)
         elif request.method == "OPTIONS":
@@ -43,7 +45,7 @@ class RequestContextMiddleware:
             response["Allow"] = ", ".join(METHODS)
         else:
             response = self.get_response(request)
-        response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-Id"] = request.request_id
         return response
 
 

@@ -36,7 +36,8 @@ GUARDIANS = frozenset({StaffRole.DPO, StaffRole.SYSADMIN})
 # Roles that handle sign-up: activation letters and requests for help.
 FRONT_DESK = frozenset({StaffRole.CUSTOMER_SERVICES, StaffRole.DPO})
 # The plain-English description residents read on their privacy page.
-PLAIN_ROLE = {
+# Keyed by str so the roles stored on audit rows (plain strings) can look themselves up.
+PLAIN_ROLE: dict[str, str] = {
     StaffRole.CUSTOMER_SERVICES: "a member of our customer services team",
     StaffRole.HOUSING_OFFICER: "your housing officer",
     # Role-neutral on purpose: naming the ASB team could tip off a suspect or expose a witness.

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
 
 from porch.core.actor import Actor
+from porch.core.types import PorchRequest
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -168,12 +169,12 @@ class AudienceMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+        self, request: PorchRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         declared: Audience | None = getattr(view_func, "porch_audience", None)
         if declared is None:
             raise PermissionDenied("This page has no declared audience.")
-        actor: Actor = request.actor  # type: ignore[attr-defined]
+        actor = request.actor
         if actor.needs_mfa_setup and not declared.during_mfa_setup:
             return HttpResponseRedirect(reverse("accounts:mfa_setup"))
         if actor.is_viewing_as:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+if TYPE_CHECKING:
+    # WhiteNoise ships no type information (no py.typed), so mypy would see its class as
+    # Any. It is a ManifestStaticFilesStorage that only adds compression and takes the
+    # same arguments, so type-check against Django's class.
+    from django.contrib.staticfiles.storage import (
+        ManifestStaticFilesStorage as CompressedManifestStaticFilesStorage,
+    )
+else:
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):

@@ -66,7 +66,9 @@ class ExposureForm(WindowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = [("", "Every page"), *route_choices()]  # type: ignore[attr-defined]
+        route = self.fields["route"]
+        assert isinstance(route, forms.ChoiceField)  # as declared above; self.fields holds plain Fields
+        route.choices = [("", "Every page"), *route_choices()]
 
 
 class WhoSawForm(WindowForm):

@@ -4,6 +4,7 @@ saving the DPO's draft ICO report on the incident."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable
 
@@ -127,8 +128,8 @@ def _csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
-def _when(moment: object) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""  # type: ignore[arg-type]
+def _when(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def affected_people_csv(report: ExposureReport) -> str:

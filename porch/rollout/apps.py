@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class RolloutConfig(AppConfig):
     name = "porch.rollout"
     label = "rollout"
+
+    def ready(self) -> None:
+        # What the rollout opens to a resident, and how long training lasts, for the actor
+        # that accounts builds without importing the back office (porch/accounts/actor_parts.py).
+        from porch.accounts.actor_parts import provide  # models are ready only now
+        from porch.rollout import cohorts, policy
+
+        provide(
+            reach_of_homes=cohorts.reach_of_homes,
+            reach_of_test_homes=cohorts.everything,
+            training_valid_days=policy.training_valid_days,
+        )

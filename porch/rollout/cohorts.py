@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
-
 from django.db.models import Q
 
+from porch.accounts.actor_parts import NOT_YET, Homes, Reach
 from porch.accounts.module import SIGNUP
 from porch.core.module import PORTAL
 from porch.core.modules import switch_keys
@@ -16,25 +13,13 @@ from porch.rollout.models import Cohort, CohortHomes, CohortModule
 ALWAYS_OPEN = frozenset({PORTAL.key, SIGNUP.key})
 
 
-@dataclass(frozen=True)
-class Reach:
-    """What the rollout opens to one resident: nothing until an open cohort covers their home."""
-
-    in_open_cohort: bool
-    modules: frozenset[str]
-    cohort_ids: frozenset[int] = frozenset()
-
-
-NOT_YET = Reach(in_open_cohort=False, modules=frozenset())
-
-
 def everything() -> Reach:
     """Every module open. Also for someone with no current home (a former tenant): they have
     no data in any module to protect, and keep their own account pages (privacy log, details)."""
     return Reach(in_open_cohort=True, modules=switch_keys())
 
 
-def reach_of_homes(homes: Sequence[Mapping[str, Any]]) -> Reach:
+def reach_of_homes(homes: Homes) -> Reach:
     if not homes:
         return everything()
     covering = CohortHomes.objects.filter(active=True, cohort__status=Cohort.Status.OPEN).filter(
@@ -48,15 +33,3 @@ def reach_of_homes(homes: Sequence[Mapping[str, Any]]) -> Reach:
         return NOT_YET
     enabled = CohortModule.objects.filter(cohort_id__in=cohort_ids, enabled=True).values_list("module", flat=True)
     return Reach(in_open_cohort=True, modules=ALWAYS_OPEN | frozenset(enabled), cohort_ids=frozenset(cohort_ids))
-
-
-def reach_of_tenancy(tenancy_id: int, is_test: bool, block_id: int, estate_id: int, patch_id: int) -> Reach:
-    if is_test:
-        return everything()
-    home = {
-        "tenancy_id": tenancy_id,
-        "tenancy__property__block_id": block_id,
-        "tenancy__property__block__estate_id": estate_id,
-        "tenancy__property__block__estate__patch_id": patch_id,
-    }
-    return reach_of_homes([home])

@@ -54,7 +54,7 @@ def _switched_off(module: str, cohort_ids: frozenset[int]) -> bool:
 def home_panels(request: PorchRequest) -> list[str]:
     """Each module's part of the resident's home page (Module.home_panels), rendered, while
     the module is on for them. A panel with nothing to show is left out."""
-    shown = []
+    shown: list[str] = []
     for module in modules():
         if module.switch and not module_available(request.actor, module.switch.key):
             continue

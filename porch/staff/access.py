@@ -13,7 +13,7 @@ from porch.core.actor import Actor
 from porch.core.roles import StaffRole
 from porch.housing.access import get_person_for
 from porch.housing.models import Membership, Person, Tenancy
-from porch.staff.models import BreakGlass, ViewAsSession
+from porch.staff.models import VIEW_AS_SESSION_KEY, BreakGlass, ViewAsSession
 
 
 def open_break_glass_tenancy_ids(user_id: int) -> frozenset[int]:
@@ -111,10 +111,14 @@ def live_view_as(staff: Actor, code: object) -> ViewAsSession | None:
     return session if session is not None and not stale_reason(staff, session) else None
 
 
+def viewing_as_user(request: HttpRequest, staff: Actor) -> User | None:
+    """The resident whose portal this staff member is seeing, while the session may go on."""
+    session = live_view_as(staff, request.session.get(VIEW_AS_SESSION_KEY))
+    return session.resident if session is not None else None
+
+
 def current_view_as(request: HttpRequest) -> ViewAsSession | None:
     """The view-as session this request is being served under, if any."""
-    from porch.staff.services import VIEW_AS_SESSION_KEY
-
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.is_viewing_as:
         return None

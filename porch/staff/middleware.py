@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 
 from porch.accounts.actors import actor_for_user
 from porch.staff.access import NO_LONGER_ALLOWED, TIME_UP, active_view_as, stale_reason
-from porch.staff.services import VIEW_AS_SESSION_KEY, view_as_end
+from porch.staff.models import VIEW_AS_SESSION_KEY
+from porch.staff.services import view_as_end
 
 TOLD = {
     TIME_UP: f"Your view as a resident ended: it lasts at most {settings.VIEW_AS_MINUTES} minutes.",

@@ -39,6 +39,10 @@ class BreakGlass(models.Model):
         indexes = [models.Index(fields=["staff", "expires_at"])]
 
 
+# Where a staff member's browser session keeps the view-as session it is in.
+VIEW_AS_SESSION_KEY = "porch_view_as"
+
+
 class ViewAsSession(models.Model):
     """A staff member seeing the portal exactly as one resident sees it: read-only,
     with a reason, for at most VIEW_AS_MINUTES, shown in the resident's privacy log."""

@@ -7,13 +7,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.accounts.actors import actor_for_user
 from porch.accounts.models import User
 from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.roles import PATCH_SCOPED, StaffRole
 from porch.housing.access import member_ids_by_tenancy
 from porch.housing.models import Person, Tenancy, normalise_reference
-from porch.staff.models import BreakGlass, ViewAsSession
+from porch.staff.access import current_view_as
+from porch.staff.models import VIEW_AS_SESSION_KEY, BreakGlass, ViewAsSession
 
 
 class BreakGlassRefused(Exception):
@@ -74,9 +76,6 @@ def break_glass_review(*, actor: Actor, opened: BreakGlass, note: str, request: 
         )
 
 
-VIEW_AS_SESSION_KEY = "porch_view_as"
-
-
 def view_as_start(
     *, actor: Actor, person: Person, resident: User, reason: str, reference: str, request: HttpRequest
 ) -> ViewAsSession:
@@ -107,8 +106,6 @@ def view_as_start(
 
 def view_as_end(*, session: ViewAsSession, request: HttpRequest, why: str = "ended") -> None:
     """Stop viewing as the resident; the staff member is themselves again."""
-    from porch.accounts.actors import actor_for_user
-
     request.session.pop(VIEW_AS_SESSION_KEY, None)
     with transaction.atomic():
         ended = ViewAsSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(ended_at=timezone.now())
@@ -126,8 +123,12 @@ def view_as_end(*, session: ViewAsSession, request: HttpRequest, why: str = "end
 
 def view_as_end_current(*, request: HttpRequest, why: str = "ended") -> None:
     """End the view-as session this request is in, if there is one."""
-    from porch.staff.access import current_view_as
-
     session = current_view_as(request)
     if session is not None:
         view_as_end(session=session, request=request, why=why)
+
+
+def view_as_end_on_sign_out(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """Signing out ends the view-as session the staff member was in, on the record."""
+    if request is not None and hasattr(request, "actor"):
+        view_as_end_current(request=request, why="ended: signed out")
