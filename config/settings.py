@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "porch.incidents",
     "porch.exposure",
     "porch.canaries",
+    "porch.portal",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from porch.audit.admin_site import admin_site
 from porch.core.roles import StaffRole
 from porch.core.routes import declare_patterns, staff
 from porch.core.views import accessibility, brand_css, privacy_notice
-from porch.housing.views import home
+from porch.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -12,9 +12,8 @@ urlpatterns = [
     path("accessibility/", accessibility, name="accessibility"),
     path("privacy-notice/", privacy_notice, name="privacy_notice"),
     path("", include("porch.accounts.urls")),
-    path("", include("porch.housing.urls")),
     path("", include("porch.documents.urls")),
-    path("", include("porch.audit.urls")),
+    path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),
     path("staff/change-requests/", include("porch.housing.staff_urls")),

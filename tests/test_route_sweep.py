@@ -36,15 +36,15 @@ PUBLIC_ROUTES = {
 
 ROUTES: dict[str, Ladder] = {
     "home": Ladder(right="alice", wrong=None),
-    "housing:my_details": Ladder(right="alice", wrong="staff:cs"),
-    "housing:change_request": Ladder(right="alice", wrong="staff:cs"),
+    "portal:my_details": Ladder(right="alice", wrong="staff:cs"),
+    "portal:change_request": Ladder(right="alice", wrong="staff:cs"),
     "changes:queue": Ladder(right="staff:cs", wrong="staff:admin"),
     "changes:detail": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="change_request"),
     "changes:approve": Ladder(right="staff:cs", wrong="alice", code="change_request", get_status=405),
     "changes:decline": Ladder(right="staff:north", wrong="staff:admin", code="change_request", get_status=405),
     "documents:list": Ladder(right="alice", wrong="staff:cs"),
     "documents:download": Ladder(right="alice", wrong="carol", wrong_status=404, code="document"),
-    "audit:privacy": Ladder(right="alice", wrong="staff:dpo"),
+    "portal:privacy": Ladder(right="alice", wrong="staff:dpo"),
     "accounts:account": Ladder(right="alice", wrong=None),
     "accounts:confirm_password": Ladder(right="alice", wrong=None),
     "accounts:mfa_setup": Ladder(right="alice", wrong=None),

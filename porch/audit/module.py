@@ -28,8 +28,6 @@ register(
         ),
         categories=(PRIVACY,),
         audit_kinds=(AUDIT_TRAIL,),
-        pages={
-            "audit:privacy": "Residents: Who has looked at my record",
-        },
+        pages={},
     )
 )

@@ -39,9 +39,6 @@ register(
         audit_kinds=(DASHBOARD, PERSON, TENANCY, DETAILS_CHANGE_REQUEST, TEST_HOUSEHOLD),
         probe_ids=household_codes,
         pages={
-            "home": "Home page",
-            "housing:my_details": "Residents: My details",
-            "housing:change_request": "Residents: Ask to change my details",
             "changes:queue": "Staff: Details change requests",
             "changes:detail": "Staff: A details change request",
             "changes:approve": "Staff: Approve a details change request",

@@ -301,7 +301,7 @@ def _tell_resident(contacts: frozenset[tuple[str, str]], *, is_test: bool) -> No
     """A short message with no personal data: what we decided is on the portal, behind sign-in.
     Sent to the contact details before a change too, so a change nobody asked for is noticed.
     The task worker sends it after the decision commits."""
-    link = notify.portal_link(reverse("housing:my_details"))
+    link = notify.portal_link(reverse("portal:my_details"))
     body = (
         f"We have looked at your request to change your details. Sign in to see what we decided: {link} "
         f"If you did not ask us to change your details, call us on {settings.LANDLORD_PHONE}."

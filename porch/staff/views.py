@@ -171,7 +171,7 @@ def person_audit(request: PorchRequest, code: UUID) -> HttpResponse:
         subject_ids=[person.id],
         request=request,
     )
-    page = Paginator(events_about(actor, person), 50).get_page(request.GET.get("page"))
+    page = Paginator(events_about(actor, person.id), 50).get_page(request.GET.get("page"))
     return render(request, "staff/person_audit.html", {"person": person, "page": page})
 
 

@@ -143,8 +143,8 @@ def test_repeated_looks_in_one_visit_read_as_one_line(cast: Cast) -> None:
 
 
 def test_the_privacy_page_says_whether_viewing_as_started_or_stopped(cast: Cast) -> None:
-    from porch.audit.describe import describe
     from porch.audit.models import AccessEvent
+    from porch.portal.describe import describe
 
     started = AccessEvent(actor_role="customer_services,view_as", action="view_as", reason="started (call): CALL-1")
     stopped = AccessEvent(actor_role="customer_services,view_as", action="view_as", reason="ended: signed out")

@@ -169,7 +169,7 @@ def test_a_page_narrows_the_report(cast: Cast, rf: RequestFactory) -> None:
     )
     leak_to_carol(cast)  # recorded without a page
     assert people_and_recipients(cast, route="documents:download")[0] == {"Amy"}
-    assert people_and_recipients(cast, route="housing:my_details") == (set(), set())
+    assert people_and_recipients(cast, route="portal:my_details") == (set(), set())
 
 
 def test_a_former_member_seeing_the_household_after_leaving_is_a_leak(cast: Cast) -> None:

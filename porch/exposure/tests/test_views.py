@@ -218,7 +218,7 @@ def test_a_session_is_recorded_by_a_keyed_reference_never_its_key(cast: Cast) ->
     assert event.session_ref == session_reference(key) and len(event.session_ref) == 24
     assert key not in event.session_ref
     assert not AccessEvent.objects.filter(session_ref=key).exists()
-    assert event.route == "housing:my_details"
+    assert event.route == "portal:my_details"
 
 
 def test_what_a_session_saw_by_its_reference_or_by_a_request_id(cast: Cast) -> None:
@@ -324,7 +324,7 @@ def test_the_dpo_sees_pages_in_words_in_the_event_table_and_the_csv(cast: Cast) 
     alice = cast["ashton"].people["alice"]
     dpo = dpo_client(cast, sudo=True)
     page = dpo.get("/staff/who-saw/", period(person=alice.housing_reference)).content.decode()
-    assert "Residents: My details" in page and "housing:my_details" not in page
+    assert "Residents: My details" in page and "portal:my_details" not in page
     header, *lines = rows(dpo.get("/staff/who-saw/events.csv", period(person=alice.housing_reference)))
     column = header.index("Page")
     assert "Residents: My details" in {line[column] for line in lines}

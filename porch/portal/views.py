@@ -1,8 +1,15 @@
+"""The resident's portal: the home page that gathers every module's panels, their details
+and requests to change them, and who has looked at their record. These pages combine
+the housing record, accounts and the audit log, so they sit above them (ADR 0011)."""
+
 from __future__ import annotations
 
+import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
@@ -13,10 +20,12 @@ from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
 from porch.documents.services import documents_seen
-from porch.housing import access
+from porch.housing import access as housing_access
 from porch.housing.forms import ChangeRequestForm
 from porch.housing.models import DetailsChangeRequest
 from porch.housing.services import AlreadyAsked, details_change_request_create
+from porch.portal import access
+from porch.portal.describe import describe
 from porch.rollout.middleware import home_panels, module_available
 
 
@@ -27,9 +36,9 @@ def home(request: PorchRequest) -> HttpResponse:
     if actor.is_staff:
         return redirect("staff:home")
     if not actor.is_resident:
-        return render(request, "housing/no_access.html")
-    tenancies = access.current_tenancies_of(actor)
-    households = [(tenancy, access.household_of(actor, tenancy)) for tenancy in tenancies]
+        return render(request, "portal/no_access.html")
+    tenancies = housing_access.current_tenancies_of(actor)
+    households = [(tenancy, housing_access.household_of(actor, tenancy)) for tenancy in tenancies]
     documents_on = module_available(actor, "documents")
     recent_documents = list(documents_visible_to(actor)[:3]) if documents_on else []
     seen = [Seen(tenancy.uuid, {m.person_id for m in members}, tenancy.id) for tenancy, members in households]
@@ -46,9 +55,9 @@ def home(request: PorchRequest) -> HttpResponse:
         )
     return render(
         request,
-        "housing/dashboard.html",
+        "portal/home.html",
         {
-            "person": access.own_person(actor),
+            "person": housing_access.own_person(actor),
             "households": households,
             "recent_documents": recent_documents,
             # Switched off (for everyone or their cohort), not merely "not in the pilot yet".
@@ -62,7 +71,7 @@ def home(request: PorchRequest) -> HttpResponse:
 @module("portal")
 def my_details(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    person = access.own_person(actor)
+    person = housing_access.own_person(actor)
     changes = DetailsChangeRequest.objects.visible_to(actor)[:10]  # newest first: the model's ordering
     record(
         actor=actor,
@@ -72,18 +81,18 @@ def my_details(request: PorchRequest) -> HttpResponse:
         subject_ids=[person.id],
         request=request,
     )
-    return render(request, "housing/my_details.html", {"person": person, "changes": changes})
+    return render(request, "portal/my_details.html", {"person": person, "changes": changes})
 
 
 @audience(RESIDENT)
 @module("portal")
 def change_request(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    person = access.own_person(actor)
+    person = housing_access.own_person(actor)
     # A former tenant may still have their details corrected: the request is filed under their last home.
-    tenancy = access.tenancy_for_change_request(actor)
+    tenancy = housing_access.tenancy_for_change_request(actor)
     if tenancy is None:
-        return render(request, "housing/no_access.html")
+        return render(request, "portal/no_access.html")
     form = ChangeRequestForm(
         request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
     )
@@ -101,5 +110,42 @@ def change_request(request: PorchRequest) -> HttpResponse:
             else:
                 reply_by = date_format(change.due_on, "j F Y")
                 messages.success(request, f"We have your request. We will check it and reply by {reply_by}.")
-                return redirect("housing:my_details")
-    return render(request, "housing/change_request.html", {"form": form})
+                return redirect("portal:my_details")
+    return render(request, "portal/change_request.html", {"form": form})
+
+
+@audience(RESIDENT)
+@module("portal")
+def privacy(request: PorchRequest) -> HttpResponse:
+    """Who has looked at my record, in plain English."""
+    actor = request.actor
+    page = Paginator(access.views_of_own_record(actor), 30).get_page(request.GET.get("page"))
+    entries = grouped([(event.at, describe(event)) for event in page.object_list])
+    return render(request, "portal/privacy.html", {"page": page, "entries": entries})
+
+
+# Looks of the same kind this close together read as one visit, not a line each.
+SAME_VISIT = datetime.timedelta(minutes=10)
+
+
+@dataclass
+class _Run:
+    latest: datetime.datetime
+    text: str
+    count: int
+    earliest: datetime.datetime
+
+
+def grouped(entries: list[tuple[datetime.datetime, str]]) -> list[tuple[datetime.datetime, str]]:
+    """Newest first, with the looks of one kind within SAME_VISIT of each other shown once
+    ("..., 4 times"), at the time of the latest."""
+    runs: list[_Run] = []
+    open_runs: dict[str, _Run] = {}
+    for at, text in entries:
+        run = open_runs.get(text)
+        if run is not None and run.earliest - at <= SAME_VISIT:
+            run.count, run.earliest = run.count + 1, at
+            continue
+        open_runs[text] = _Run(at, text, 1, at)
+        runs.append(open_runs[text])
+    return [(run.latest, run.text if run.count == 1 else f"{run.text} ({run.count} times)") for run in runs]

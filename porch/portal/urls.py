@@ -1,9 +1,10 @@
 from django.urls import path
 
-from porch.housing import views
+from porch.portal import views
 
-app_name = "housing"
+app_name = "portal"
 urlpatterns = [
     path("my-details/", views.my_details, name="my_details"),
     path("my-details/change/", views.change_request, name="change_request"),
+    path("privacy/", views.privacy, name="privacy"),
 ]
