@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "porch.exposure",
     "porch.canaries",
     "porch.portal",
+    "porch.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """The append-only audit log of personal-data reads and writes.
 
-Only porch.audit.services.record() writes here. On PostgreSQL a trigger
+Only porch.audit.services.record() writes here. The keys to the housing record are
+named, not imported: every app records here, so the audit log sits below them all. On PostgreSQL a trigger
 refuses UPDATE and DELETE; every row carries the hash of the row before it,
 so an edited or removed row breaks the chain (see `manage.py audit_verify`).
 """
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-from porch.housing.models import Patch, Person, Tenancy
 
 SESSION_REF_LENGTH = 24
 
@@ -36,10 +35,12 @@ class AccessEvent(models.Model):
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_role = models.CharField(max_length=200)
     # One row per data subject, so "who saw this person" is one index range scan.
-    subject = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="+")
+    subject = models.ForeignKey("housing.Person", on_delete=models.PROTECT, null=True, related_name="+")
     # The tenancy the data was reached through: a resident sees an event only
     # if it happened while they were a member of that tenancy.
-    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    tenancy = models.ForeignKey(
+        "housing.Tenancy", on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -103,7 +104,7 @@ class RoleHeld(Period):
 class PatchHeld(Period):
     """A staff member's patch (accounts_user_patches), with the dates it was theirs."""
 
-    patch = models.ForeignKey(Patch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    patch = models.ForeignKey("housing.Patch", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["user", "patch"], name="audit_patchheld_user")]

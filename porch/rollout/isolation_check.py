@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
+from porch.accounts.synthetic import synthetic_household_create
 from porch.core.isolation import Leak, body_of, crawl
 from porch.core.modules import probe_ids
 from porch.housing.models import TestHousehold
-from porch.housing.synthetic import BEFORE_JOINING, synthetic_household_create
+from porch.housing.synthetic import BEFORE_JOINING
 from porch.rollout.models import IsolationCheckRun
 from porch.rollout.switches import modules_off
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from porch.accounts import access as account_access
 from porch.accounts.services import letter_mark_printed
 from porch.accounts.sudo import sudo_required
+from porch.accounts.synthetic import synthetic_household_create
 from porch.audit.access import events_about
 from porch.audit.services import Seen, record, record_many
 from porch.core import access as core_access
@@ -27,7 +28,6 @@ from porch.documents.models import DocumentType
 from porch.documents.services import document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
 from porch.housing.models import Tenancy, TestHousehold
-from porch.housing.synthetic import synthetic_household_create
 from porch.rollout.models import ChangeProposal
 from porch.rollout.services import change_propose
 from porch.staff import access as staff_access

@@ -281,7 +281,7 @@ def test_the_isolation_households_and_the_casts_markers_are_not_canaries(
     cast: Cast, canaries: list[TestHousehold], as_user: Any
 ) -> None:
     """Only canary markers count: other test households' pages are ordinary pages."""
-    from porch.housing.synthetic import synthetic_household_create
+    from porch.accounts.synthetic import synthetic_household_create
 
     created = synthetic_household_create(actor=None, purpose=TestHousehold.Purpose.REHEARSAL)
     client = sign_in(Client(), created.logins[0].person.user)

@@ -77,7 +77,7 @@ def test_sign_up_outside_an_open_cohort_looks_the_same_and_sends_news_not_a_code
 
 
 def test_test_households_rehearse_before_any_cohort_opens(cast: Cast) -> None:
-    from porch.housing.synthetic import synthetic_household_create
+    from porch.accounts.synthetic import synthetic_household_create
 
     Cohort.objects.all().delete()
     created = synthetic_household_create(actor=None, purpose="rehearsal")

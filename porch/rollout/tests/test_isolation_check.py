@@ -16,7 +16,7 @@ def test_the_isolation_check_passes_and_records_it(db) -> None:
 
 
 def test_the_isolation_check_fails_when_one_household_reaches_anothers_data(db) -> None:
-    from porch.housing.synthetic import synthetic_household_create
+    from porch.accounts.synthetic import synthetic_household_create
 
     first, second = (synthetic_household_create(actor=None, purpose="isolation_check").household for _ in range(2))
     intruder = first.tenancy.memberships.first().person
@@ -30,8 +30,9 @@ def test_the_isolation_check_fails_when_one_household_reaches_anothers_data(db) 
 
 
 def test_the_isolation_check_fails_when_a_joining_member_sees_the_households_earlier_papers(db) -> None:
+    from porch.accounts.synthetic import synthetic_household_create
     from porch.documents.models import Document, DocumentType
-    from porch.housing.synthetic import BEFORE_JOINING, synthetic_household_create
+    from porch.housing.synthetic import BEFORE_JOINING
 
     DocumentType.objects.filter(name="Letter").update(resident_visible=True)
     first, _ = (

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from porch.housing import demo
+from porch.demo import seed as demo
 
 
 class Command(BaseCommand):

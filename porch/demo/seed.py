@@ -33,8 +33,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
+from porch.accounts.models import RoleGrant, User
 from porch.core import modules
 from porch.core.phones import normalise_phone
+from porch.documents.models import Document, DocumentType
+from porch.housing.cast import CAST_BLOCK, CAST_ESTATE, CAST_POSTCODE, CAST_STREET, CAST_TOWN, demo_email
 from porch.housing.models import (
     Block,
     Estate,
@@ -45,9 +48,11 @@ from porch.housing.models import (
     Tenancy,
     normalise_postcode,
 )
+from porch.incidents.models import OnCallShift
+from porch.rollout.cohorts import ALWAYS_OPEN
+from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule
 
 DEMO_PASSWORD = "porch-demo-password"  # noqa: S105 (published on purpose; DEBUG only)
-DEMO_DOMAIN = "demo.porch.test"
 BATCH_SIZE = 5_000
 HOMES_PER_BLOCK = 20
 BLOCKS_PER_ESTATE = 5
@@ -157,12 +162,6 @@ class Summary:
 
 # --- The named cast ----------------------------------------------------------
 
-CAST_BLOCK = "Ashdown House"
-CAST_ESTATE = "Ashdown Estate"
-CAST_STREET = "Ashdown Road"
-CAST_TOWN = "Manchester"
-CAST_POSTCODE = "M14 5TQ"
-
 # Permissions granted on top of a role, so every feature can be tried in the demo.
 DEMO_PERMISSIONS = {"customer.services": ("view_as",), "dpo": ("test_residents",)}
 
@@ -190,10 +189,6 @@ STAFF = [
     ),
     ("admin", "sysadmin", [], "System administrator: Django admin (is_staff), no residents' data"),
 ]
-
-
-def demo_email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
 
 
 def totp_key_for(username: str) -> str:
@@ -715,8 +710,6 @@ class Writer:
         self.tenancies_by_key: dict[str, Tenancy] = {}
 
     def write(self, homes: list[tuple[int, HomeSpec]]) -> None:
-        from porch.documents.models import Document
-
         properties = []
         for block_id, home in homes:
             self.uprn_number += 1
@@ -822,8 +815,6 @@ class Writer:
 
 
 def _document_types() -> dict[str, int]:
-    from porch.documents.models import DocumentType
-
     ids = {}
     for name, category in DOCUMENT_TYPES.items():
         doc_type, _ = DocumentType.objects.get_or_create(name=name, defaults={"category": category})
@@ -837,8 +828,6 @@ def _document_types() -> dict[str, int]:
 
 def _create_users(writer: Writer) -> list[DemoLogin]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from porch.accounts.models import RoleGrant, User
 
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
     logins = []
@@ -885,8 +874,6 @@ def _create_users(writer: Writer) -> list[DemoLogin]:
 
 def _outside_the_pilot(password: str) -> DemoLogin:
     """A login for a lead tenant in the East patch, which the demo pilot does not cover."""
-    from porch.accounts.models import User
-
     lead = (
         Membership.objects.current()
         .filter(role=Role.LEAD_TENANT, tenancy__property__block__estate__patch__name="East")
@@ -907,9 +894,6 @@ def _outside_the_pilot(password: str) -> DemoLogin:
 def _open_demo_pilot(patches: list[Patch]) -> None:
     """An open pilot cohort over the first two patches, every module on; the rest wait.
     (Real cohorts open only through the launch checklist.)"""
-    from porch.rollout.cohorts import ALWAYS_OPEN
-    from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule
-
     cohort = Cohort.objects.create(name="Pilot: North and South", status=Cohort.Status.OPEN, opened_at=timezone.now())
     CohortHomes.objects.bulk_create([CohortHomes(cohort=cohort, patch=patch) for patch in patches[:2]])
     CohortModule.objects.bulk_create(
@@ -922,9 +906,6 @@ def _open_demo_pilot(patches: list[Patch]) -> None:
 
 def _demo_rota() -> None:
     """The DPO is called first and the system administrator (as senior engineer) second, for a year."""
-    from porch.accounts.models import User
-    from porch.incidents.models import OnCallShift
-
     now = timezone.now()
     for rung, local, label in ((1, "dpo", "DPO"), (2, "admin", "Senior engineer")):
         OnCallShift.objects.create(

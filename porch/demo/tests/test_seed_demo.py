@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import RoleGrant, User
+from porch.demo import seed as demo
 from porch.documents.models import Document, DocumentType
-from porch.housing import demo
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy
 
 HOMES = 60
