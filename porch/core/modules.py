@@ -128,6 +128,24 @@ class Panel:
     context: Callable[[PorchRequest], Mapping[str, Any] | None]
 
 
+class ApprovalRefused(Exception):
+    """An approved change that cannot be applied: the whole decision is undone."""
+
+
+@dataclass(frozen=True)
+class ApprovalKind:
+    """A change that widens who sees data, so waits for a second person (porch.rollout.approvals).
+    The module that owns the setting applies it, through the same service that narrows it."""
+
+    key: str
+    label: str
+    # fn(target, approver): applies the approved change. The target is the text its owner
+    # wrote with its own typed target (str(SomeTarget(...))), and reads back the same way.
+    apply: Callable[[str, Any], None]
+    # fn(target) -> the uuid of the staff member the change is about: they may not approve it.
+    about_staff: Callable[[str], str] | None = None
+
+
 @dataclass(frozen=True)
 class Module:
     app: str  # the app label
@@ -141,6 +159,7 @@ class Module:
     resident_links: tuple[Link, ...] = ()
     staff_links: tuple[Link, ...] = ()
     home_panels: tuple[Panel, ...] = ()
+    approvals: tuple[ApprovalKind, ...] = ()
     # The ids (as they appear in URLs) of one test household's records: the isolation check
     # fills every URL with them while signed in as another household.
     probe_ids: Callable[[Any], Iterable[str]] | None = None
@@ -196,6 +215,20 @@ def switch_name(key: str) -> str:
         if switch.key == key:
             return switch.name
     raise KeyError(f"switch {key!r} is not declared by any module")
+
+
+def approval_kind(key: str) -> ApprovalKind:
+    """The declaration of one kind of approval. An undeclared kind is a bug: KeyError."""
+    for module in _registry.values():
+        for kind in module.approvals:
+            if kind.key == key:
+                return kind
+    raise KeyError(f"approval kind {key!r} is not declared by any module")
+
+
+def approval_choices() -> list[tuple[str, str]]:
+    """The choices of a proposal's kind: a callable, so a new module needs no migration elsewhere."""
+    return [(kind.key, kind.label) for module in _registry.values() for kind in module.approvals]
 
 
 def audit_kinds() -> Iterator[AuditKind]:

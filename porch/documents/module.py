@@ -1,7 +1,18 @@
 """Documents: letters, statements and agreements, and the staff's internal papers."""
 
-from porch.core.modules import AuditKind, Category, Link, Module, Owner, PersonalModel, ResidentRule, Switch, register
+from porch.core.modules import (
+    AuditKind,
+    Category,
+    Link,
+    Module,
+    Owner,
+    PersonalModel,
+    ResidentRule,
+    Switch,
+    register,
+)
 from porch.core.roles import ASB_READERS
+from porch.documents.services import DOCUMENT_TYPE_VISIBLE
 from porch.documents.synthetic import document_codes, synthetic_documents_create
 
 DOCUMENTS = Switch("documents", "Documents")
@@ -33,6 +44,7 @@ register(
         categories=(DOCUMENTS_DATA,),
         audit_kinds=(DOCUMENT, INTERNAL_DOCUMENT, ASB_DOCUMENT, DOCUMENT_TYPE),
         resident_links=(Link("documents:list", "Documents"),),
+        approvals=(DOCUMENT_TYPE_VISIBLE,),
         probe_ids=document_codes,
         synthetic=synthetic_documents_create,
         pages={

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest
 from porch.audit.services import Seen, record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
+from porch.core.modules import ApprovalKind, ApprovalRefused
 from porch.documents.files import CheckedFile
 from porch.documents.models import Document, DocumentType, document_subjects
 from porch.housing.models import Person, Tenancy
@@ -74,6 +75,16 @@ def document_stream(*, document: Document, actor: Actor, request: HttpRequest) -
     return response
 
 
+def document_type_visible_apply(target: str, approver: Actor) -> None:
+    """An approved proposal to let residents see a type of document (target: the type's uuid).
+    Through the same service that hides one, so both directions leave the same audit trail."""
+    document_type = DocumentType.objects.get(uuid=uuid.UUID(target))
+    try:
+        document_type_set_visibility(actor=approver, document_type=document_type, resident_visible=True)
+    except ValueError as never:
+        raise ApprovalRefused(str(never)) from never
+
+
 def document_type_set_visibility(
     *, actor: Actor, document_type: DocumentType, resident_visible: bool, request: HttpRequest | None = None
 ) -> None:
@@ -90,6 +101,12 @@ def document_type_set_visibility(
             reason=f"resident_visible set to {resident_visible}",
             request=request,
         )
+
+
+# Letting residents see a type of document widens who sees data: a second person approves it.
+DOCUMENT_TYPE_VISIBLE = ApprovalKind(
+    "document_type_visible", "Let residents see a type of document", apply=document_type_visible_apply
+)
 
 
 def documents_seen(actor: Actor, documents: list[Document]) -> list[Seen]:

@@ -27,6 +27,7 @@ from porch.exposure.reports import (
 )
 from porch.housing.models import Person
 from porch.incidents.models import Incident
+from porch.incidents.services import note
 
 # Not resident-facing (see porch.audit.access): residents are never told that they
 # appeared in a DPO's investigation, which could tip off someone who took data.
@@ -277,8 +278,6 @@ def ico_report_viewed(*, actor: Actor, incident: Incident, request: HttpRequest 
 
 def ico_report_save(*, actor: Actor, incident: Incident, draft: str, request: HttpRequest | None = None) -> None:
     """The DPO's edited draft, kept on the incident, with a line on its timeline."""
-    from porch.incidents.services import note
-
     require_dpo(actor)
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)

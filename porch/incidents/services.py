@@ -22,9 +22,11 @@ from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.core.modules import switch_name
 from porch.core.roles import StaffRole
-from porch.incidents import access
+from porch.incidents import access, escalation
 from porch.incidents.clock import plain_duration
 from porch.incidents.models import Incident, PrivacyReport, ReportSender, TimelineEntry, new_reference
+from porch.rollout.models import ModuleSwitch
+from porch.rollout.switches import module_switch_off
 
 # A flood of online reports from one sender (a scanner, a script) must not open thousands
 # of incidents or call the people on call thousands of times, and a real reporter sharing
@@ -189,8 +191,6 @@ def incident_open(
     """Open an incident now (the ICO clock starts) and, once it is saved, start the
     escalation ladder. Near misses are recorded after the fact, so nobody is called.
     An incident opened by a report takes that report's reference."""
-    from porch.incidents import escalation
-
     incident = Incident.objects.create(
         reference=reference or unused_reference(),
         aware_at=timezone.now(),
@@ -206,8 +206,6 @@ def incident_open(
 
 def switched_off_for_everyone() -> frozenset[str]:
     """The modules (and "portal") switched off for everyone now, read fresh."""
-    from porch.rollout.models import ModuleSwitch
-
     return frozenset(ModuleSwitch.objects.filter(cohort__isnull=True, is_off=True).values_list("module", flat=True))
 
 
@@ -290,8 +288,6 @@ def incident_set_status(*, actor: Actor, incident: Incident, status: str, reques
 def incident_contain(*, actor: Actor, incident: Incident, module: str, request: HttpRequest | None = None) -> None:
     """One click from the incident: switch a module (or the portal) off for everyone, on the
     timeline. On a drill nothing real is switched: the timeline says what would have been."""
-    from porch.rollout.services import module_switch_off
-
     with transaction.atomic():
         locked = _locked(incident)
         _acknowledge_if_needed(actor, locked)
@@ -638,8 +634,6 @@ def _rank(status: str) -> int:
 def _acknowledge_if_needed(actor: Actor, incident: Incident) -> None:
     """A person acting on an incident has it: acknowledge it, which stops the calls. The
     canary guard switching a module off by itself is not a person: the calls go on."""
-    from porch.incidents import escalation
-
     if incident.acknowledged_at is None and actor.user_id is not None:
         escalation.incident_acknowledge(actor=actor, incident=incident)
         incident.refresh_from_db(fields=["acknowledged_at", "acknowledged_by", "status"])

@@ -6,6 +6,7 @@ checklist is green. Closing needs nobody's approval."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,19 +16,12 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
-from porch.core.modules import switch_name
+from porch.core.modules import ApprovalKind, switch_name
 from porch.core.roles import StaffRole
 from porch.documents.files import CheckedFile
 from porch.housing.models import Tenancy, normalise_reference
-from porch.rollout.models import (
-    AcceptanceScript,
-    ChangeProposal,
-    Cohort,
-    CohortHomes,
-    CohortModule,
-    IsolationCheckRun,
-)
-from porch.rollout.services import ApprovalRefused, change_propose
+from porch.rollout.approvals import ApprovalRefused, change_propose
+from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule, IsolationCheckRun
 from porch.rollout.switches import forget
 
 ISOLATION_CHECK_FRESH_FOR = datetime.timedelta(hours=24)
@@ -102,8 +96,8 @@ def cohort_add_homes(
             if waits:
                 change_propose(
                     actor=actor,
-                    kind=ChangeProposal.Kind.COHORT_ADD_HOMES,
-                    target=str(homes.uuid),
+                    kind=COHORT_ADD_HOMES,
+                    target=homes.uuid,
                     before=f"{cohort.name}: without {homes}",
                     after=f"{cohort.name}: with {homes}",
                     reason="Widening an open cohort",
@@ -131,8 +125,8 @@ def cohort_module_set(
     if enabled:
         change_propose(
             actor=actor,
-            kind=ChangeProposal.Kind.COHORT_MODULE_ON,
-            target=f"{cohort.uuid}:{module}",
+            kind=COHORT_MODULE_ON,
+            target=CohortModuleTarget(cohort.uuid, module),
             before=f"{cohort.name}: {switch_name(module)} off",
             after=f"{cohort.name}: {switch_name(module)} on",
             reason="Switching a module on for a cohort",
@@ -205,3 +199,41 @@ def _clear_sign_off(cohort: Cohort) -> None:
 
 def _audit(actor: Actor, cohort: Cohort, what: str, request: HttpRequest | None) -> None:
     record(actor=actor, action="update", object_type="cohort", object_id=cohort.uuid, reason=what, request=request)
+
+
+# --- Approved widenings of a cohort -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortModuleTarget:
+    """A module for one cohort, written "cohort:module"."""
+
+    cohort: uuid.UUID
+    module: str
+
+    @classmethod
+    def parse(cls, text: str) -> CohortModuleTarget:
+        cohort, _, module = text.partition(":")
+        return cls(uuid.UUID(cohort), module)
+
+    def __str__(self) -> str:
+        return f"{self.cohort}:{self.module}"
+
+
+def cohort_homes_apply(target: str, approver: Actor) -> None:
+    """Approved: homes waiting to join an open cohort join it (target: the CohortHomes uuid)."""
+    homes = CohortHomes.objects.select_related("cohort").get(uuid=uuid.UUID(target))
+    if not all_green(homes.cohort):
+        raise ApprovalRefused("The cohort's launch checklist must be all green before it takes more homes.")
+    homes.active = True
+    homes.save(update_fields=["active"])
+
+
+def cohort_module_on_apply(target: str, approver: Actor) -> None:
+    wanted = CohortModuleTarget.parse(target)
+    cohort = Cohort.objects.get(uuid=wanted.cohort)
+    CohortModule.objects.update_or_create(cohort=cohort, module=wanted.module, defaults={"enabled": True})
+
+
+COHORT_ADD_HOMES = ApprovalKind("cohort_add_homes", "Add homes to an open cohort", apply=cohort_homes_apply)
+COHORT_MODULE_ON = ApprovalKind("cohort_module_on", "Switch a module on for a cohort", apply=cohort_module_on_apply)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from porch.core.modules import switch_choices
+from porch.core.modules import approval_choices, switch_choices
 
 
 class ModuleSwitch(models.Model):
@@ -36,23 +36,15 @@ class ModuleSwitch(models.Model):
 class ChangeProposal(models.Model):
     """A change that widens who can see data, waiting for a second person."""
 
-    class Kind(models.TextChoices):
-        SWITCH_ON = "switch_on", "Switch a module back on"
-        DOCUMENT_TYPE_VISIBLE = "document_type_visible", "Let residents see a type of document"
-        COHORT_ADD_HOMES = "cohort_add_homes", "Add homes to an open cohort"
-        COHORT_MODULE_ON = "cohort_module_on", "Switch a module on for a cohort"
-        ROLE_GRANT = "role_grant", "Give a staff member a role or permission"
-        TRAINING_RECORD = "training_record", "Record a staff member's data protection training"
-        TRAINING_WINDOW = "training_window", "Make data protection training last longer"
-
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    target = models.CharField(max_length=64)  # the module, or the document type's uuid
+    # Declared by the module that owns the setting (porch.core.modules.ApprovalKind).
+    kind = models.CharField(max_length=30, choices=approval_choices)
+    target = models.CharField(max_length=64)  # written and read by the kind's own typed target
     before = models.CharField(max_length=300)
     after = models.CharField(max_length=300)
     reason = models.TextField()

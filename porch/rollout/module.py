@@ -1,6 +1,10 @@
 """Safe launch: switches, approvals, pilot cohorts, staff roles and training."""
 
 from porch.core.modules import AuditKind, Module, Owner, PersonalModel, register
+from porch.rollout.launch import COHORT_ADD_HOMES, COHORT_MODULE_ON
+from porch.rollout.staff_accounts import ROLE_GRANT as ROLE_GRANT_APPROVAL
+from porch.rollout.staff_accounts import TRAINING_RECORD, TRAINING_WINDOW
+from porch.rollout.switches import SWITCH_ON
 
 ACCESS_POLICY = AuditKind("access_policy", "the access rules")
 CHANGE_PROPOSAL = AuditKind("change_proposal", "a change waiting for approval")
@@ -23,6 +27,15 @@ register(
             PersonalModel("rollout.Invitation", Owner.PERSON, "person"),
         ),
         audit_kinds=(ACCESS_POLICY, CHANGE_PROPOSAL, COHORT, INVITATIONS, MODULE_SWITCH, ROLE_GRANT),
+        # Each applied by the service that owns its setting (switches, launch, staff_accounts).
+        approvals=(
+            SWITCH_ON,
+            COHORT_ADD_HOMES,
+            COHORT_MODULE_ON,
+            ROLE_GRANT_APPROVAL,
+            TRAINING_RECORD,
+            TRAINING_WINDOW,
+        ),
         pages={
             "rollout:switches": "Staff: Switches (what residents can use)",
             "rollout:switch_off": "Staff: Switch a part of the portal off",

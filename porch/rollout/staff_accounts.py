@@ -4,6 +4,8 @@ window. Widening any of them is a proposal; narrowing takes effect at once."""
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,18 +13,19 @@ from django.http import HttpRequest
 from porch.accounts.models import RoleGrant, User
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.modules import ApprovalKind
 from porch.core.roles import StaffRole
+from porch.rollout.approvals import change_propose, proposals_withdraw
 from porch.rollout.models import AccessPolicy, ChangeProposal
 from porch.rollout.policy import training_valid_days
-from porch.rollout.services import change_propose, proposals_withdraw
 
 
 def role_grant_propose(*, actor: Actor, user: User, role: str, request: HttpRequest | None = None) -> ChangeProposal:
     label = StaffRole(role).label
     return change_propose(
         actor=actor,
-        kind=ChangeProposal.Kind.ROLE_GRANT,
-        target=f"{user.uuid}:{role}",
+        kind=ROLE_GRANT,
+        target=RoleTarget(user.uuid, role),
         before=f"{user.username}: without {label}",
         after=f"{user.username}: {label}",
         reason="Asked on the staff accounts page",
@@ -41,7 +44,7 @@ def role_revoke(*, actor: Actor, user: User, role: str, request: HttpRequest | N
         raise LastGuardian(f"{user.username} is the last {StaffRole(role).label}, so the role stays.")
     with transaction.atomic():
         RoleGrant.objects.filter(user=user, role=role).delete()
-        proposals_withdraw(kind=ChangeProposal.Kind.ROLE_GRANT, target=f"{user.uuid}:{role}")
+        proposals_withdraw(kind=ROLE_GRANT, target=RoleTarget(user.uuid, role))
         record(
             actor=actor,
             action="update",
@@ -57,8 +60,8 @@ def training_record_propose(
 ) -> ChangeProposal:
     return change_propose(
         actor=actor,
-        kind=ChangeProposal.Kind.TRAINING_RECORD,
-        target=f"{user.uuid}:{completed_on.isoformat()}",
+        kind=TRAINING_RECORD,
+        target=TrainingTarget(user.uuid, completed_on),
         before=f"{user.username}: training {user.training_completed_on or 'never recorded'}",
         after=f"{user.username}: training completed {completed_on:%d %B %Y}",
         reason="Training record",
@@ -72,15 +75,15 @@ def training_window_set(*, actor: Actor, days: int, request: HttpRequest | None 
     if days > current:
         return change_propose(
             actor=actor,
-            kind=ChangeProposal.Kind.TRAINING_WINDOW,
-            target=str(days),
+            kind=TRAINING_WINDOW,
+            target=days,
             before=f"Training lasts {current} days",
             after=f"Training lasts {days} days",
             reason="Longer training window",
             request=request,
         )
     with transaction.atomic():
-        AccessPolicy.objects.update_or_create(pk=1, defaults={"training_valid_days": days})
+        _training_window_save(days)
         record(
             actor=actor,
             action="update",
@@ -89,3 +92,74 @@ def training_window_set(*, actor: Actor, days: int, request: HttpRequest | None 
             request=request,
         )
     return None
+
+
+def _training_window_save(days: int) -> None:
+    AccessPolicy.objects.update_or_create(pk=1, defaults={"training_valid_days": days})
+
+
+# --- Approved widenings of who may open personal data ----------------------------
+
+
+@dataclass(frozen=True)
+class RoleTarget:
+    """A role for one staff member, written "user:role"."""
+
+    user: uuid.UUID
+    role: str
+
+    @classmethod
+    def parse(cls, text: str) -> RoleTarget:
+        user, _, role = text.partition(":")
+        return cls(uuid.UUID(user), role)
+
+    def __str__(self) -> str:
+        return f"{self.user}:{self.role}"
+
+
+@dataclass(frozen=True)
+class TrainingTarget:
+    """A staff member's training date, written "user:YYYY-MM-DD"."""
+
+    user: uuid.UUID
+    completed_on: datetime.date
+
+    @classmethod
+    def parse(cls, text: str) -> TrainingTarget:
+        user, _, completed_on = text.partition(":")
+        return cls(uuid.UUID(user), datetime.date.fromisoformat(completed_on))
+
+    def __str__(self) -> str:
+        return f"{self.user}:{self.completed_on.isoformat()}"
+
+
+def role_grant_apply(target: str, approver: Actor) -> None:
+    wanted = RoleTarget.parse(target)
+    user = User.objects.get(uuid=wanted.user, kind=User.Kind.STAFF)
+    RoleGrant.objects.get_or_create(user=user, role=wanted.role)
+
+
+def training_record_apply(target: str, approver: Actor) -> None:
+    wanted = TrainingTarget.parse(target)
+    User.objects.filter(uuid=wanted.user, kind=User.Kind.STAFF).update(training_completed_on=wanted.completed_on)
+
+
+def training_window_apply(target: str, approver: Actor) -> None:
+    _training_window_save(int(target))
+
+
+ROLE_GRANT = ApprovalKind(
+    "role_grant",
+    "Give a staff member a role or permission",
+    apply=role_grant_apply,
+    about_staff=lambda target: str(RoleTarget.parse(target).user),
+)
+TRAINING_RECORD = ApprovalKind(
+    "training_record",
+    "Record a staff member's data protection training",
+    apply=training_record_apply,
+    about_staff=lambda target: str(TrainingTarget.parse(target).user),
+)
+TRAINING_WINDOW = ApprovalKind(
+    "training_window", "Make data protection training last longer", apply=training_window_apply
+)

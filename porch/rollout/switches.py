@@ -1,15 +1,27 @@
-"""Which modules are switched off, as every server sees it.
+"""Switches: which modules are off, as every server sees it, and throwing them.
 
 Read from the shared database, and remembered in this process for at most
 SWITCH_MEMORY_SECONDS, so a switch thrown on any server takes effect on every
-server within one second (tests/test_kill_switch_processes.py proves it)."""
+server within one second (tests/test_kill_switch_processes.py proves it).
+Switching off is one person's call; switching back on waits for a second person."""
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
+from dataclasses import dataclass
 
-from porch.rollout.models import ModuleSwitch
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from porch.audit.services import record
+from porch.core.actor import Actor
+from porch.core.modules import ApprovalKind
+from porch.rollout.approvals import proposals_withdraw
+from porch.rollout.models import Cohort, ModuleSwitch
 
 SWITCH_MEMORY_SECONDS = 0.5
 
@@ -35,3 +47,62 @@ def forget() -> None:
     global _remembered
     with _lock:
         _remembered = (0.0, frozenset())
+
+
+@dataclass(frozen=True)
+class SwitchTarget:
+    """A switch: a module, for everyone (no cohort) or for one cohort. Written "module" or "module:cohort"."""
+
+    module: str
+    cohort: uuid.UUID | None = None
+
+    @classmethod
+    def of(cls, module: str, cohort: Cohort | None) -> SwitchTarget:
+        return cls(module, cohort.uuid if cohort else None)
+
+    @classmethod
+    def parse(cls, text: str) -> SwitchTarget:
+        module, _, cohort = text.partition(":")
+        return cls(module, uuid.UUID(cohort) if cohort else None)
+
+    def __str__(self) -> str:
+        return f"{self.module}:{self.cohort}" if self.cohort else self.module
+
+
+def module_switch_off(
+    *, actor: Actor, module: str, reason: str, cohort: Cohort | None = None, request: HttpRequest | None = None
+) -> None:
+    """Take a module (or the whole portal) away from residents now, for everyone or one cohort.
+    Needs no second person."""
+    with transaction.atomic():
+        ModuleSwitch.objects.update_or_create(
+            module=module,
+            cohort=cohort,
+            defaults={"is_off": True, "reason": reason, "changed_by_id": actor.user_id, "changed_at": timezone.now()},
+        )
+        record(
+            actor=actor,
+            action="update",
+            object_type="module_switch",
+            object_id=module,
+            reason=f"off for {cohort or 'everyone'}: {reason}"[:500],
+            request=request,
+        )
+        proposals_withdraw(kind=SWITCH_ON, target=SwitchTarget.of(module, cohort))
+    forget()
+
+
+def switch_on_apply(target: str, approver: Actor) -> None:
+    """An approved proposal to switch a module back on."""
+    switch = SwitchTarget.parse(target)
+    scope = Q(cohort__uuid=switch.cohort) if switch.cohort else Q(cohort__isnull=True)
+    ModuleSwitch.objects.filter(scope, module=switch.module).update(
+        is_off=False, reason="", changed_by_id=approver.user_id, changed_at=timezone.now()
+    )
+    # Forget now (this transaction reads its own change) and again once it commits, so no
+    # request in this process can remember the switch as off in between.
+    forget()
+    transaction.on_commit(forget)
+
+
+SWITCH_ON = ApprovalKind("switch_on", "Switch a module back on", apply=switch_on_apply)

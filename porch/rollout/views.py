@@ -15,8 +15,10 @@ from porch.core import modules
 from porch.core.roles import GUARDIANS, StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
-from porch.rollout import access, invitations, launch, services
+from porch.rollout import access, invitations, launch
+from porch.rollout import approvals as approval_service
 from porch.rollout import staff_accounts as staff_accounts_service
+from porch.rollout import switches as switch_service
 from porch.rollout.cohorts import ALWAYS_OPEN
 from porch.rollout.forms import (
     CohortForm,
@@ -27,7 +29,7 @@ from porch.rollout.forms import (
     TrainingForm,
     TrainingWindowForm,
 )
-from porch.rollout.models import ChangeProposal, Cohort
+from porch.rollout.models import Cohort
 from porch.rollout.policy import training_valid_days
 
 SETTINGS_KEEPERS = staff(*sorted(GUARDIANS))
@@ -51,10 +53,10 @@ def switch_off(request: PorchRequest, module: str) -> HttpResponse:
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
         return _switches_page(request, form, failed=access.SwitchRow(module, "", cohort, None).key)
-    services.module_switch_off(
+    switch_service.module_switch_off(
         actor=actor, module=module, cohort=cohort, reason=form.cleaned_data["reason"], request=request
     )
-    messages.success(request, f"{services.module_label(module)}: switched off for {cohort or 'everyone'}.")
+    messages.success(request, f"{modules.switch_name(module)}: switched off for {cohort or 'everyone'}.")
     return redirect("rollout:switches")
 
 
@@ -68,11 +70,11 @@ def switch_on(request: PorchRequest, module: str) -> HttpResponse:
     form = SwitchReasonForm(request.POST)
     if not form.is_valid():
         return _switches_page(request, form, failed=access.SwitchRow(module, "", cohort, None).key)
-    label = f"{services.module_label(module)} for {cohort or 'everyone'}"
-    services.change_propose(
+    label = f"{modules.switch_name(module)} for {cohort or 'everyone'}"
+    approval_service.change_propose(
         actor=actor,
-        kind=ChangeProposal.Kind.SWITCH_ON,
-        target=services.switch_target(module, cohort),
+        kind=switch_service.SWITCH_ON,
+        target=switch_service.SwitchTarget.of(module, cohort),
         before=f"{label}: off",
         after=f"{label}: on",
         reason=form.cleaned_data["reason"],
@@ -100,8 +102,8 @@ def decide(request: PorchRequest, code: UUID) -> HttpResponse:
     proposal = access.get_proposal_for(actor, code)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.change_decide(actor=actor, proposal=proposal, approve=approve, request=request)
-    except services.ApprovalRefused as refusal:
+        approval_service.change_decide(actor=actor, proposal=proposal, approve=approve, request=request)
+    except approval_service.ApprovalRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"{'Approved' if approve else 'Rejected'}: {proposal.after}.")
@@ -221,7 +223,7 @@ def cohort_status(request: PorchRequest, code: UUID) -> HttpResponse:
         else:
             launch.cohort_close(actor=actor, cohort=cohort, request=request)
             messages.success(request, f"{cohort.name} is closed. Its residents cannot use the portal now.")
-    except services.ApprovalRefused as refusal:
+    except approval_service.ApprovalRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("rollout:cohort", code=cohort.uuid)
 

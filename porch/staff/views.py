@@ -25,11 +25,10 @@ from porch.core.routes import VIEWING_AS, audience, staff
 from porch.core.types import PorchRequest
 from porch.documents import access as document_access
 from porch.documents.models import DocumentType
-from porch.documents.services import document_type_set_visibility, document_upload
+from porch.documents.services import DOCUMENT_TYPE_VISIBLE, document_type_set_visibility, document_upload
 from porch.housing import access as housing_access
 from porch.housing.models import Tenancy, TestHousehold
-from porch.rollout.models import ChangeProposal
-from porch.rollout.services import change_propose
+from porch.rollout.approvals import change_propose
 from porch.staff import access as staff_access
 from porch.staff.forms import (
     BreakGlassForm,
@@ -253,8 +252,8 @@ def _propose_visible(request: PorchRequest, document_type: DocumentType) -> Http
     """Letting residents see a type widens who sees data: a second person must approve."""
     change_propose(
         actor=request.actor,
-        kind=ChangeProposal.Kind.DOCUMENT_TYPE_VISIBLE,
-        target=str(document_type.uuid),
+        kind=DOCUMENT_TYPE_VISIBLE,
+        target=document_type.uuid,
         before=f"{document_type.name}: staff only",
         after=f"{document_type.name}: residents on the tenancy can see them",
         reason="Asked on the document types page",

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from porch.core.actor import ANONYMOUS_ACTOR
 from porch.core.modules import switch_keys
-from porch.rollout.services import module_switch_off
+from porch.rollout.switches import module_switch_off
 
 
 class Command(BaseCommand):
