@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "porch.housing",
     "porch.audit",
     "porch.documents",
+    "porch.notices",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

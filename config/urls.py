@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy-notice/", privacy_notice, name="privacy_notice"),
     path("", include("porch.accounts.urls")),
     path("", include("porch.documents.urls")),
+    path("", include("porch.notices.urls")),
     path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),

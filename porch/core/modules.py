@@ -34,7 +34,7 @@ class Owner(StrEnum):
 
     TENANCY = "tenancy"  # the tenancy's account holders, and staff whose patch holds the home
     PERSON = "person"  # the person themselves, and staff who may see one of their homes
-    PLACE = "place"  # a block or an estate: the people who live there now
+    PLACE = "place"  # a block, an estate or a patch: the people who live there now
     CONTRACTOR = "contractor"  # a contractor firm's own staff
     STAFF = "staff"  # staff only, by role: never a resident
 
@@ -80,8 +80,10 @@ class AuditKind:
     # Staff roles that alone may read it (anti-social behaviour material); empty: any staff the model lets in.
     readers: frozenset[str] = frozenset()
     # For ResidentRule.PLACE: fn(object_id) -> the homes (Property rows) the recorded object
-    # covers, object_id being an expression for the event's object_id. Its residents then,
-    # and staff whose patch held those homes then, were allowed to see it.
+    # covers. Its residents then, and staff whose patch held those homes then, were allowed
+    # to see it. `object_id` is an expression for the event's object_id that is valid in the
+    # returned queryset (an OuterRef from the exposure rules): a lookup of the object one
+    # subquery further down must wrap it in one more OuterRef (porch.notices.models.notice_homes).
     place: Callable[[Any], QuerySet[Any]] | None = None
 
     @property
@@ -96,7 +98,13 @@ class PersonalModel:
 
     model: str  # "app_label.ModelName"
     owner: Owner
-    key: str  # the field (path) holding the owner: "tenancy", "person", "block", ...
+    # The field holding the owner ("tenancy", "person"), or the fields of which exactly one
+    # is set (a notice is for a block, an estate or a patch).
+    key: str | tuple[str, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else self.key
 
 
 @dataclass(frozen=True)
