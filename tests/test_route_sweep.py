@@ -55,7 +55,6 @@ ROUTES: dict[str, Ladder] = {
     "staff:home": Ladder(right="staff:north", wrong="alice"),
     "staff:tenancy_search": Ladder(right="staff:north", wrong="staff:admin"),
     "staff:tenancy_detail": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="tenancy"),
-    "staff:document_upload": Ladder(right="staff:north", wrong="staff:south", wrong_status=404, code="tenancy"),
     "staff:person_audit": Ladder(right="staff:dpo", wrong="staff:north", code="person"),
     "staff:letters": Ladder(right="staff:cs", wrong="staff:north"),
     "staff:letter_pdf": Ladder(right="staff:cs", wrong="staff:north", code="letter"),
@@ -105,8 +104,6 @@ ROUTES: dict[str, Ladder] = {
     "incidents:incident_acknowledge": Ladder(right="staff:dpo", wrong="alice", code="incident", get_status=405),
     "incidents:rota": Ladder(right="staff:dpo", wrong="alice"),
     "incidents:rota_remove": Ladder(right="staff:dpo", wrong="staff:cs", code="shift", get_status=405),
-    "staff:document_types": Ladder(right="staff:admin", wrong="staff:dpo"),
-    "staff:document_type_edit": Ladder(right="staff:admin", wrong="staff:dpo", code="type", get_status=302),
     "exposure:report": Ladder(right="staff:dpo", wrong="staff:cs"),
     "exposure:people_csv": Ladder(right="staff:dpo", wrong="staff:cs", get_status=302),  # sudo first
     "exposure:recipients_csv": Ladder(right="staff:dpo", wrong="staff:cs", get_status=302),

@@ -44,12 +44,16 @@ register(
         categories=(DOCUMENTS_DATA,),
         audit_kinds=(DOCUMENT, INTERNAL_DOCUMENT, ASB_DOCUMENT, DOCUMENT_TYPE),
         resident_links=(Link("documents:list", "Documents"),),
+        staff_links=(Link("documents:staff_types", "Document types"),),
         approvals=(DOCUMENT_TYPE_VISIBLE,),
         probe_ids=document_codes,
         synthetic=synthetic_documents_create,
         pages={
             "documents:list": "Residents: Your documents",
             "documents:download": "Residents: Download a document",
+            "documents:staff_upload": "Staff: Add a document to a tenancy",
+            "documents:staff_types": "Staff: Document types",
+            "documents:staff_type_edit": "Staff: Change a document type",
         },
     )
 )

@@ -21,7 +21,6 @@ register(
             "staff:home": "Staff: Home",
             "staff:tenancy_search": "Staff: Find a tenancy",
             "staff:tenancy_detail": "Staff: Tenancy record",
-            "staff:document_upload": "Staff: Add a document to a tenancy",
             "staff:person_audit": "Staff: A person's audit trail",
             "staff:view_as_start": "Staff: Start viewing as a resident",
             "staff:view_as_end": "Staff: Stop viewing as a resident",
@@ -34,8 +33,6 @@ register(
             "staff:break_glass": "Staff: Open a record outside your patch",
             "staff:break_glass_reviews": "Staff: Records opened outside a patch, to review",
             "staff:break_glass_reviewed": "Staff: Mark a record opened outside a patch reviewed",
-            "staff:document_types": "Staff: Document types",
-            "staff:document_type_edit": "Staff: Change a document type",
         },
     )
 )

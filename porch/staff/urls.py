@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tenancies/", views.tenancy_search, name="tenancy_search"),
     path("tenancies/<uuid:code>/", views.tenancy_detail, name="tenancy_detail"),
-    path("tenancies/<uuid:code>/documents/new/", views.document_upload_view, name="document_upload"),
     path("people/<uuid:code>/audit/", views.person_audit, name="person_audit"),
     path("people/<uuid:code>/view-as/", views.view_as_start, name="view_as_start"),
     path("view-as/end/", views.view_as_stop, name="view_as_end"),
@@ -20,6 +19,4 @@ urlpatterns = [
     path("outside-my-patch/", views.break_glass, name="break_glass"),
     path("outside-patch-reviews/", views.break_glass_reviews, name="break_glass_reviews"),
     path("outside-patch-reviews/<uuid:code>/reviewed/", views.break_glass_reviewed, name="break_glass_reviewed"),
-    path("document-types/", views.document_types, name="document_types"),
-    path("document-types/<uuid:code>/", views.document_type_edit, name="document_type_edit"),
 ]

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -126,6 +127,9 @@ def snapshot() -> list[tuple[object, ...]]:
 def test_the_same_seed_makes_the_same_data(demo_settings) -> None:  # type: ignore[no-untyped-def]
     seed("--seed", "7")
     first = snapshot()
+    if connection.vendor == "postgresql":  # check the deferred keys of the rows just made, so they can be truncated
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False)  # every module's demo records, whichever modules there are
     seed("--seed", "7")
     assert snapshot() == first

@@ -146,7 +146,7 @@ def test_the_header_decides_before_any_pixel_is_decoded(monkeypatch: pytest.Monk
 def test_a_hostile_image_through_the_staff_form_shows_the_error_and_stores_nothing(cast: Cast) -> None:
     officer = sign_in(Client(), cast.staff["north"])
     response = officer.post(
-        reverse("staff:document_upload", args=[cast["ashton"].tenancy.uuid]),
+        reverse("documents:staff_upload", args=[cast["ashton"].tenancy.uuid]),
         {
             "idempotency_key": str(uuid.uuid4()),
             "document_type": str(cast.types["letter"].pk),
