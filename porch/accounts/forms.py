@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -17,6 +17,12 @@ from porch.accounts.tasks import (
     password_reset_shared_send,
 )
 from porch.core.forms import GovukDateField, GovukForm
+
+if TYPE_CHECKING:
+    # Django's forms take no type arguments when the code runs: only mypy sees the user model.
+    UserSetPasswordForm = SetPasswordForm[User]
+else:
+    UserSetPasswordForm = SetPasswordForm
 
 
 class SignInForm(GovukForm):
@@ -151,7 +157,7 @@ class GovukPasswordResetForm(GovukForm, PasswordResetForm):
             "Enter an email address in the correct format, like name@example.com"
         )
 
-    def get_users(self, email: str) -> list[User]:  # type: ignore[override]
+    def get_users(self, email: str) -> list[User]:
         """The accounts this address resets: a resident's by the email on their housing
         record (so after an approved change the old address resets nothing), others by
         their account's, and only those that may sign in with a password."""
@@ -180,5 +186,5 @@ class GovukPasswordResetForm(GovukForm, PasswordResetForm):
             transaction.on_commit(functools.partial(password_reset_send.enqueue, users[0].pk, **templates))
 
 
-class GovukSetPasswordForm(GovukForm, SetPasswordForm):
+class GovukSetPasswordForm(GovukForm, UserSetPasswordForm):
     pass

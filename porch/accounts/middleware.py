@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from porch.accounts.actors import actor_for_request
 from porch.core.actor import Actor
+from porch.core.types import PorchRequest
 
 LAST_SEEN = "porch_last_seen"
 STARTED = "porch_started"
@@ -51,9 +53,11 @@ class ActorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: PorchRequest) -> HttpResponse:
         def resolve() -> Actor:
             return actor_for_request(request)
 
-        request.actor = SimpleLazyObject(resolve)  # type: ignore[attr-defined]
+        # The lazy object passes every use through to the Actor it makes; the stubs type it as
+        # SimpleLazyObject[Actor], a class of its own, so it is cast to what it stands in for.
+        request.actor = cast(Actor, SimpleLazyObject(resolve))
         return self.get_response(request)

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from porch.accounts import devices
+from porch.core.types import PorchRequest
 
 SUDO_UNTIL = "porch_sudo_until"
 
@@ -41,14 +43,16 @@ def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
-def password_refusal(request: HttpRequest, password: str) -> str:
+def password_refusal(request: PorchRequest, password: str) -> str:
     """Check the signed-in user's password again on a form that changes something sensitive:
     "" if it is right, else the message to show. Counted like any other password try."""
     user = request.user
-    tried = devices.count_attempt(request, "sudo", user=user)  # type: ignore[arg-type]
+    if not user.is_authenticated:
+        raise PermissionDenied  # only pages for signed-in users ask for the password again
+    tried = devices.count_attempt(request, "sudo", user=user)
     if tried.wait:
         return tried.message
-    if not user.check_password(password):  # type: ignore[union-attr]
+    if not user.check_password(password):
         return "The password is not correct"
     tried.succeeded()
     return ""

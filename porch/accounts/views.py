@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
 from porch.accounts import access as account_access
 from porch.accounts import backends, devices, mfa, signup
@@ -34,6 +35,7 @@ from porch.accounts.forms import (
 from porch.accounts.models import User
 from porch.accounts.services import help_request_create, user_end_other_sessions
 from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_required
+from porch.accounts.types import SignedInRequest
 from porch.audit.services import record
 from porch.core import ratelimit
 from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audience, module
@@ -131,27 +133,26 @@ def sign_out(request: PorchRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def account(request: PorchRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    return render(request, "accounts/account.html", {"has_mfa": user_has_device(user)})
+def account(request: SignedInRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {"has_mfa": user_has_device(request.user)})
 
 
 @audience(SIGNED_IN)
 @require_POST
 @sudo_required
-def sign_out_elsewhere(request: PorchRequest) -> HttpResponse:
-    user_end_other_sessions(user=request.user, request=request)  # type: ignore[arg-type]
+def sign_out_elsewhere(request: SignedInRequest) -> HttpResponse:
+    user_end_other_sessions(user=request.user, request=request)
     messages.success(request, "You have been signed out everywhere else.")
     # Other browsers' device cookies end with their sessions; this one is trusted afresh.
     response = redirect("accounts:account")
-    devices.remember(request, response, request.user)  # type: ignore[arg-type]
+    devices.remember(request, response, request.user)
     return response
 
 
 @audience(SIGNED_IN)
-def confirm_password(request: PorchRequest) -> HttpResponse:
+def confirm_password(request: SignedInRequest) -> HttpResponse:
     """Sudo mode: confirm the password before a sensitive action."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tried = devices.count_attempt(request, "sudo", user=user)
@@ -167,9 +168,10 @@ def confirm_password(request: PorchRequest) -> HttpResponse:
 
 
 @audience(SETTING_UP)
-def mfa_setup(request: PorchRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if user_has_device(user) and not request.user.is_verified():  # type: ignore[union-attr]
+def mfa_setup(request: SignedInRequest) -> HttpResponse:
+    user = request.user
+    # OTPMiddleware gives request.user an is_verified() that is this function on the same user.
+    if user_has_device(user) and not is_verified(user):
         logout(request)  # only reachable if a device was added mid-session: sign in again with it
         return redirect("accounts:login")
     if user_has_device(user) and not has_sudo(request):
@@ -205,8 +207,8 @@ def mfa_recovery_codes(request: PorchRequest) -> HttpResponse:
 
 
 @audience(SIGNED_IN)
-def password_change(request: PorchRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def password_change(request: SignedInRequest) -> HttpResponse:
+    user = request.user
     form = NewPasswordForm(request.POST if request.method == "POST" else None, user=user)
     current = ConfirmPasswordForm(request.POST if request.method == "POST" else None, prefix="current")
     current.fields["password"].label = "Your current password"

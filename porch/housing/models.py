@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict, Unpack
 from uuid import uuid4
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.base import ModelBase
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -22,6 +24,15 @@ from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor
+
+
+class SaveOptions(TypedDict, total=False):
+    """The keyword arguments of Model.save (all keyword-only since Django 6.0)."""
+
+    force_insert: bool | tuple[ModelBase, ...]
+    force_update: bool
+    using: str | None
+    update_fields: Iterable[str] | None
 
 
 def normalise_postcode(value: str) -> str:
@@ -75,9 +86,9 @@ class Property(models.Model):
     class Meta:
         verbose_name_plural = "properties"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, **kwargs: Unpack[SaveOptions]) -> None:
         self.postcode_normalised = normalise_postcode(self.postcode)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(**kwargs)
 
     def __str__(self) -> str:
         return f"{self.address_line_1}, {self.postcode}"
@@ -138,9 +149,9 @@ class Tenancy(models.Model):
             )
         ]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, **kwargs: Unpack[SaveOptions]) -> None:
         self.reference = normalise_reference(self.reference)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(**kwargs)
 
     def __str__(self) -> str:
         return self.reference
@@ -188,12 +199,12 @@ class Person(models.Model):
         # Signing in with an email address in any case is one indexed look-up.
         indexes = [models.Index(Lower("email"), name="housing_person_email_lower")]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, **kwargs: Unpack[SaveOptions]) -> None:
         self.mobile_normalised = normalise_phone(self.mobile)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "mobile" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "mobile_normalised"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if update_fields is not None and "mobile" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "mobile_normalised"}
+        super().save(**kwargs)
 
     def __str__(self) -> str:
         return self.full_name

@@ -7,6 +7,7 @@ acknowledge and contain; deciding (the ICO, telling people, closing) is for the 
 from __future__ import annotations
 
 import re
+from typing import Literal
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -85,7 +86,7 @@ def on_call_candidates(actor: Actor) -> QuerySet[User]:
     return User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("username")
 
 
-def first_reports(count: int) -> Prefetch:
+def first_reports(count: int) -> Prefetch[Literal["reports"], QuerySet[PrivacyReport], Literal["first_reports"]]:
     """For a list of incidents the actor may see: each one's first reports, as first_reports."""
     return Prefetch(
         "reports", queryset=PrivacyReport.objects.order_by("created_at", "id")[:count], to_attr="first_reports"

@@ -49,7 +49,8 @@ def first_notified_at(incident: Incident) -> datetime.datetime | None:
         annotated: datetime.datetime | None = incident.first_notified_at
         return annotated
     sent = incident.notifications.filter(status=Notification.Status.SENT).aggregate(first=Min("sent_at"))
-    return sent["first"]
+    first: datetime.datetime | None = sent["first"]
+    return first
 
 
 def drill_timings(incident: Incident, *, now: datetime.datetime | None = None) -> list[Timing]:

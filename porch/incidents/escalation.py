@@ -311,7 +311,8 @@ def _acknowledge(incident: Incident, user: User | None, how: str) -> None:
 
 def first_sent_at(incident: Incident) -> datetime.datetime | None:
     sent = incident.notifications.filter(status=Notification.Status.SENT).aggregate(first=Min("sent_at"))
-    return sent["first"]
+    first: datetime.datetime | None = sent["first"]
+    return first
 
 
 def _note(incident: Incident, what: str, user: User | None = None) -> None:

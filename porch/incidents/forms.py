@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -89,8 +89,15 @@ class DetailsForm(GovukForm):
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+if TYPE_CHECKING:
+    # Django's form fields take no type arguments when the code runs: only mypy sees the model.
+    UserChoiceField = forms.ModelChoiceField[User]
+else:
+    UserChoiceField = forms.ModelChoiceField
+
+
+class StaffChoiceField(UserChoiceField):
+    def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.core.forms import GovukDateField, GovukForm
+from porch.incidents.forms import StaffChoiceField
 
 TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]?([0-5]\d)\s*$")
 
@@ -28,7 +29,7 @@ class ClockTimeField(forms.CharField):
 
 
 class OnCallShiftForm(GovukForm):
-    user = forms.ModelChoiceField(
+    user = StaffChoiceField(
         label="Who",
         queryset=User.objects.none(),
         empty_label="Choose a person",
@@ -50,8 +51,9 @@ class OnCallShiftForm(GovukForm):
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people  # type: ignore[attr-defined]
-        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[attr-defined]
+        who = self.fields["user"]
+        assert isinstance(who, StaffChoiceField)
+        who.queryset = people
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

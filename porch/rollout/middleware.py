@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from porch.core.actor import Actor
 from porch.core.modules import modules
 from porch.core.types import PorchRequest
 from porch.rollout.switches import modules_off
@@ -23,10 +24,10 @@ class KillSwitchMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+        self, request: PorchRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         module: str | None = getattr(view, "porch_module", None)
-        actor = request.actor  # type: ignore[attr-defined]
+        actor = request.actor
         if module is None or actor.is_staff:
             return None
         if _switched_off(module, actor.cohort_ids):
@@ -40,7 +41,7 @@ class KillSwitchMiddleware:
         return None
 
 
-def module_available(actor: Any, module: str) -> bool:
+def module_available(actor: Actor, module: str) -> bool:
     """Whether a resident can use a module now: on for their cohort, and not switched off."""
     return module in actor.rollout_modules and not _switched_off(module, actor.cohort_ids)
 
