@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.approvals import Target
 from porch.core.modules import ApprovalKind, switch_name
 from porch.core.roles import StaffRole
 from porch.documents.files import CheckedFile
@@ -205,19 +206,11 @@ def _audit(actor: Actor, cohort: Cohort, what: str, request: HttpRequest | None)
 
 
 @dataclass(frozen=True)
-class CohortModuleTarget:
-    """A module for one cohort, written "cohort:module"."""
+class CohortModuleTarget(Target):
+    """A module for one cohort."""
 
     cohort: uuid.UUID
     module: str
-
-    @classmethod
-    def parse(cls, text: str) -> CohortModuleTarget:
-        cohort, _, module = text.partition(":")
-        return cls(uuid.UUID(cohort), module)
-
-    def __str__(self) -> str:
-        return f"{self.cohort}:{self.module}"
 
 
 def cohort_homes_apply(target: str, approver: Actor) -> None:

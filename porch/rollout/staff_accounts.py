@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from porch.accounts.models import RoleGrant, User
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.approvals import Target
 from porch.core.modules import ApprovalKind
 from porch.core.roles import StaffRole
 from porch.rollout.approvals import change_propose, proposals_withdraw
@@ -102,35 +103,19 @@ def _training_window_save(days: int) -> None:
 
 
 @dataclass(frozen=True)
-class RoleTarget:
-    """A role for one staff member, written "user:role"."""
+class RoleTarget(Target):
+    """A role for one staff member."""
 
     user: uuid.UUID
     role: str
 
-    @classmethod
-    def parse(cls, text: str) -> RoleTarget:
-        user, _, role = text.partition(":")
-        return cls(uuid.UUID(user), role)
-
-    def __str__(self) -> str:
-        return f"{self.user}:{self.role}"
-
 
 @dataclass(frozen=True)
-class TrainingTarget:
-    """A staff member's training date, written "user:YYYY-MM-DD"."""
+class TrainingTarget(Target):
+    """A staff member's training date."""
 
     user: uuid.UUID
     completed_on: datetime.date
-
-    @classmethod
-    def parse(cls, text: str) -> TrainingTarget:
-        user, _, completed_on = text.partition(":")
-        return cls(uuid.UUID(user), datetime.date.fromisoformat(completed_on))
-
-    def __str__(self) -> str:
-        return f"{self.user}:{self.completed_on.isoformat()}"
 
 
 def role_grant_apply(target: str, approver: Actor) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from porch.audit.services import record
 from porch.core.actor import Actor
+from porch.core.approvals import Target
 from porch.core.modules import ApprovalKind
 from porch.rollout.approvals import proposals_withdraw
 from porch.rollout.models import Cohort, ModuleSwitch
@@ -50,8 +51,8 @@ def forget() -> None:
 
 
 @dataclass(frozen=True)
-class SwitchTarget:
-    """A switch: a module, for everyone (no cohort) or for one cohort. Written "module" or "module:cohort"."""
+class SwitchTarget(Target):
+    """A switch: a module, for everyone (no cohort) or for one cohort."""
 
     module: str
     cohort: uuid.UUID | None = None
@@ -59,14 +60,6 @@ class SwitchTarget:
     @classmethod
     def of(cls, module: str, cohort: Cohort | None) -> SwitchTarget:
         return cls(module, cohort.uuid if cohort else None)
-
-    @classmethod
-    def parse(cls, text: str) -> SwitchTarget:
-        module, _, cohort = text.partition(":")
-        return cls(module, uuid.UUID(cohort) if cohort else None)
-
-    def __str__(self) -> str:
-        return f"{self.module}:{self.cohort}" if self.cohort else self.module
 
 
 def module_switch_off(
