@@ -691,7 +691,7 @@ def save_demo_files() -> dict[str, tuple[str, int]]:
 # --- Writing -----------------------------------------------------------------
 
 
-def _batches(items: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
+def _batches[T](items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 

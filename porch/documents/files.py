@@ -119,7 +119,7 @@ def too_many_pixels_message() -> str:
     )
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
+def check_upload(upload: UploadedFile[bytes]) -> CheckedFile:
     """Refuse anything that is empty, too big, or not really a PDF, JPG or PNG; return a clean copy."""
     from django.conf import settings
 

@@ -46,10 +46,13 @@ class DocumentUploadForm(GovukForm):
     def __init__(self, *args: Any, types: list[DocumentType], members: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         type_field = self.fields["document_type"]
-        type_field.queryset = DocumentType.objects.filter(id__in=[t.id for t in types])  # type: ignore[attr-defined]
+        assert isinstance(type_field, forms.ModelChoiceField)  # declared so above
+        type_field.queryset = DocumentType.objects.filter(id__in=[t.id for t in types])
         self.people = {str(m.person.uuid): m.person for m in members}
         choices = [("", "Everyone on the tenancy")] + [(code, p.full_name) for code, p in self.people.items()]
-        self.fields["addressee"].choices = choices  # type: ignore[attr-defined]
+        addressee = self.fields["addressee"]
+        assert isinstance(addressee, forms.ChoiceField)  # declared so above
+        addressee.choices = choices
         self.checked: CheckedFile | None = None
 
     def clean_dated(self) -> datetime.date:
