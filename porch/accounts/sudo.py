@@ -43,6 +43,10 @@ def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
+# What a wrong password is told (the field's error); any other refusal is about waiting.
+WRONG_GUESS = "The password is not correct"
+
+
 def password_refusal(request: PorchRequest, password: str) -> str:
     """Check the signed-in user's password again on a form that changes something sensitive:
     "" if it is right, else the message to show. Counted like any other password try."""
@@ -53,6 +57,6 @@ def password_refusal(request: PorchRequest, password: str) -> str:
     if tried.wait:
         return tried.message
     if not user.check_password(password):
-        return "The password is not correct"
+        return WRONG_GUESS
     tried.succeeded()
     return ""

@@ -34,7 +34,14 @@ from porch.accounts.forms import (
 )
 from porch.accounts.models import User
 from porch.accounts.services import help_request_create, user_end_other_sessions
-from porch.accounts.sudo import grant_sudo, has_sudo, sudo_redirect, sudo_required
+from porch.accounts.sudo import (
+    WRONG_GUESS,
+    grant_sudo,
+    has_sudo,
+    password_refusal,
+    sudo_redirect,
+    sudo_required,
+)
 from porch.accounts.types import SignedInRequest
 from porch.audit.services import record
 from porch.core import ratelimit
@@ -152,18 +159,14 @@ def sign_out_elsewhere(request: SignedInRequest) -> HttpResponse:
 @audience(SIGNED_IN)
 def confirm_password(request: SignedInRequest) -> HttpResponse:
     """Sudo mode: confirm the password before a sensitive action."""
-    user = request.user
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        tried = devices.count_attempt(request, "sudo", user=user)
-        if tried.wait:
-            form.add_error(None, tried.message)
-        elif user.check_password(form.cleaned_data["password"]):
-            tried.succeeded()
+        refusal = password_refusal(request, form.cleaned_data["password"])
+        if not refusal:
             grant_sudo(request)
             return HttpResponseRedirect(_safe_next(request, "accounts:account"))
-        else:
-            form.add_error("password", "The password is not correct")
+        # A wrong password belongs to the field; "wait and try again" to the whole form.
+        form.add_error("password" if refusal == WRONG_GUESS else None, refusal)
     return render(request, "accounts/confirm_password.html", {"form": form, "next": request.GET.get("next", "")})
 
 

@@ -17,6 +17,7 @@ from porch.audit.services import record
 from porch.core import notify
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
+from porch.core.phones import normalise_phone
 from porch.core.working_days import add_working_days
 from porch.housing.models import DetailsChangeRequest, Person, Tenancy
 
@@ -98,13 +99,11 @@ def _email(value: str) -> str:
 
 
 def _mobile(value: str) -> str:
-    digits = re.sub(r"[\s\-()]", "", value)
-    for prefix in ("+44", "0044"):
-        if digits.startswith(prefix):
-            digits = "0" + digits.removeprefix(prefix).removeprefix("0")
-    if not UK_MOBILE.fullmatch(digits):
+    """A UK mobile number as people write it (07700 900982), read the way sign-in reads one."""
+    national = "0" + normalise_phone(value).removeprefix("+44")
+    if not UK_MOBILE.fullmatch(national):
         raise ValidationError("Enter a UK mobile number, like 07700 900 982")
-    return f"{digits[:5]} {digits[5:]}"
+    return f"{national[:5]} {national[5:]}"
 
 
 def _date_of_birth(value: str) -> datetime.date:
