@@ -12,7 +12,7 @@ from porch.audit.models import AccessEvent
 from porch.audit.services import record
 from porch.core import modules
 from porch.core.actor import Actor
-from porch.core.modules import Owner, holds_personal_data, undeclared_personal_models
+from porch.core.modules import AuditKind, Module, Owner, holds_personal_data, undeclared_personal_models
 
 
 def test_every_model_holding_personal_data_is_declared_by_its_module() -> None:
@@ -73,7 +73,25 @@ def test_audit_kinds_name_a_declared_category_and_read_as_words() -> None:
 def test_an_undeclared_audit_kind_is_refused_before_anything_is_written() -> None:
     with pytest.raises(KeyError, match="not declared"):
         record(actor=Actor(), action="view", object_type="something_new")
+    with pytest.raises(KeyError, match="not declared"):  # made in a module but never declared
+        record(actor=Actor(), action="view", object_type=AuditKind("something_new", "something"))
+    with pytest.raises(KeyError, match="not the one"):  # a declared key with other rules
+        record(actor=Actor(), action="view", object_type=AuditKind("document", "a document"))
     assert not AccessEvent.objects.exists()
+
+
+def test_two_modules_cannot_declare_the_same_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(modules, "_registry", dict(modules._registry))
+    documents = modules.module_for("documents")
+    assert documents is not None
+    for clash in (
+        Module("other", "Other", switch=documents.switch),
+        Module("other", "Other", approvals=documents.approvals),
+        Module("other", "Other", audit_kinds=documents.audit_kinds[:1]),
+        Module("other", "Other", personal=documents.personal),
+    ):
+        with pytest.raises(ValueError, match="declared by two modules"):
+            modules.register(clash)
 
 
 def test_every_declared_link_and_panel_resolves() -> None:

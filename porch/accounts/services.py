@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.models import ActivationLetter, RoleGrant, SignupHelpRequest, User
+from porch.accounts.signals import other_sessions_ended
 from porch.audit.services import record
 from porch.core.actor import ANONYMOUS_ACTOR, Actor
 from porch.core.idempotency import create_once
@@ -20,6 +21,7 @@ def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
     user.session_stamp = uuid.uuid4()
     user.save(update_fields=["session_stamp"])
     update_session_auth_hash(request, user)
+    other_sessions_ended.send(sender=User, request=request, user=user)
 
 
 def help_request_create(

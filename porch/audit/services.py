@@ -55,7 +55,10 @@ def record_many(
 ) -> None:
     """Append the rows for several objects read at once (a list page, a search).
     The kind must be declared by a module: an undeclared one raises before anything is written."""
-    kind = object_type if isinstance(object_type, AuditKind) else audit_kind(object_type)
+    key = object_type.key if isinstance(object_type, AuditKind) else object_type
+    kind = audit_kind(key)
+    if isinstance(object_type, AuditKind) and object_type != kind:
+        raise KeyError(f"audit kind {key!r} is not the one its module declares")
     at = timezone.now()
     base = {
         "at": at,

@@ -85,6 +85,9 @@ class AuditKind:
     # returned queryset (an OuterRef from the exposure rules): a lookup of the object one
     # subquery further down must wrap it in one more OuterRef (porch.notices.models.notice_homes).
     place: Callable[[Any], QuerySet[Any]] | None = None
+    # For ResidentRule.PLACE: fn(object_id) -> the ids of the patch the object is for (a values
+    # queryset of one column), for the staff rule: a place with no homes yet still has a patch.
+    place_patches: Callable[[Any], QuerySet[Any]] | None = None
 
     @property
     def told(self) -> bool:
@@ -184,11 +187,23 @@ _registry: dict[str, Module] = {}
 def register(module: Module) -> Module:
     if module.app in _registry and _registry[module.app] != module:
         raise ValueError(f"{module.app} is declared twice")
-    kinds = {kind.key for declared in _registry.values() for kind in declared.audit_kinds if declared.app != module.app}
-    if clash := kinds & {kind.key for kind in module.audit_kinds}:
-        raise ValueError(f"audit kinds declared by two modules: {sorted(clash)}")
+    others = [declared for declared in _registry.values() if declared.app != module.app]
+    for what, keys_of in _DECLARED_ONCE.items():
+        taken = {key for declared in others for key in keys_of(declared)}
+        if clash := taken & set(keys_of(module)):
+            raise ValueError(f"{what} declared by two modules: {sorted(clash)}")
     _registry[module.app] = module
     return module
+
+
+# Keys that one module alone may declare: a second would silently shadow the first.
+_DECLARED_ONCE: dict[str, Callable[[Module], list[str]]] = {
+    "audit kinds": lambda module: [kind.key for kind in module.audit_kinds],
+    "approval kinds": lambda module: [kind.key for kind in module.approvals],
+    "switches": lambda module: [module.switch.key] if module.switch else [],
+    "categories": lambda module: [category.key for category in module.categories],
+    "personal-data models": lambda module: [declared.model for declared in module.personal],
+}
 
 
 def autodiscover() -> None:

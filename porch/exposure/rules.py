@@ -14,6 +14,7 @@ actor can never slip through a NULL comparison.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import (
     DateField,
@@ -180,11 +181,17 @@ def _readers_only() -> Q:
 
 
 def _place_seen() -> Q:
-    """A record about a place: one of its homes was in one of the staff member's patches then."""
+    """A record about a place: its patch (declared, or that of its homes) was one of the staff
+    member's patches then."""
     seen = Q(pk__in=[])
     for kind in _place_kinds():
         assert kind.place is not None
-        patches = kind.place(OuterRef(OuterRef("object_id"))).values("block__estate__patch_id")
+        object_id = OuterRef(OuterRef("object_id"))
+        patches: QuerySet[Any, Any] = (
+            kind.place_patches(object_id)
+            if kind.place_patches
+            else kind.place(object_id).values("block__estate__patch_id")
+        )
         in_patch = PatchHeld.objects.filter(
             _held_at(OuterRef("at")), user_id=OuterRef("actor_id"), patch_id__in=patches
         )

@@ -31,24 +31,19 @@ def notices_for_resident(actor: Actor) -> NoticeQuerySet:
 
 
 def notices_for_staff(actor: Actor) -> NoticeQuerySet:
-    """The staff's list: every notice for places they may see, current or not, newest first;
-    never a test household's (like staff searches), whose title carries its marker: a
-    canary's would trip the response guard."""
-    return _staff_notices(actor).exclude(block__properties__is_test=True)
-
-
-def _staff_notices(actor: Actor) -> NoticeQuerySet:
+    """Every notice for places the staff member may see, current or not, newest first; never
+    a test household's (like staff searches): its title carries its marker, a canary's would
+    trip the response guard, and withdrawing one would take a canary out of the crawl."""
     if not actor.is_staff:
         return Notice.objects.none()
-    return Notice.objects.visible_to(actor).select_related(
-        "block__estate__patch", "estate__patch", "patch", "posted_by"
-    )
+    visible = Notice.objects.visible_to(actor).exclude(block__properties__is_test=True)
+    return visible.select_related("block__estate__patch", "estate__patch", "patch", "posted_by")
 
 
 def get_notice_for(actor: Actor, code: UUID | str, *, action: Action = Action.VIEW) -> Notice:
     """A notice the staff member may see (404 otherwise). Withdrawing it (Action.CHANGE) is for
     those who may post to its place: anyone else who can see it gets 403."""
-    notice = _staff_notices(actor).filter(uuid=code).first()
+    notice = notices_for_staff(actor).filter(uuid=code).first()
     if notice is None:
         raise Http404
     if action == Action.CHANGE and not may_post_to(actor, notice.place):

@@ -2,7 +2,7 @@
 module.py can register it without importing each other."""
 
 from porch.core.modules import AuditKind, Category, ResidentRule
-from porch.notices.models import notice_homes
+from porch.notices.models import notice_homes, notice_patches
 
 NOTICES_DATA = Category(
     "notices",
@@ -19,4 +19,5 @@ NOTICE = AuditKind(
     NOTICES_DATA.key,
     residents=ResidentRule.PLACE,
     place=notice_homes,
+    place_patches=notice_patches,
 )

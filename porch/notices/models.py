@@ -15,7 +15,7 @@ from uuid import uuid4
 
 from django.db import models
 from django.db.models import CharField, OuterRef, Q, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models.functions import Cast, Coalesce, Replace
 from django.utils import timezone
 
 from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
@@ -168,3 +168,12 @@ def notice_homes(object_id: Any) -> models.QuerySet[Property]:
         | Q(block__estate__in=notice.values("estate_id"))
         | Q(block__estate__patch__in=notice.values("patch_id"))
     )
+
+
+def notice_patches(object_id: Any) -> models.QuerySet[Notice, Any]:
+    """The patch a notice is for, for the exposure report's staff rule (AuditKind.place_patches):
+    its block's, its estate's or its own, so a place with no homes yet still has one.
+    `object_id` as for notice_homes."""
+    code = OuterRef(object_id) if isinstance(object_id, OuterRef) else object_id
+    patch = Coalesce("block__estate__patch_id", "estate__patch_id", "patch_id")
+    return Notice.objects.alias(code=_plain(Cast("uuid", CharField()))).filter(code=_plain(code)).values_list(patch)

@@ -21,7 +21,7 @@ from porch.core.modules import ApprovalKind, switch_name
 from porch.core.roles import StaffRole
 from porch.documents.files import CheckedFile
 from porch.housing.models import Tenancy, normalise_reference
-from porch.rollout.approvals import ApprovalRefused, change_propose
+from porch.rollout.approvals import ApprovalRefused, change_propose, proposals_withdraw
 from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule, IsolationCheckRun
 from porch.rollout.switches import forget
 
@@ -136,6 +136,8 @@ def cohort_module_set(
         return
     with transaction.atomic():
         CohortModule.objects.update_or_create(cohort=cohort, module=module, defaults={"enabled": False})
+        # A proposal to switch it on, made before this, no longer stands.
+        proposals_withdraw(kind=COHORT_MODULE_ON, target=CohortModuleTarget(cohort.uuid, module))
         _audit(actor, cohort, f"{module} switched off for the cohort", request)
     forget()
 

@@ -14,7 +14,7 @@ from porch.core.actor import Actor
 from porch.core.roles import PATCH_SCOPED, StaffRole
 from porch.housing.access import member_ids_by_tenancy
 from porch.housing.models import Person, Tenancy, normalise_reference
-from porch.staff.access import current_view_as
+from porch.staff.access import active_view_as, current_view_as
 from porch.staff.models import VIEW_AS_SESSION_KEY, BreakGlass, ViewAsSession
 
 
@@ -128,7 +128,27 @@ def view_as_end_current(*, request: HttpRequest, why: str = "ended") -> None:
         view_as_end(session=session, request=request, why=why)
 
 
-def view_as_end_on_sign_out(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
-    """Signing out ends the view-as session the staff member was in, on the record."""
-    if request is not None and hasattr(request, "actor"):
-        view_as_end_current(request=request, why="ended: signed out")
+def view_as_end_on_sign_out(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+    """Signing out, by the button or by the idle or time limit, ends the view-as session the
+    browser session was in, on the record. Asked of the session and the user signing out, not
+    the actor: the limits sign people out before the actor is resolved."""
+    if request is None or not isinstance(user, User):
+        return
+    session = active_view_as(user.pk, request.session.get(VIEW_AS_SESSION_KEY))
+    if session is not None:
+        view_as_end(session=session, request=request, why="ended: signed out")
+
+
+def view_as_end_elsewhere(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Signing out everywhere else ends the view-as sessions of the other browsers now, on the
+    record: those browsers may never come back to be signed out."""
+    if not isinstance(user, User):
+        return
+    kept = request.session.get(VIEW_AS_SESSION_KEY)
+    running = ViewAsSession.objects.filter(staff_id=user.pk, ended_at__isnull=True).exclude(uuid__in=_codes(kept))
+    for session in running.select_related("staff"):
+        view_as_end(session=session, request=request, why="ended: signed out everywhere else")
+
+
+def _codes(code: object) -> list[str]:
+    return [code] if isinstance(code, str) else []

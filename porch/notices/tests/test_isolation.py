@@ -1,9 +1,9 @@
 """The canary crawl over notices, on the cast.
 
-The synthetic test households of the isolation check all live in one shared test block, so
-they cannot show that one block's notices stay in that block (see module.py). The cast can:
-notices carrying a marker of their own go to Birch Court (Sam's block) and, ended, to Ash
-House; every resident crawls everything they can reach and tries every URL with the notices'
+The synthetic test households of the isolation check each live in a block of their own, so
+they show that a block's notice stays with its one household; the cast shows it for blocks
+that several households share: notices carrying a marker of their own go to Birch Court
+(Sam's block) and, ended, to Ash House; every resident crawls everything they can reach and tries every URL with the notices'
 ids, and no marker may reach anyone outside the place, or anyone after the notice ended."""
 
 from __future__ import annotations

@@ -76,6 +76,21 @@ def test_the_exposure_report_allows_reads_by_people_and_staff_of_the_place_only(
     assert names == {"sam", "erin", "south"}
 
 
+def test_a_staff_read_of_a_notice_for_a_place_with_no_homes_yet_is_judged_by_its_patch(cast: Cast) -> None:
+    """A new estate or block has no homes: its patch still says who may read its notices."""
+    north = cast.patches["north"]
+    estate = Estate.objects.create(name="New Estate", patch=north)
+    notices = [
+        make_notice(estate, cast.staff["north"]),
+        make_notice(Block.objects.create(name="New", estate=estate), cast.staff["north"]),
+    ]
+    for who in ("north", "south"):
+        for notice in notices:
+            record(actor=actor(cast.staff[who]), action="view", object_type=NOTICE, object_id=notice.uuid)
+    flagged = served_outside_model(AccessEvent.objects.filter(object_type="notice"))
+    assert sorted(event.actor.username.split("@")[0] for event in flagged.select_related("actor")) == ["south", "south"]
+
+
 def test_probe_ids_are_the_notices_of_the_households_places(cast: Cast) -> None:
     declared = module_for("notices")
     assert declared is not None and declared.probe_ids is not None
@@ -104,10 +119,14 @@ def test_a_test_household_gets_a_notice_for_its_own_block_that_no_other_househol
 
     assert ours.household.marker in notices_page(ours)
     assert ours.household.marker not in notices_page(theirs)
-    # No staff list shows a test household's notice; the notice itself still opens by its id.
+    # No staff page shows a test household's notice, not even by its id, nor withdraws it.
     dpo = sign_in(Client(), cast.staff["dpo"])
     assert ours.household.marker not in dpo.get("/staff/notices/").content.decode()
-    assert dpo.get(f"/staff/notices/{notice.uuid}/").status_code == 200
+    assert dpo.get(f"/staff/notices/{notice.uuid}/").status_code == 404
+    customer_services = sign_in(Client(), cast.staff["cs"])
+    assert customer_services.post(f"/staff/notices/{notice.uuid}/withdraw/").status_code == 404
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is None
 
 
 def test_a_home_sharing_its_block_gets_no_synthetic_notice(cast: Cast) -> None:

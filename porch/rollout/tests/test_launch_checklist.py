@@ -143,6 +143,17 @@ def test_switching_a_module_on_for_a_cohort_waits_for_a_second_person(cast: Cast
     assert CohortModule.objects.get(cohort=cohort).enabled
 
 
+def test_switching_a_module_off_for_a_cohort_withdraws_a_waiting_proposal_to_switch_it_on(cast: Cast) -> None:
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    cohort = start_cohort(dpo)
+    dpo.post(f"/staff/cohorts/{cohort.uuid}/modules/", {"module": "documents", "enabled": "on"})
+    dpo.post(f"/staff/cohorts/{cohort.uuid}/modules/", {"module": "documents"})
+    proposal = ChangeProposal.objects.get(kind="cohort_module_on")
+    assert proposal.status == ChangeProposal.Status.REJECTED
+    sign_in(Client(), cast.staff["admin"]).post(f"/staff/approvals/{proposal.uuid}/", {"decision": "approve"})
+    assert not CohortModule.objects.filter(cohort=cohort, enabled=True).exists()
+
+
 def test_closing_needs_nobody_else(cast: Cast) -> None:
     pilot = Cohort.objects.get(name="Pilot")
     sign_in(Client(), cast.staff["admin"]).post(f"/staff/cohorts/{pilot.uuid}/status/", {"status": "closed"})

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.test import Client
@@ -172,3 +173,25 @@ def test_resolving_the_actor_never_ends_a_session_only_the_explicit_step_does(ca
     assert ViewAsSession.objects.get().ended_at is not None
     ended = AccessEvent.objects.filter(action="view_as").latest("id")
     assert ended.reason == "ended: time limit reached"
+
+
+def test_being_signed_out_when_idle_ends_view_as_on_the_record(cast: Cast, helper: Client) -> None:
+    """The idle limit signs staff out before the actor is resolved: the session still ends."""
+    start_view_as(helper, cast)
+    browser_session = helper.session
+    browser_session["porch_last_seen"] = time.time() - 60 * 60
+    browser_session.save()
+    assert helper.get("/")["Location"].startswith("/sign-in/")
+    assert ViewAsSession.objects.get().ended_at is not None
+    reasons = AccessEvent.objects.filter(object_type="view_as_session").values_list("reason", flat=True)
+    assert "ended: signed out" in reasons
+
+
+def test_signing_out_everywhere_else_ends_the_other_browsers_view_as_on_the_record(cast: Cast, helper: Client) -> None:
+    start_view_as(helper, cast)
+    other = sign_in(Client(), cast.staff["cs"])
+    other.post("/account/confirm-password/", {"password": PASSWORD, "next": "/staff/"})
+    other.post("/account/sign-out-elsewhere/")
+    assert ViewAsSession.objects.get().ended_at is not None
+    reasons = AccessEvent.objects.filter(object_type="view_as_session").values_list("reason", flat=True)
+    assert "ended: signed out everywhere else" in reasons
