@@ -16,6 +16,9 @@ from porch.core.types import PorchRequest
 
 LAST_SEEN = "porch_last_seen"
 STARTED = "porch_started"
+# The last-seen time is written at most this often: saving the session on every request
+# would add a write transaction to every page. The idle limit is then exact to a minute.
+LAST_SEEN_EVERY_SECONDS = 60
 
 
 def session_limits(kind: str) -> tuple[int, int]:
@@ -43,7 +46,8 @@ class SessionLifetimeMiddleware:
                 messages.info(request, "You were signed out to keep your account safe. Sign in again to continue.")
             else:
                 request.session.setdefault(STARTED, started)
-                request.session[LAST_SEEN] = now
+                if LAST_SEEN not in request.session or now - last_seen >= LAST_SEEN_EVERY_SECONDS:
+                    request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 

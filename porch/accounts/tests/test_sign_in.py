@@ -256,6 +256,22 @@ def test_staff_are_signed_out_after_15_idle_minutes(cast: Cast, client: Client) 
     assert client.get("/staff/").status_code == 302
 
 
+def test_the_last_seen_time_is_written_at_most_once_a_minute(cast: Cast, client: Client) -> None:
+    """Not a session write on every page: a moment ago counts as now for the idle limit."""
+    sign_in(client, cast.resident("alice"))
+    client.get("/")
+    session = client.session
+    session["porch_last_seen"] = seen = time.time() - 30
+    session.save()
+    client.get("/my-details/")
+    assert client.session["porch_last_seen"] == seen
+    session = client.session
+    session["porch_last_seen"] = time.time() - 61
+    session.save()
+    client.get("/my-details/")
+    assert client.session["porch_last_seen"] > time.time() - 5
+
+
 def test_no_session_outlives_its_absolute_limit(cast: Cast, client: Client) -> None:
     sign_in(client, cast.resident("alice"))
     client.get("/")
