@@ -3,10 +3,12 @@
 A declaration says what the part is (its switch), what personal data it holds and
 whose rows they are, how its audit events read to a resident and to the Data
 Protection Officer, which ids the isolation check must try, what it adds to a test
-household and to the demo, and which pages it adds for residents and staff. The
-central code (switches, the privacy page, exposure reports, the unscoped check, the
-isolation check, the route sweep, the canary crawl, the demo) loops over the
-registry here and keeps no list of its own. See docs/adding-a-module.md.
+household and to the demo, which pages, links and home-page panels it adds for
+residents and staff, and which changes to it wait for a second person. The central
+code (switches, approvals, the privacy page, exposure reports, the unscoped check,
+the isolation check, the route sweep, the canary crawl, the navigation, the demo)
+loops over the registry here and keeps no list of its own. See
+docs/adding-a-module.md and ADR 0012.
 
 Declarations are found at start-up (`autodiscover`, like the admin site's), so core
 imports nothing above it. Asking for an audit kind nobody declared fails loudly:
@@ -52,7 +54,7 @@ class ResidentRule(StrEnum):
 
     HOUSEHOLD = "household"  # their household's records, through a home they held then
     ABOUT_THEM = "about_them"  # as above, and only if they were among the people it is about
-    PLACE = "place"  # the kind's own rule (AuditKind.place_rule): where they lived then
+    PLACE = "place"  # where they lived then: the homes the record covers (AuditKind.place)
     NEVER = "never"  # a resident is never shown this
 
 
