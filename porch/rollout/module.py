@@ -2,8 +2,7 @@
 
 from porch.core.modules import AuditKind, Module, Owner, PersonalModel, register
 from porch.rollout.launch import COHORT_ADD_HOMES, COHORT_MODULE_ON
-from porch.rollout.staff_accounts import ROLE_GRANT as ROLE_GRANT_APPROVAL
-from porch.rollout.staff_accounts import TRAINING_RECORD, TRAINING_WINDOW
+from porch.rollout.staff_accounts import GIVE_ROLE, TRAINING_RECORD, TRAINING_WINDOW
 from porch.rollout.switches import SWITCH_ON
 
 ACCESS_POLICY = AuditKind("access_policy", "the access rules")
@@ -32,7 +31,7 @@ register(
             SWITCH_ON,
             COHORT_ADD_HOMES,
             COHORT_MODULE_ON,
-            ROLE_GRANT_APPROVAL,
+            GIVE_ROLE,
             TRAINING_RECORD,
             TRAINING_WINDOW,
         ),

@@ -25,7 +25,7 @@ def role_grant_propose(*, actor: Actor, user: User, role: str, request: HttpRequ
     label = StaffRole(role).label
     return change_propose(
         actor=actor,
-        kind=ROLE_GRANT,
+        kind=GIVE_ROLE,
         target=RoleTarget(user.uuid, role),
         before=f"{user.username}: without {label}",
         after=f"{user.username}: {label}",
@@ -45,7 +45,7 @@ def role_revoke(*, actor: Actor, user: User, role: str, request: HttpRequest | N
         raise LastGuardian(f"{user.username} is the last {StaffRole(role).label}, so the role stays.")
     with transaction.atomic():
         RoleGrant.objects.filter(user=user, role=role).delete()
-        proposals_withdraw(kind=ROLE_GRANT, target=RoleTarget(user.uuid, role))
+        proposals_withdraw(kind=GIVE_ROLE, target=RoleTarget(user.uuid, role))
         record(
             actor=actor,
             action="update",
@@ -133,7 +133,7 @@ def training_window_apply(target: str, approver: Actor) -> None:
     _training_window_save(int(target))
 
 
-ROLE_GRANT = ApprovalKind(
+GIVE_ROLE = ApprovalKind(
     "role_grant",
     "Give a staff member a role or permission",
     apply=role_grant_apply,
