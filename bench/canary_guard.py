@@ -26,13 +26,14 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import production_like, scratch_portal  # noqa: E402 - after the root is on the path
 
 
 def main() -> None:
@@ -41,22 +42,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     options = parser.parse_args()
 
-    os.environ.setdefault("DEBUG", "1")
-    scratch = tempfile.mkdtemp(prefix="porch-bench-canary-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("MEDIA_ROOT", f"{scratch}/media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-
-    import django
-
-    django.setup()
+    scratch_portal(homes=options.homes, prefix="porch-bench-canary-")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", homes=options.homes, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("canaries", "install", "--count", "3", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     print(
@@ -65,8 +55,7 @@ def main() -> None:
     print(
         f"Homes: {options.homes}; requests per figure: {options.requests}; Python {sys.version.split()[0]}; {os.cpu_count()} cores"
     )
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.DEBUG = False  # pages as in production (no debug toolbar-ish extras, no query log)
+    production_like()
 
     from django.test import Client
     from django.test.utils import override_settings

@@ -15,17 +15,15 @@ every middleware, the session, the audit log, the database) and reports:
 - queries per request, and write transactions per request (each INSERT, UPDATE
   or DELETE that opened the outermost transaction it ran in).
 
-DEBUG is on only so the demo can be seeded; templates are cached and queries are
-counted with a wrapper, not with DEBUG's query log.
+DEBUG is on only while the demo is seeded, then off: pages run as in production, and
+queries are counted with a wrapper, not with DEBUG's query log.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +31,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import production_like, scratch_portal  # noqa: E402 - after the root is on the path
 
 
 class Counter:
@@ -66,17 +66,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     options = parser.parse_args()
 
-    os.environ.setdefault("DEBUG", "1")
-    scratch = tempfile.mkdtemp(prefix="porch-bench-pages-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("MEDIA_ROOT", f"{scratch}/media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    scratch_portal(homes=options.homes, prefix="porch-bench-pages-")
+    production_like()
     from django.db import connection
     from django.http import HttpResponse
     from django.template import engines
@@ -85,9 +76,6 @@ def main() -> None:
     from porch.accounts.models import User
     from porch.documents.access import documents_visible_to
     from porch.housing.cast import demo_email
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", homes=options.homes, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     alice = User.objects.get(username=demo_email("alice"))
     client = Client()
