@@ -26,7 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import User
-from porch.core.modules import probe_ids, switches
+from porch.core.modules import probe_ids
 from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentType
 from porch.documents.samples import sample_pdf
@@ -220,15 +220,14 @@ def cast(db: Any) -> Cast:
 
 def open_pilot(*patches: Patch) -> None:
     """An open pilot cohort over the cast's patches, with every declared module switched on."""
-    from porch.rollout.cohorts import ALWAYS_OPEN
+    from porch.rollout.cohorts import cohort_switches
     from porch.rollout.models import Cohort, CohortHomes, CohortModule
 
     cohort = Cohort.objects.create(name="Pilot", status=Cohort.Status.OPEN)
     for patch in patches:
         CohortHomes.objects.create(cohort=cohort, patch=patch)
-    for switch in switches():
-        if switch.key not in ALWAYS_OPEN:
-            CohortModule.objects.create(cohort=cohort, module=switch.key, enabled=True)
+    for switch in cohort_switches():
+        CohortModule.objects.create(cohort=cohort, module=switch.key, enabled=True)
 
 
 def sign_in(client: Client, user: User) -> Client:

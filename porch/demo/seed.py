@@ -49,7 +49,7 @@ from porch.housing.models import (
     normalise_postcode,
 )
 from porch.incidents.models import OnCallShift
-from porch.rollout.cohorts import ALWAYS_OPEN
+from porch.rollout.cohorts import cohort_switches
 from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule
 
 DEMO_PASSWORD = "porch-demo-password"  # noqa: S105 (published on purpose; DEBUG only)
@@ -897,9 +897,7 @@ def _open_demo_pilot(patches: list[Patch]) -> None:
     cohort = Cohort.objects.create(name="Pilot: North and South", status=Cohort.Status.OPEN, opened_at=timezone.now())
     CohortHomes.objects.bulk_create([CohortHomes(cohort=cohort, patch=patch) for patch in patches[:2]])
     CohortModule.objects.bulk_create(
-        CohortModule(cohort=cohort, module=switch.key, enabled=True)
-        for switch in modules.switches()
-        if switch.key not in ALWAYS_OPEN
+        CohortModule(cohort=cohort, module=switch.key, enabled=True) for switch in cohort_switches()
     )
     AcceptanceScript.objects.create(cohort=cohort, title="Demo data: no scripts rehearsed")
 

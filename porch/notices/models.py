@@ -161,8 +161,7 @@ def notice_homes(object_id: Any) -> models.QuerySet[Property]:
     level further down, so an OuterRef is wrapped in one more; a plain Value("...") is the
     same at every level. The ids are compared as plain text, so it works on SQLite and
     PostgreSQL alike."""
-    code = OuterRef(object_id) if isinstance(object_id, OuterRef) else object_id
-    notice = Notice.objects.alias(code=_plain(Cast("uuid", CharField()))).filter(code=_plain(code))
+    notice = _recorded(OuterRef(object_id) if isinstance(object_id, OuterRef) else object_id)
     return Property.objects.filter(
         Q(block__in=notice.values("block_id"))
         | Q(block__estate__in=notice.values("estate_id"))
@@ -173,7 +172,11 @@ def notice_homes(object_id: Any) -> models.QuerySet[Property]:
 def notice_patches(object_id: Any) -> models.QuerySet[Notice, Any]:
     """The patch a notice is for, for the exposure report's staff rule (AuditKind.place_patches):
     its block's, its estate's or its own, so a place with no homes yet still has one.
-    `object_id` as for notice_homes."""
-    code = OuterRef(object_id) if isinstance(object_id, OuterRef) else object_id
+    `object_id` as for notice_homes, here valid in the notice's own queryset."""
     patch = Coalesce("block__estate__patch_id", "estate__patch_id", "patch_id")
-    return Notice.objects.alias(code=_plain(Cast("uuid", CharField()))).filter(code=_plain(code)).values_list(patch)
+    return _recorded(object_id).values_list(patch)
+
+
+def _recorded(object_id: Any) -> NoticeQuerySet:
+    """The notice an audit event's object_id names, compared as plain text (see _plain)."""
+    return Notice.objects.alias(code=_plain(Cast("uuid", CharField()))).filter(code=_plain(object_id))

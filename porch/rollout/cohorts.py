@@ -7,10 +7,15 @@ from django.db.models import Q
 from porch.accounts.actor_parts import NOT_YET, Homes, Reach
 from porch.accounts.module import SIGNUP
 from porch.core.module import PORTAL
-from porch.core.modules import switch_keys
+from porch.core.modules import Switch, switch_keys, switches
 from porch.rollout.models import Cohort, CohortHomes, CohortModule
 
 ALWAYS_OPEN = frozenset({PORTAL.key, SIGNUP.key})
+
+
+def cohort_switches() -> list[Switch]:
+    """The declared modules a cohort switches on or off (the portal and sign-up come with opening)."""
+    return [switch for switch in switches() if switch.key not in ALWAYS_OPEN]
 
 
 def everything() -> Reach:

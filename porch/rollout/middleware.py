@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from porch.core.actor import Actor
-from porch.core.modules import modules
+from porch.core.modules import Module, modules
 from porch.core.types import PorchRequest
 from porch.rollout.switches import modules_off
 
@@ -52,13 +52,16 @@ def _switched_off(module: str, cohort_ids: frozenset[int]) -> bool:
     return any((name, cohort) in off for name in (module, "portal") for cohort in (None, *cohort_ids))
 
 
+def modules_on_for(actor: Actor) -> list[Module]:
+    """The declared modules this resident can use now (a module with no switch always)."""
+    return [module for module in modules() if module.switch is None or module_available(actor, module.switch.key)]
+
+
 def home_panels(request: PorchRequest) -> list[str]:
     """Each module's part of the resident's home page (Module.home_panels), rendered, while
     the module is on for them. A panel with nothing to show is left out."""
     shown: list[str] = []
-    for module in modules():
-        if module.switch and not module_available(request.actor, module.switch.key):
-            continue
+    for module in modules_on_for(request.actor):
         for panel in module.home_panels:
             context = panel.context(request)
             if context is not None:

@@ -19,7 +19,7 @@ from porch.rollout import access, invitations, launch
 from porch.rollout import approvals as approval_service
 from porch.rollout import staff_accounts as staff_accounts_service
 from porch.rollout import switches as switch_service
-from porch.rollout.cohorts import ALWAYS_OPEN
+from porch.rollout.cohorts import cohort_switches
 from porch.rollout.forms import (
     CohortForm,
     CohortHomesForm,
@@ -143,11 +143,7 @@ def _cohort_page(request: PorchRequest, cohort: Cohort, status: int = 200, **for
 def _module_settings(cohort: Cohort) -> list[tuple[str, str, bool]]:
     """The modules a cohort can switch on (the portal itself and sign-up come with opening)."""
     enabled = {setting.module: setting.enabled for setting in cohort.modules.all()}
-    return [
-        (switch.key, switch.name, enabled.get(switch.key, False))
-        for switch in modules.switches()
-        if switch.key not in ALWAYS_OPEN
-    ]
+    return [(switch.key, switch.name, enabled.get(switch.key, False)) for switch in cohort_switches()]
 
 
 @audience(SETTINGS_KEEPERS)

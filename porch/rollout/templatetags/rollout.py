@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 
 from porch.core.actor import Actor
-from porch.core.modules import Link, modules
-from porch.rollout.middleware import module_available
+from porch.core.modules import Link
+from porch.rollout.middleware import module_available, modules_on_for
 
 register = template.Library()
 
@@ -16,12 +16,7 @@ def resident_links(actor: Actor | None) -> list[Link]:
     """{% resident_links actor as links %}: each module's pages for residents, while it is on for them."""
     if actor is None:
         return []
-    return [
-        link
-        for module in modules()
-        if module.switch is None or module_available(actor, module.switch.key)
-        for link in module.resident_links
-    ]
+    return [link for module in modules_on_for(actor) for link in module.resident_links]
 
 
 @register.filter
