@@ -6,7 +6,7 @@ from django import template
 
 from porch.core.actor import Actor
 from porch.core.modules import Link
-from porch.rollout.middleware import module_available, modules_on_for
+from porch.rollout.middleware import modules_on_for
 
 register = template.Library()
 
@@ -17,9 +17,3 @@ def resident_links(actor: Actor | None) -> list[Link]:
     if actor is None:
         return []
     return [link for module in modules_on_for(actor) for link in module.resident_links]
-
-
-@register.filter
-def module_on(actor: Actor | None, module: str) -> bool:
-    """{% if actor|module_on:"documents" %}: on for the resident's cohort and not switched off now."""
-    return actor is not None and module_available(actor, module)
