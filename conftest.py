@@ -47,11 +47,13 @@ def _fast_and_quiet(settings: Any, tmp_path: Any) -> None:
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
+    from porch.audit.append import forget as forget_audit_place
     from porch.core.sms import OutboxSmsBackend
     from porch.rollout.switches import forget
 
     OutboxSmsBackend.outbox.clear()
     forget()  # switches are remembered per process for half a second
+    forget_audit_place()  # each test starts from an emptied database: no chain ends where it did
 
 
 def pdf_bytes(text: str) -> bytes:

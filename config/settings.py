@@ -35,6 +35,9 @@ AUDIT_KEY = env_str("AUDIT_KEY", "insecure-development-audit-key-never-use-in-pr
 if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
     raise EnvError("AUDIT_KEY must be at least 32 characters long and not the same as SECRET_KEY.")
 AUDIT_CHAIN_UNKEYED_UP_TO = env_int("AUDIT_CHAIN_UNKEYED_UP_TO", 0)
+# The audit log is this many hash chains, so writers do not queue for one (ADR 0013).
+# Raising it is safe at any time; lowering it leaves the higher chains as they are.
+AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16, minimum=1)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "porch.core.middleware.RequestContextMiddleware",
+    # Writes the personal-data reads of the whole request in one go, after every layer inside it.
+    "porch.audit.middleware.AuditMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from porch.accounts.actor_parts import parts
 from porch.accounts.models import User
-from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor
+from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor, Home
 from porch.housing.models import Membership
 
 
@@ -48,7 +48,9 @@ def _resident(user_id: int, person_id: int) -> Actor:
         .filter(person_id=person_id)
         .values(
             "role",
+            "start_date",
             "tenancy_id",
+            "tenancy__start_date",
             "tenancy__is_test",
             "tenancy__property__block_id",
             "tenancy__property__block__estate_id",
@@ -63,6 +65,18 @@ def _resident(user_id: int, person_id: int) -> Actor:
         user_id=user_id,
         person_id=person_id,
         membership_roles=frozenset(home["role"] for home in homes),
+        homes=tuple(
+            Home(
+                tenancy_id=home["tenancy_id"],
+                holds_account=home["role"] in Membership.ACCOUNT_ROLES,
+                member_since=home["start_date"],
+                tenancy_started=home["tenancy__start_date"],
+                block_id=home["tenancy__property__block_id"],
+                estate_id=home["tenancy__property__block__estate_id"],
+                patch_id=home["tenancy__property__block__estate__patch_id"],
+            )
+            for home in homes
+        ),
         in_open_cohort=reach.in_open_cohort,
         rollout_modules=reach.modules,
         cohort_ids=reach.cohort_ids,

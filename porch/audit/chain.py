@@ -66,3 +66,9 @@ def session_reference(session_key: str | None) -> str:
         return ""
     digest = hmac.new(_derived_key("porch.audit.session"), session_key.encode(), hashlib.sha256).hexdigest()
     return digest[:SESSION_REF_LENGTH]
+
+
+def anchor_seal(previous_seal: str, at: str, heads: dict[str, str]) -> str:
+    """The keyed seal of an anchor: its moment, every chain's newest hash, and the seal before it."""
+    payload = (previous_seal + json.dumps({"at": at, "heads": heads}, sort_keys=True, separators=(",", ":"))).encode()
+    return hmac.new(_derived_key("porch.audit.anchor"), payload, hashlib.sha256).hexdigest()

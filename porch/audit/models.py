@@ -1,15 +1,17 @@
 """The append-only audit log of personal-data reads and writes.
 
-Only porch.audit.services.record() writes here. The keys to the housing record are
+Only porch.audit.services.record() writes here (through porch.audit.append). The keys to the housing record are
 named, not imported: every app records here, so the audit log sits below them all. On PostgreSQL a trigger
-refuses UPDATE and DELETE; every row carries the hash of the row before it,
-so an edited or removed row breaks the chain (see `manage.py audit_verify`).
+refuses UPDATE and DELETE; every row carries the hash of the row before it in its
+chain, so an edited or removed row breaks the chain (see `manage.py audit_verify`), and
+anchors seal the newest row of every chain from time to time (ADR 0013).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 SESSION_REF_LENGTH = 24
 
@@ -51,11 +53,27 @@ class AccessEvent(models.Model):
     route = models.CharField(max_length=100, blank=True)
     # A keyed hash of the browser session's key (never the key itself): "what did this session see".
     session_ref = models.CharField(max_length=SESSION_REF_LENGTH, blank=True)
+    # The person it is about did it themselves (a resident opening their own page), not on
+    # anyone's behalf. Their privacy page leaves these out, by an index (audit_subject_others),
+    # so it stays as quick however often they sign in. Derived, and checked by audit_verify.
+    by_subject = models.BooleanField(default=False)
+    # Which of the AUDIT_CHAINS hash chains the row is in (rows from before there were several: 1).
+    chain = models.PositiveSmallIntegerField(default=1)
     previous_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        constraints = [
+            # Each row has at most one successor in its chain: two writers can never fork it.
+            models.UniqueConstraint(fields=["chain", "previous_hash"], name="audit_one_next_row"),
+        ]
         indexes = [
+            # A resident's privacy page: what others did with their data, newest first.
+            models.Index(
+                F("subject"), F("at").desc(), F("id").desc(), name="audit_subject_others", condition=Q(by_subject=False)
+            ),
+            # A chain's newest row, for a writer joining it.
+            models.Index(fields=["chain", "id"], name="audit_chain_id"),
             models.Index(fields=["subject", "at"], name="audit_subject_at"),
             models.Index(fields=["actor", "at"], name="audit_actor_at"),
             # Only rows written from a browser session carry a reference: the rest stay out of the index.
@@ -68,10 +86,21 @@ class AccessEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
 
 
-class ChainHead(models.Model):
-    """One row holding the newest hash. Locking it serialises appends to the chain."""
+class Chain(models.Model):
+    """One row per hash chain (id = the chain's number). On PostgreSQL a writer locks one free
+    row (FOR UPDATE SKIP LOCKED) while it appends to that chain, so writers spread over the
+    chains and none waits while another chain is free."""
 
-    last_hash = models.CharField(max_length=64)
+
+class Anchor(models.Model):
+    """The newest row hash of every chain at one moment, sealed with AUDIT_KEY, each anchor
+    sealing the one before it. Rows removed from the end of a chain before the newest anchor
+    are caught, because the anchor names a row that is no longer there (`audit_anchor`)."""
+
+    at = models.DateTimeField()
+    heads = models.JSONField()  # {"1": "<row hash>", ...}: only chains with rows
+    previous_seal = models.CharField(max_length=64)
+    seal = models.CharField(max_length=64, unique=True)
 
 
 class Period(models.Model):

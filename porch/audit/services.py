@@ -1,22 +1,32 @@
-"""record(): the only writer of the audit log."""
+"""record(): the only writer of the audit log.
+
+Reads a page makes (views, lists, downloads, searches) are gathered on the request and
+written together as one INSERT when the view has finished (AuditMiddleware), before the
+response leaves: one write a page however many panels it shows. Everything else (sign-ins,
+changes, break glass) is written at once, so it commits with the change it records.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.audit.chain import GENESIS, row_hash, session_reference
-from porch.audit.models import AccessEvent, ChainHead
+from porch.audit.append import append
+from porch.audit.chain import session_reference
+from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
 from porch.core.modules import AuditKind, audit_kind
 
 # The reason recorded when a patch-based officer reaches a tenancy only because they opened it
 # outside their patch (break glass): the resident's privacy page then says so truthfully.
 THROUGH_BREAK_GLASS = "through a record opened outside their patch"
+# What is only read: written once, at the end of the request that read it.
+READS = frozenset(
+    {AccessEvent.Action.VIEW, AccessEvent.Action.LIST, AccessEvent.Action.DOWNLOAD, AccessEvent.Action.SEARCH}
+)
 
 
 @dataclass(frozen=True)
@@ -79,23 +89,29 @@ def record_many(
             "tenancy_id": item.tenancy_id,
             "reason": item.reason or _reached_by(actor, item.tenancy_id),
             "subject_id": subject,
+            "by_subject": by_subject(actor.person_id, actor.on_behalf_of_id, subject),
         }
         for item in seen
         for subject in sorted(set(item.subject_ids), key=lambda s: (s is None, s or 0))
     ]
-    if not rows:
-        return
-    with transaction.atomic():
-        head = _locked_head()
-        previous = head.last_hash
-        events = []
-        for values in rows:
-            digest = row_hash(previous, values)
-            events.append(AccessEvent(**values, previous_hash=previous, row_hash=digest))
-            previous = digest
-        AccessEvent.objects.bulk_create(events)
-        head.last_hash = previous
-        head.save(update_fields=["last_hash"])
+    pending = getattr(request, "audit_reads", None)
+    if pending is not None and action in READS:
+        pending.extend(rows)
+    else:
+        append(rows)
+
+
+def write_pending(request: HttpRequest) -> None:
+    """Write the reads gathered on this request (AuditMiddleware calls it once, at the end)."""
+    pending = getattr(request, "audit_reads", None)
+    if pending:
+        request.audit_reads = []  # type: ignore[attr-defined]
+        append(pending)
+
+
+def by_subject(actor_person_id: int | None, on_behalf_of_id: int | None, subject_id: int | None) -> bool:
+    """The person the row is about did it themselves, not someone on their behalf."""
+    return actor_person_id is not None and subject_id == actor_person_id and on_behalf_of_id is None
 
 
 def _reached_by(actor: Actor, tenancy_id: int | None) -> str:
@@ -110,11 +126,3 @@ def _route_of(request: HttpRequest | None) -> str:
 def _session_of(request: HttpRequest | None) -> str:
     session = getattr(request, "session", None)
     return session_reference(session.session_key) if session is not None else ""
-
-
-def _locked_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head

@@ -5,29 +5,39 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
+from porch.audit.anchors import anchor_problem, missing_heads
 from porch.audit.chain import CHAINED_FIELDS, GENESIS, row_hash, unkeyed_row_hash
-from porch.audit.models import AccessEvent, ChainHead
+from porch.audit.models import AccessEvent, Anchor
+from porch.audit.services import by_subject
 
 
 @dataclass(frozen=True)
 class ChainBreak:
-    event_id: int
+    event_id: int | None  # None: an anchor, not a row, does not hold
     problem: str
+
+    def __str__(self) -> str:
+        if self.event_id is None:
+            return f"Audit log broken: {self.problem}."
+        return f"Audit log broken at event {self.event_id}: it {self.problem}."
 
 
 def first_break() -> ChainBreak | None:
-    """Walk the chain in order and return the first row that does not fit, if any.
+    """Walk every chain in one pass, in the order rows were written, and return the first
+    row that does not fit, if any; then check the anchors (porch.audit.anchors).
 
-    Rows up to AUDIT_CHAIN_UNKEYED_UP_TO were written before the chain was keyed and
-    are checked with the plain hash; every later row must carry the keyed hash, so
-    nobody without the key can rewrite the log as "old" rows."""
+    Within a chain, rows are written one after another, so id order is chain order. Rows up
+    to AUDIT_CHAIN_UNKEYED_UP_TO were written before the chain was keyed and are checked with
+    the plain hash; every later row must carry the keyed hash, so nobody without the key can
+    rewrite the log as "old" rows."""
     unkeyed_up_to = settings.AUDIT_CHAIN_UNKEYED_UP_TO
-    previous = GENESIS
-    last_id = 0
+    newest: dict[int, str] = {}
+    person_of = _person_of_each_user()
     rows = _rows()
     for values in rows:
-        last_id = values["id"]
+        previous = newest.get(values["chain"], GENESIS)
         if values["previous_hash"] != previous:
             return ChainBreak(values["id"], "does not follow the row before it (a row was removed or reordered)")
         keyed = values["id"] > unkeyed_up_to
@@ -36,15 +46,38 @@ def first_break() -> ChainBreak | None:
             if keyed and unkeyed_row_hash(previous, values) == values["row_hash"]:
                 return _unkeyed_rows_found(values["id"], rows)
             return ChainBreak(values["id"], "was changed after it was written")
-        previous = values["row_hash"]
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != previous:
-        return ChainBreak(last_id, "is not the newest row the log expected (rows were removed from the end)")
+        if values["by_subject"] != by_subject(
+            person_of.get(values["actor_id"]), values["on_behalf_of_id"], values["subject_id"]
+        ):
+            return ChainBreak(values["id"], "was changed after it was written (whether the person did it themselves)")
+        newest[values["chain"]] = values["row_hash"]
+    return _anchors_break()
+
+
+def _person_of_each_user() -> dict[int, int]:
+    """Residents' accounts and their housing records, to check each row's by_subject."""
+    return dict(get_user_model().objects.filter(person__isnull=False).values_list("id", "person_id"))
+
+
+def _anchors_break() -> ChainBreak | None:
+    previous_seal = GENESIS
+    last = None
+    for anchor in Anchor.objects.order_by("id").iterator(chunk_size=5000):
+        problem = anchor_problem(anchor, previous_seal)
+        if problem:
+            return ChainBreak(None, f"anchor {anchor.pk} {problem}")
+        previous_seal, last = anchor.seal, anchor
+    missing = missing_heads(last) if last is not None else []
+    if last is not None and missing:
+        chains = ", ".join(missing)
+        return ChainBreak(
+            None, f"anchor {last.pk} names rows no longer in chain {chains} (rows were removed from its end)"
+        )
     return None
 
 
 def _rows() -> Iterator[dict[str, Any]]:
-    fields = ("id", "previous_hash", "row_hash", *CHAINED_FIELDS)
+    fields = ("id", "chain", "previous_hash", "row_hash", "by_subject", *CHAINED_FIELDS)
     # The stubs cannot know the fields of values(*fields) when they are not literals.
     rows: Iterator[dict[str, Any]] = AccessEvent.objects.order_by("id").values(*fields).iterator(chunk_size=5000)
     return rows

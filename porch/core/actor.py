@@ -6,6 +6,7 @@ once the staff member has passed two-factor authentication.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from porch.core.roles import StaffRole
@@ -17,6 +18,21 @@ CONTRACTOR = "contractor"
 
 
 @dataclass(frozen=True)
+class Home:
+    """One home a resident is a current member of, resolved once at the start of the request.
+    The resident branches of the visible_to filters read these ids, so each is one indexed
+    predicate, not a nested query over memberships rebuilt for every list on the page."""
+
+    tenancy_id: int
+    holds_account: bool  # lead or joint tenant, or homeowner: sees the tenancy's record
+    member_since: datetime.date
+    tenancy_started: datetime.date
+    block_id: int
+    estate_id: int
+    patch_id: int
+
+
+@dataclass(frozen=True)
 class Actor:
     kind: str = ANONYMOUS
     user_id: int | None = None
@@ -24,6 +40,8 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     patch_ids: frozenset[int] = field(default_factory=frozenset)
     membership_roles: frozenset[str] = field(default_factory=frozenset)
+    # Residents: their current memberships of tenancies in force (no homes: no tenancy data).
+    homes: tuple[Home, ...] = ()
     firm_id: int | None = None
     # Residents: whether an open pilot cohort covers their home, and the modules it opens.
     in_open_cohort: bool = False
@@ -37,6 +55,11 @@ class Actor:
     trained: bool = False
     # Staff: tenancies opened outside their patches with a stated reason (break glass).
     break_glass_tenancy_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def tenancy_ids(self) -> frozenset[int]:
+        """The tenancies a resident holds now (account-holding memberships): their record is theirs to see."""
+        return frozenset(home.tenancy_id for home in self.homes if home.holds_account)
 
     @property
     def is_authenticated(self) -> bool:

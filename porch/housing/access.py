@@ -59,6 +59,21 @@ def household_of(actor: Actor, tenancy: Tenancy) -> list[Membership]:
     )
 
 
+def households_of(actor: Actor) -> list[tuple[Tenancy, list[Membership]]]:
+    """A resident's current tenancies (oldest first, with their property), each with its current
+    members, lead tenant first: one query for the whole of the resident's home page."""
+    members = (
+        Membership.objects.current()
+        .filter(tenancy__in=Tenancy.objects.visible_to(actor))
+        .select_related("person", "tenancy__property")
+        .order_by("tenancy__start_date", "tenancy_id", LEAD_FIRST, "person__last_name", "person__first_name")
+    )
+    households: dict[int, tuple[Tenancy, list[Membership]]] = {}
+    for member in members:
+        households.setdefault(member.tenancy_id, (member.tenancy, []))[1].append(member)
+    return list(households.values())
+
+
 def own_person(actor: Actor) -> Person:
     """The resident's own record."""
     if not actor.person_id:

@@ -110,8 +110,7 @@ class TenancyQuerySet(models.QuerySet["Tenancy"]):
         opened outside them with a stated reason (break glass).
         Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
-            held = Membership.objects.current().account_holders().filter(person_id=actor.person_id)
-            return self.current().filter(id__in=held.values("tenancy_id"))
+            return self.filter(id__in=actor.tenancy_ids)  # resolved with the actor: Actor.homes
         if not actor.reads_personal_data:
             return self.none()
         if actor.roles & ORGANISATION_WIDE:
@@ -171,11 +170,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, actor: Actor) -> PersonQuerySet:
         """Residents: themselves and the current members of their current tenancies.
         Staff: members (past or present) of the tenancies they can see."""
-        tenancies = Tenancy.objects.visible_to(actor)
         if actor.is_resident and actor.person_id:
-            household = Membership.objects.current().filter(tenancy__in=tenancies)
+            household = Membership.objects.current().filter(tenancy_id__in=actor.tenancy_ids)
             return self.filter(Q(id=actor.person_id) | Q(id__in=household.values("person_id")))
         if actor.is_staff:
+            tenancies = Tenancy.objects.visible_to(actor)
             return self.filter(id__in=Membership.objects.filter(tenancy__in=tenancies).values("person_id"))
         return self.none()
 

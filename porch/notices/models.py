@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Coalesce, Replace
 from django.utils import timezone
 
 from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
-from porch.housing.models import Block, Estate, Patch, Property, Tenancy
+from porch.housing.models import Block, Estate, Patch, Property
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor
@@ -55,8 +55,12 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
         data-protection training: organisation-wide roles every notice; housing officers
         the notices for places in their patches. Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
-            homes = Property.objects.filter(tenancies__in=Tenancy.objects.visible_to(actor))
-            return self.current().for_homes(homes)
+            held = [home for home in actor.homes if home.holds_account]
+            return self.current().filter(
+                Q(block_id__in={home.block_id for home in held})
+                | Q(estate_id__in={home.estate_id for home in held})
+                | Q(patch_id__in={home.patch_id for home in held})
+            )
         if not actor.reads_personal_data:
             return self.none()
         if actor.roles & ORGANISATION_WIDE:

@@ -9,20 +9,21 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
 
 from porch.accounts.sudo import password_refusal
 from porch.audit.services import Seen, record, record_many
+from porch.core.actor import Actor
+from porch.core.paging import page_of
 from porch.core.routes import PORTAL, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.documents.access import documents_visible_to
 from porch.documents.services import documents_seen
 from porch.housing import access as housing_access
 from porch.housing.forms import ChangeRequestForm
-from porch.housing.models import DetailsChangeRequest
+from porch.housing.models import DetailsChangeRequest, Membership, Person, Tenancy
 from porch.housing.services import AlreadyAsked, details_change_request_create
 from porch.portal import access
 from porch.portal.describe import describe
@@ -37,8 +38,8 @@ def home(request: PorchRequest) -> HttpResponse:
         return redirect("staff:home")
     if not actor.is_resident:
         return render(request, "portal/no_access.html")
-    tenancies = housing_access.current_tenancies_of(actor)
-    households = [(tenancy, housing_access.household_of(actor, tenancy)) for tenancy in tenancies]
+    households = housing_access.households_of(actor)
+    person = _own_person_among(actor, households)
     documents_on = module_available(actor, "documents")
     recent_documents = list(documents_visible_to(actor)[:3]) if documents_on else []
     seen = [Seen(tenancy.uuid, {m.person_id for m in members}, tenancy.id) for tenancy, members in households]
@@ -57,7 +58,7 @@ def home(request: PorchRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
-            "person": housing_access.own_person(actor),
+            "person": person,
             "households": households,
             "recent_documents": recent_documents,
             # Switched off (for everyone or their cohort), not merely "not in the pilot yet".
@@ -65,6 +66,15 @@ def home(request: PorchRequest) -> HttpResponse:
             "panels": home_panels(request),
         },
     )
+
+
+def _own_person_among(actor: Actor, households: list[tuple[Tenancy, list[Membership]]]) -> Person:
+    """The resident's own record, from their household if they have one (no second query)."""
+    for _, members in households:
+        for member in members:
+            if member.person_id == actor.person_id:
+                return member.person
+    return housing_access.own_person(actor)
 
 
 @audience(RESIDENT)
@@ -119,8 +129,8 @@ def change_request(request: PorchRequest) -> HttpResponse:
 def privacy(request: PorchRequest) -> HttpResponse:
     """Who has looked at my record, in plain English."""
     actor = request.actor
-    page = Paginator(access.views_of_own_record(actor), 30).get_page(request.GET.get("page"))
-    entries = grouped([(event.at, describe(event)) for event in page.object_list])
+    page = page_of(access.views_of_own_record(actor), request.GET, size=30)
+    entries = grouped([(event.at, describe(event)) for event in page.items])
     return render(request, "portal/privacy.html", {"page": page, "entries": entries})
 
 

@@ -8,7 +8,7 @@ from porch.accounts.actor_parts import NOT_YET, Homes, Reach
 from porch.accounts.module import SIGNUP
 from porch.core.module import PORTAL
 from porch.core.modules import Switch, switch_keys, switches
-from porch.rollout.models import Cohort, CohortHomes, CohortModule
+from porch.rollout.models import Cohort, CohortHomes
 
 ALWAYS_OPEN = frozenset({PORTAL.key, SIGNUP.key})
 
@@ -33,8 +33,10 @@ def reach_of_homes(homes: Homes) -> Reach:
         | Q(estate_id__in=[h["tenancy__property__block__estate_id"] for h in homes])
         | Q(patch_id__in=[h["tenancy__property__block__estate__patch_id"] for h in homes])
     )
-    cohort_ids = set(covering.values_list("cohort_id", flat=True))
+    # One query: each covering cohort, once per module it names (a cohort naming none: once, with NULLs).
+    rows = list(covering.values_list("cohort_id", "cohort__modules__module", "cohort__modules__enabled"))
+    cohort_ids = {cohort_id for cohort_id, _, _ in rows}
     if not cohort_ids:
         return NOT_YET
-    enabled = CohortModule.objects.filter(cohort_id__in=cohort_ids, enabled=True).values_list("module", flat=True)
-    return Reach(in_open_cohort=True, modules=ALWAYS_OPEN | frozenset(enabled), cohort_ids=frozenset(cohort_ids))
+    modules = frozenset(module for _, module, enabled in rows if module and enabled)
+    return Reach(in_open_cohort=True, modules=ALWAYS_OPEN | modules, cohort_ids=frozenset(cohort_ids))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import Cast
 from porch.accounts.actors import actor_for_user
 from porch.audit.chain import CHAINED_FIELDS, GENESIS, unkeyed_row_hash
-from porch.audit.models import AccessEvent, ChainHead, PatchHeld, RoleHeld, TrainingHeld
+from porch.audit.models import AccessEvent, PatchHeld, RoleHeld, TrainingHeld
 from porch.audit.services import record
 from porch.audit.verify import first_break
 
@@ -39,13 +39,13 @@ def _rewrite(event_id: int, **values: object) -> None:
 def rebuild_without_the_key() -> None:
     """Change a row and rebuild the whole chain with the plain hash, as someone who
     can write to the database but does not hold AUDIT_KEY would have to."""
-    previous = GENESIS
-    for values in AccessEvent.objects.order_by("id").values("id", *CHAINED_FIELDS):
+    newest: dict[int, str] = {}
+    for values in AccessEvent.objects.order_by("id").values("id", "chain", *CHAINED_FIELDS):
         values["reason"] = "nothing to see"
+        previous = newest.get(values["chain"], GENESIS)
         digest = unkeyed_row_hash(previous, values)
         _rewrite(values["id"], reason="nothing to see", previous_hash=previous, row_hash=digest)
-        previous = digest
-    ChainHead.objects.filter(pk=1).update(last_hash=previous)
+        newest[values["chain"]] = digest
 
 
 def test_a_chain_rebuilt_without_the_key_is_caught(cast: Cast) -> None:
@@ -96,8 +96,7 @@ def test_rows_written_before_the_chain_was_keyed_still_verify(cast: Cast, settin
         digest = unkeyed_row_hash(previous, values)
         old_rows.append(AccessEvent(**values, previous_hash=previous, row_hash=digest))
         previous = digest
-    AccessEvent.objects.bulk_create(old_rows)
-    ChainHead.objects.update_or_create(pk=1, defaults={"last_hash": previous})
+    AccessEvent.objects.bulk_create(old_rows)  # chain 1, the only one there was
     some_events(cast, 2)  # written after the upgrade: keyed
     last_old = AccessEvent.objects.order_by("id")[2].id
 

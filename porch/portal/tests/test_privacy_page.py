@@ -72,3 +72,45 @@ def test_the_privacy_page_says_whether_viewing_as_started_or_stopped(cast: Cast)
     stopped = AccessEvent(actor_role="customer_services,view_as", action="view_as", reason="ended: signed out")
     assert describe(started).endswith("started seeing your account as you see it")
     assert describe(stopped).endswith("stopped seeing your account as you see it")
+
+
+def _staff_looks(cast: Cast, count: int) -> list[int]:
+    """count looks by the housing officer at Alice's record, oldest first."""
+    from porch.accounts.actors import actor_for_user
+    from porch.audit.services import record
+
+    officer = actor_for_user(cast.staff["north"], verified=True)
+    alice = cast["ashton"].people["alice"]
+    for _ in range(count):
+        record(actor=officer, action="view", object_type="person", subject_ids=[alice.id])
+    return list(
+        AccessEvent.objects.filter(subject=alice, actor=cast.staff["north"]).order_by("id").values_list("id", flat=True)
+    )
+
+
+def test_the_privacy_page_pages_by_position_older_and_back_to_newer(cast: Cast) -> None:
+    ids = _staff_looks(cast, 65)
+    alice = sign_in(Client(), cast.resident("alice"))
+    alice.get("/my-details/")  # her own looks are left out, wherever they fall
+    first = alice.get("/privacy/")
+    assert first.context["page"].newer is None and first.context["page"].older == ids[-30]
+    assert [e.id for e in first.context["page"].items] == ids[::-1][:30]
+    second = alice.get("/privacy/", {"older": ids[-30]})
+    assert [e.id for e in second.context["page"].items] == ids[::-1][30:60]
+    third = alice.get("/privacy/", {"older": second.context["page"].older})
+    assert [e.id for e in third.context["page"].items] == ids[::-1][60:] and third.context["page"].older is None
+    back = alice.get("/privacy/", {"newer": third.context["page"].newer})
+    assert [e.id for e in back.context["page"].items] == ids[::-1][30:60]
+    assert "?newer=" in back.content.decode() and "?older=" in back.content.decode()
+
+
+def test_a_position_that_is_not_one_of_my_records_shows_the_newest_page(cast: Cast) -> None:
+    ids = _staff_looks(cast, 35)
+    north = sign_in(Client(), cast.staff["north"])
+    north.get(f"/staff/tenancies/{cast['cole'].tenancy.uuid}/")  # a record about Carol's household
+    carols = AccessEvent.objects.exclude(subject=cast["ashton"].people["alice"]).latest("id").id
+    alice = sign_in(Client(), cast.resident("alice"))
+    for forged in ("abc", "-1", "99999999999999999999", str(carols)):
+        for direction in ("older", "newer"):
+            page = alice.get("/privacy/", {direction: forged}).context["page"]
+            assert [e.id for e in page.items] == ids[::-1][:30], (direction, forged)

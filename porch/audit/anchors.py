@@ -1,0 +1,51 @@
+"""Anchors: from time to time, the newest row of every chain, sealed together with AUDIT_KEY.
+
+Each chain alone shows a row changed or removed from its middle. What it cannot show is rows
+removed from its end. An anchor names each chain's newest row at its moment, and is sealed
+(and seals the anchor before it) with the key, so removing rows from the end of a chain, or
+removing an anchor, is caught by `audit_verify` for everything before the newest anchor.
+`manage.py audit_anchor` writes one; run it every minute (ADR 0013)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import Max
+from django.utils import timezone
+
+from porch.audit.chain import GENESIS, anchor_seal
+from porch.audit.models import AccessEvent, Anchor
+
+logger = logging.getLogger("porch.audit")
+
+
+def write_anchor() -> Anchor:
+    newest_ids = AccessEvent.objects.values("chain").annotate(newest=Max("id")).values_list("newest", flat=True)
+    heads = {
+        str(chain): row_hash
+        for chain, row_hash in AccessEvent.objects.filter(id__in=list(newest_ids)).values_list("chain", "row_hash")
+    }
+    previous = Anchor.objects.order_by("-id").values_list("seal", flat=True).first() or GENESIS
+    at = timezone.now()
+    anchor = Anchor.objects.create(
+        at=at, heads=heads, previous_seal=previous, seal=anchor_seal(previous, at.isoformat(), heads)
+    )
+    # A copy outside the database: whoever can rewrite the database cannot unsay the log.
+    logger.info("audit anchor %s at %s sealed %s", anchor.pk, at.isoformat(), anchor.seal)
+    return anchor
+
+
+def anchor_problem(anchor: Anchor, previous_seal: str) -> str:
+    """Why an anchor's seal does not hold, or "" when it does."""
+    if anchor.previous_seal != previous_seal:
+        return "does not follow the anchor before it (an anchor was removed)"
+    if anchor.seal != anchor_seal(anchor.previous_seal, anchor.at.isoformat(), anchor.heads):
+        return "was changed after it was written, or was not written with the audit key"
+    return ""
+
+
+def missing_heads(anchor: Anchor) -> list[str]:
+    """The chains whose row this anchor names is no longer in them. Checking the newest anchor
+    is enough: in a chain that verifies, every row an older anchor named comes before it."""
+    present = set(AccessEvent.objects.filter(row_hash__in=list(anchor.heads.values())).values_list("chain", "row_hash"))
+    return sorted(chain for chain, row_hash in anchor.heads.items() if (int(chain), row_hash) not in present)

@@ -1,0 +1,158 @@
+"""Appending rows to the audit log's hash chains without a lock every request waits on.
+
+The log is several chains (AUDIT_CHAINS of them), each a list of rows where every row
+carries the hash of the one before it in its chain. The database allows each
+(chain, previous_hash) once, so no chain can ever fork, whatever a writer does.
+
+On PostgreSQL a writer locks whichever chain is free (one of many rows, never one row
+every request waits on) and appends to it. On SQLite, which has one writer at a time
+anyway, a writer appends with a single INSERT naming the newest hash it knows, and tries
+again if the constraint refuses it. See ADR 0013.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, When
+
+from porch.audit.chain import GENESIS, row_hash
+from porch.audit.models import AccessEvent, Chain
+
+# Enough to ride out a burst of writers meeting on the same chains; each miss moves on.
+ATTEMPTS = 20
+
+
+class _Place(threading.local):
+    """The chain this thread appends to and the newest hash of it that this thread wrote
+    (None: read it from the database first). Kept per thread: each thread is one writer."""
+
+    chain: int = 0
+    newest: str | None = None
+
+
+_place = _Place()
+
+
+class AppendFailed(RuntimeError):
+    """Every attempt met another writer: the rows were not written, and the request fails."""
+
+
+def append(rows: Sequence[dict[str, Any]]) -> None:
+    """Write the rows to one chain, in order, as one INSERT."""
+    if not rows:
+        return
+    if connection.features.has_select_for_update_skip_locked:
+        _append_to_a_free_chain(rows)
+    else:
+        _append_optimistically(rows)
+
+
+def _append_to_a_free_chain(rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: many writers at once. Lock a chain nobody else is appending to (the one
+    this thread used last if it is free), then append to where it ends. A writer never
+    retries, so none can be starved, however many there are."""
+    with transaction.atomic():
+        chain = _lock_a_chain()
+        _place.chain = chain
+        AccessEvent.objects.bulk_create(_chained(rows, chain, newest_hash(chain)))
+
+
+def _lock_a_chain() -> int:
+    preferred = _place.chain or random.randint(1, chains())  # noqa: S311 - spreading writers, not a secret
+    free = (
+        Chain.objects.select_for_update(skip_locked=True)
+        .filter(id__lte=chains())
+        .order_by(Case(When(id=preferred, then=0), default=1), "id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if free is not None:
+        return free
+    if Chain.objects.count() < chains():
+        Chain.objects.bulk_create([Chain(id=n) for n in range(1, chains() + 1)], ignore_conflicts=True)
+    # Every chain busy (or just created): queue for this one.
+    return Chain.objects.select_for_update().get(id=min(preferred, chains())).id
+
+
+def _append_optimistically(rows: Sequence[dict[str, Any]]) -> None:
+    """SQLite: one writer at a time anyway. Name the newest hash this thread knows; if
+    another writer got there first, the unique constraint refuses it, and this thread
+    reads where the chain ends now and tries again."""
+    for _ in range(ATTEMPTS):
+        chain, previous = _start()
+        events = _chained(rows, chain, previous)
+        try:
+            _insert(events)
+        except IntegrityError:
+            _move()  # another writer took this place in the chain: go elsewhere
+            continue
+        _remember(chain, events[-1].row_hash)
+        return
+    raise AppendFailed("could not append to any audit chain")
+
+
+def forget() -> None:
+    """Forget this thread's place (after the database it pointed into was emptied)."""
+    _place.chain, _place.newest = 0, None
+
+
+def _start() -> tuple[int, str]:
+    if not _place.chain:
+        _place.chain = random.randint(1, chains())  # noqa: S311 - spreading writers, not a secret
+    # Inside a transaction the newest row this thread wrote may yet be rolled back:
+    # the database, not memory, says where the chain ends.
+    if _place.newest is None or connection.in_atomic_block:
+        return _place.chain, newest_hash(_place.chain)
+    return _place.chain, _place.newest
+
+
+def _chained(rows: Sequence[dict[str, Any]], chain: int, previous: str) -> list[AccessEvent]:
+    events = []
+    for values in rows:
+        digest = row_hash(previous, values)
+        events.append(AccessEvent(**values, chain=chain, previous_hash=previous, row_hash=digest))
+        previous = digest
+    return events
+
+
+def _insert(events: list[AccessEvent]) -> None:
+    if connection.in_atomic_block:
+        # A failed INSERT must not spoil the caller's transaction (PostgreSQL aborts it).
+        with transaction.atomic(savepoint=True):
+            AccessEvent.objects.bulk_create(events)
+    else:
+        AccessEvent.objects.bulk_create(events)
+
+
+def _remember(chain: int, newest: str) -> None:
+    if connection.in_atomic_block:
+        # Only once the rows are committed is this where the chain ends.
+        _place.newest = None
+        transaction.on_commit(lambda: _commit_place(chain, newest))
+    else:
+        _place.newest = newest
+
+
+def _commit_place(chain: int, newest: str) -> None:
+    if _place.chain == chain:
+        _place.newest = newest
+
+
+def _move() -> None:
+    _place.chain = random.randint(1, chains())  # noqa: S311 - spreading writers, not a secret
+    _place.newest = None
+
+
+def chains() -> int:
+    return max(1, int(settings.AUDIT_CHAINS))
+
+
+def newest_hash(chain: int) -> str:
+    newest = AccessEvent.objects.filter(chain=chain).order_by("-id").values_list("row_hash", flat=True).first()
+    return newest or GENESIS

@@ -1,0 +1,158 @@
+"""Several hash chains with no lock between writers, anchors over them, and one write a page."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+
+from conftest import Cast, sign_in
+from porch.accounts.actors import actor_for_user
+from porch.audit import append
+from porch.audit.anchors import write_anchor
+from porch.audit.models import AccessEvent
+from porch.audit.services import record
+from porch.audit.verify import first_break
+
+
+def _look(cast: Cast, reason: str = "") -> None:
+    actor = actor_for_user(cast.staff["north"], verified=True)
+    record(actor=actor, action="view", object_type="tenancy", subject_ids=[None], reason=reason)
+
+
+def _delete_behind_the_logs_back(table: str, row_id: int) -> None:
+    """What someone with direct database access could do (on PostgreSQL, only a superuser
+    can switch the append-only trigger off like this)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row_id])  # noqa: S608 - a fixed table name
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def test_writers_spread_over_several_chains_and_every_chain_verifies(cast: Cast, settings) -> None:
+    settings.AUDIT_CHAINS = 4
+    for chain in (1, 2, 3, 4, 2, 2, 1):
+        append._place.chain, append._place.newest = chain, None  # a writer that joined this chain
+        _look(cast)
+    assert set(AccessEvent.objects.values_list("chain", flat=True)) == {1, 2, 3, 4}
+    assert first_break() is None
+
+
+def test_the_database_refuses_a_fork(cast: Cast, settings) -> None:
+    settings.AUDIT_CHAINS = 1
+    _look(cast, "first")
+    _look(cast, "second")
+    first = AccessEvent.objects.get(reason="first")
+    fork = AccessEvent(**{f: getattr(first, f) for f in ("at", "actor_role", "object_type", "action")})
+    fork.chain, fork.previous_hash, fork.row_hash = 1, first.row_hash, "f" * 64
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save()
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL writers lock a chain: none is ever behind")
+def test_a_writer_who_is_behind_never_forks_a_chain(cast: Cast, settings, monkeypatch) -> None:
+    """SQLite: two processes both think they write the next row of chain 1: the database takes
+    one, and the other reads where the chain ends now and writes there: still one line."""
+    settings.AUDIT_CHAINS = 1
+    _look(cast, "first")
+    behind = AccessEvent.objects.get(reason="first").row_hash
+    _look(cast, "second")  # another writer's row, after "first"
+    where_it_ends = append.newest_hash
+    answers = iter([behind])  # this writer has not seen "second" yet
+    monkeypatch.setattr(append, "newest_hash", lambda chain: next(answers, None) or where_it_ends(chain))
+    _look(cast, "third")
+    third = AccessEvent.objects.get(reason="third")
+    assert third.previous_hash == AccessEvent.objects.get(reason="second").row_hash
+    assert AccessEvent.objects.filter(chain=1, previous_hash=behind).count() == 1
+    assert first_break() is None
+
+
+def test_rows_removed_from_the_end_of_a_chain_are_caught_by_the_anchor(cast: Cast) -> None:
+    for _ in range(3):
+        _look(cast)
+    call_command("audit_anchor", stdout=StringIO())
+    assert first_break() is None
+    call_command("audit_verify", stdout=StringIO())
+    _delete_behind_the_logs_back("audit_accessevent", AccessEvent.objects.latest("id").pk)
+    broken = first_break()
+    assert broken is not None and "removed from its end" in broken.problem
+    with pytest.raises(CommandError, match="removed from its end"):
+        call_command("audit_verify")
+
+
+def test_a_removed_anchor_is_caught(cast: Cast) -> None:
+    _look(cast)
+    first = write_anchor()
+    _look(cast)
+    write_anchor()
+    _delete_behind_the_logs_back("audit_anchor", first.pk)
+    broken = first_break()
+    assert broken is not None and broken.event_id is None and "an anchor was removed" in broken.problem
+
+
+def test_an_anchor_written_without_the_key_is_caught(cast: Cast) -> None:
+    _look(cast)
+    anchor = write_anchor()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE audit_anchor SET heads = %s WHERE id = %s", ['{"1": "0"}', anchor.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    broken = first_break()
+    assert broken is not None and "not written with the audit key" in broken.problem
+
+
+def test_a_page_writes_all_its_reads_in_one_insert(cast: Cast) -> None:
+    """The resident home shows the household, documents and notices: one INSERT for all."""
+    client = sign_in(Client(), cast.resident("alice"))
+    client.get("/")  # the session's first page also records the sign-in's side effects
+    inserts = []
+
+    def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith('INSERT INTO "audit_accessevent"'):
+            inserts.append(sql)
+        return execute(sql, params, many, context)
+
+    before = AccessEvent.objects.count()
+    with connection.execute_wrapper(watch):
+        assert client.get("/").status_code == 200
+    written = AccessEvent.objects.order_by("-id")[: AccessEvent.objects.count() - before]
+    assert len(inserts) == 1 and {"dashboard", "document"} <= {event.object_type for event in written}
+
+
+def test_if_the_reads_cannot_be_written_the_page_is_not_sent(cast: Cast, monkeypatch) -> None:
+    def refuse(rows):  # type: ignore[no-untyped-def]
+        raise append.AppendFailed("could not append to any audit chain")
+
+    monkeypatch.setattr("porch.audit.services.append", refuse)
+    client = sign_in(Client(raise_request_exception=False), cast.resident("alice"))
+    response = client.get("/documents/")
+    assert response.status_code == 500
+    assert cast["ashton"].documents["addressed"].title not in response.content.decode()
+
+
+def test_own_looks_are_marked_and_a_changed_mark_is_caught(cast: Cast) -> None:
+    """A resident's own look is left out of their privacy page by an index on by_subject;
+    flipping it behind the log's back (to hide a look from them) is caught."""
+    alice = cast["ashton"].people["alice"]
+    sign_in(Client(), cast.resident("alice")).get("/my-details/")
+    own = AccessEvent.objects.get(object_type="person", subject=alice)
+    assert own.by_subject
+    _look(cast)
+    staff_look = AccessEvent.objects.latest("id")
+    assert not staff_look.by_subject
+    assert first_break() is None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE audit_accessevent SET by_subject = %s WHERE id = %s", [True, staff_look.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    broken = first_break()
+    assert broken is not None and broken.event_id == staff_look.pk
