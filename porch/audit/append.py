@@ -40,7 +40,7 @@ _place = _Place()
 
 
 class AppendFailed(RuntimeError):
-    """Every attempt met another writer: the rows were not written, and the request fails."""
+    """Every attempt met another writer (SQLite): nothing was written, and the request fails."""
 
 
 def append(rows: Sequence[dict[str, Any]]) -> None:
@@ -74,9 +74,8 @@ def _lock_a_chain() -> int:
     )
     if free is not None:
         return free
-    if Chain.objects.count() < chains():
-        Chain.objects.bulk_create([Chain(id=n) for n in range(1, chains() + 1)], ignore_conflicts=True)
-    # Every chain busy (or just created): queue for this one.
+    # None free: the rows are not made yet (or AUDIT_CHAINS has grown), or every chain is busy.
+    Chain.objects.bulk_create([Chain(id=n) for n in range(1, chains() + 1)], ignore_conflicts=True)
     return Chain.objects.select_for_update().get(id=min(preferred, chains())).id
 
 
@@ -123,7 +122,7 @@ def _chained(rows: Sequence[dict[str, Any]], chain: int, previous: str) -> list[
 
 def _insert(events: list[AccessEvent]) -> None:
     if connection.in_atomic_block:
-        # A failed INSERT must not spoil the caller's transaction (PostgreSQL aborts it).
+        # A refused INSERT is undone on its own, leaving the caller's transaction as it was.
         with transaction.atomic(savepoint=True):
             AccessEvent.objects.bulk_create(events)
     else:
