@@ -41,8 +41,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorList
 from django.forms.widgets import Input
+from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.core.govuk_render import WRITERS
 from porch.core.markers import MARKER_TEXT, redact
 
 DATE_PARTS = ("day", "month", "year")
@@ -197,6 +199,16 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "porch/forms/form.html"
     field_template_name = "porch/forms/field.html"
     bound_field_class = GovukBoundField
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        """The form, its field groups and its text boxes are written in Python, to the same
+        bytes as their templates (porch.core.govuk_render, ADR 0016); anything else, and any
+        render with a request, goes through its template."""
+        write = WRITERS.get(template_name) if request is None else None
+        html = write(context) if write is not None else None
+        if html is None:
+            return super().render(template_name, context, request)
+        return html.strip()  # as BaseRenderer.render strips what the template gave
 
 
 class GovukFormMixin:
