@@ -28,10 +28,11 @@ escapes the rest, and ``|safe`` (used for help text, as in Django) escapes nothi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
 INPUT = "django/forms/widgets/input.html"
@@ -64,17 +65,21 @@ DATE_INPUT = "porch/forms/widgets/date_input.html"
 
 def _e(value: Any) -> str:
     """``{{ value }}`` with autoescaping."""
+    if type(value) is str:  # plain text, not marked safe: what django.utils.html.escape does
+        return html.escape(value)
     return str(conditional_escape(value))
 
 
 def _formatted(value: Any) -> str:
     """``{{ value|stringformat:'s' }}`` with autoescaping."""
+    if type(value) is str:
+        return html.escape(value)
     text = str(value) if isinstance(value, tuple) else value
     try:
         formatted = "%s" % text  # noqa: UP031 - the filter's own operation, kept exactly
     except (ValueError, TypeError):
         formatted = ""
-    return formatted if isinstance(value, SafeData) else str(escape(formatted))
+    return formatted if isinstance(value, SafeData) else html.escape(formatted)
 
 
 def attrs_html(attrs: Mapping[str, Any]) -> str:
