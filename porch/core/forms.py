@@ -192,6 +192,10 @@ class GovukBoundField(BoundField):
 class GovukFormRenderer(TemplatesSetting):
     """Renders every form and field with the GOV.UK templates in templates/porch/forms/.
 
+    The commonest of those templates, and Django's text-box widget templates, are written
+    out in Python to the same bytes (porch.core.govuk_render, ADR 0016): change one of
+    them and change its function too (porch/core/tests/test_govuk_render.py compares them).
+
     TemplatesSetting uses the project's TEMPLATES, so ``django.forms`` must be
     in INSTALLED_APPS for Django's own widget templates to be found.
     """
