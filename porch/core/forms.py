@@ -41,8 +41,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorList
 from django.forms.widgets import Input
+from django.http import HttpRequest
 from django.utils import timezone
 
+from porch.core.govuk_render import WRITERS
 from porch.core.markers import MARKER_TEXT, redact
 
 DATE_PARTS = ("day", "month", "year")
@@ -190,6 +192,10 @@ class GovukBoundField(BoundField):
 class GovukFormRenderer(TemplatesSetting):
     """Renders every form and field with the GOV.UK templates in templates/porch/forms/.
 
+    The commonest of those templates, and Django's text-box widget templates, are written
+    out in Python to the same bytes (porch.core.govuk_render, ADR 0016): change one of
+    them and change its function too (porch/core/tests/test_govuk_render.py compares them).
+
     TemplatesSetting uses the project's TEMPLATES, so ``django.forms`` must be
     in INSTALLED_APPS for Django's own widget templates to be found.
     """
@@ -197,6 +203,16 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "porch/forms/form.html"
     field_template_name = "porch/forms/field.html"
     bound_field_class = GovukBoundField
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        """The form, its field groups and its text boxes are written in Python, to the same
+        bytes as their templates (porch.core.govuk_render, ADR 0016); anything else, and any
+        render with a request, goes through its template."""
+        write = WRITERS.get(template_name) if request is None else None
+        html = write(context) if write is not None else None
+        if html is None:
+            return super().render(template_name, context, request)
+        return html.strip()  # as BaseRenderer.render strips what the template gave
 
 
 class GovukFormMixin:
