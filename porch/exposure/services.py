@@ -13,14 +13,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.audit.models import AccessEvent
-from porch.audit.services import Seen, record, record_many
+from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.exposure.module import EXPOSURE_REPORT
 from porch.exposure.reports import (
     ExposureReport,
     Recipient,
     Window,
-    exposure_report,
     recipients_by_id,
     require_dpo,
     route_label,
@@ -36,22 +35,8 @@ REPORT = EXPOSURE_REPORT
 PLACE_RECORDS = "Nobody named: records about a place"
 
 
-def _reason(kind: str, window: Window, *parts: str) -> str:
+def report_reason(kind: str, window: Window, *parts: str) -> str:
     return " ".join([kind, str(window), *(part for part in parts if part)])[:500]
-
-
-def exposure_report_read(
-    *, actor: Actor, window: Window, module: str, route: str, request: HttpRequest, download: bool = False
-) -> ExposureReport:
-    report = exposure_report(actor=actor, window=window, module=module, route=route)
-    record_many(
-        actor=actor,
-        action="download" if download else "view",
-        object_type=REPORT,
-        seen=[Seen("", report.subject_ids(), reason=_reason("exposure", window, module, route))],
-        request=request,
-    )
-    return report
 
 
 def who_saw_read(
@@ -74,7 +59,7 @@ def who_saw_read(
             object_type="audit_trail",
             object_id=person.uuid,
             subject_ids=[person.id],
-            reason=_reason("who saw", window),
+            reason=report_reason("who saw", window),
             request=request,
         )
         others = {recipient.person_id for recipient in recipients if recipient.person_id} - {person.id}
@@ -85,7 +70,7 @@ def who_saw_read(
                 object_type=REPORT,
                 object_id=person.uuid,
                 subject_ids=others,
-                reason=_reason("who saw", window),
+                reason=report_reason("who saw", window),
                 request=request,
             )
 
@@ -106,7 +91,7 @@ def session_seen_read(
         object_type=REPORT,
         object_id=session_ref,
         subject_ids=set(subject_ids) or {None},
-        reason=_reason("session", window),
+        reason=report_reason("session", window),
         request=request,
     )
 
