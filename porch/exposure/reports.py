@@ -149,22 +149,30 @@ def recipients_by_id(user_ids: Iterable[int | None]) -> dict[int | None, Recipie
 
 
 def home_addresses(person_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Where to write to each person: a home they hold now, else their latest one."""
+    """Where to write to each person: a home they hold now, else their latest one.
+    Plain values, not model instances: a report can name a hundred thousand people."""
     today = timezone.localdate()
     memberships = (
         Membership.objects.filter(person_id__in=list(person_ids))
-        .select_related("tenancy__property")
         .order_by("person_id", "-start_date", "-id")
+        .values_list(
+            "person_id",
+            "end_date",
+            "tenancy__property__address_line_1",
+            "tenancy__property__address_line_2",
+            "tenancy__property__town",
+            "tenancy__property__postcode",
+        )
     )
     addresses: dict[int, list[str]] = {}
     current: set[int] = set()
-    for membership in memberships:
-        in_force = membership.end_date is None or membership.end_date > today
-        if membership.person_id in current or (membership.person_id in addresses and not in_force):
+    for person_id, end_date, *lines in memberships.iterator(chunk_size=5000):
+        in_force = end_date is None or end_date > today
+        if person_id in current or (person_id in addresses and not in_force):
             continue
-        addresses[membership.person_id] = membership.tenancy.property.address_lines
+        addresses[person_id] = [line for line in lines if line]  # as Property.address_lines
         if in_force:
-            current.add(membership.person_id)
+            current.add(person_id)
     return addresses
 
 
@@ -236,7 +244,7 @@ Counts = tuple[int, datetime.datetime, datetime.datetime]
 
 # The window is read in slices of about this many events (whole hours), so the background
 # task can say how far it has got; each slice is one grouped query.
-SLICE_EVENTS = 50_000
+SLICE_EVENTS = 100_000
 Progress = Callable[[int, int], None]
 
 
@@ -260,7 +268,8 @@ def exposure_report(
     read = 0
     for start, end, count in slices:
         if count:
-            for row in _leaked_groups(events.filter(at__gte=start, at__lt=end)).iterator(chunk_size=5000):
+            # A plain fetch, not a server-side cursor: PostgreSQL plans a cursor for its first rows.
+            for row in list(_leaked_groups(events.filter(at__gte=start, at__lt=end))):
                 records.add((row["object_type"], row["object_id"]))
                 key = (row["actor_id"], row["on_behalf_of_id"], row["subject_id"], row["module"])
                 _add(merged, key, (row["events"], row["first"], row["last"]))

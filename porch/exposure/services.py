@@ -114,11 +114,15 @@ def _csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
-def _when(moment: datetime.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+def _when(moment: datetime.datetime | None, zone: datetime.tzinfo | None = None) -> str:
+    """Local time; pass the zone when writing many (looking it up each time is slow)."""
+    if not moment:
+        return ""
+    return moment.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def affected_people_csv(report: ExposureReport) -> str:
+    zone = timezone.get_current_timezone()
     return _csv(
         [
             "Name",
@@ -141,8 +145,8 @@ def affected_people_csv(report: ExposureReport) -> str:
                 a.person.email,
                 a.person.mobile,
                 a.events,
-                _when(a.first_seen),
-                _when(a.last_seen),
+                _when(a.first_seen, zone),
+                _when(a.last_seen, zone),
                 "yes" if a.person.is_test else "no",
             ]
             for a in report.affected
@@ -157,6 +161,7 @@ def _who(recipient: Recipient | None) -> list[object]:
 
 
 def recipients_csv(report: ExposureReport) -> str:
+    zone = timezone.get_current_timezone()
     return _csv(
         [
             "Recipient",
@@ -178,8 +183,8 @@ def recipients_csv(report: ExposureReport) -> str:
                 r.subject.full_name if r.subject else PLACE_RECORDS,
                 r.subject.housing_reference if r.subject else "",
                 r.events,
-                _when(r.first_seen),
-                _when(r.last_seen),
+                _when(r.first_seen, zone),
+                _when(r.last_seen, zone),
             ]
             for r in report.receipts
         ),

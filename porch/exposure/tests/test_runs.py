@@ -4,6 +4,7 @@ worker with progress, kept for the DPO alone, failing plainly and tried again.""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -253,3 +254,15 @@ def test_the_report_page_lists_the_runs_asked_for_with_their_status(cast: Cast) 
     page = client.get("/staff/exposure/").content.decode()
     assert f"/staff/exposure/runs/{done.uuid}/" in page and f"/staff/exposure/runs/{waiting.uuid}/" in page
     assert "Ready" in page and "Waiting to start" in page
+
+
+def test_the_form_as_shown_carries_its_own_key_so_sending_it_twice_asks_once(cast: Cast) -> None:
+    client = dpo_client(cast)
+    page = client.get("/staff/exposure/").content.decode()
+    found = re.search(r'name="idempotency_key" value="([0-9a-f-]{36})"', page)
+    assert found is not None
+    again = client.get("/staff/exposure/").content.decode()
+    assert found.group(1) not in again  # a fresh key each time the form is shown
+    form = {**period(), "idempotency_key": found.group(1)}
+    assert client.post("/staff/exposure/", form)["Location"] == client.post("/staff/exposure/", form)["Location"]
+    assert ExposureRun.objects.count() == 1
