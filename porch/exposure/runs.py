@@ -213,15 +213,6 @@ class Shown:
     run: ExposureRun
     data: dict[str, Any]
 
-    @property
-    def kind_label(self) -> str:
-        kind = data_kinds().get(self.run.module)
-        return kind.label if kind else ("Anything else" if self.run.module else "")
-
-    @property
-    def route_label(self) -> str:
-        return route_label(self.run.route) if self.run.route else ""
-
     def moment(self, name: str) -> datetime.datetime | None:
         value = self.data.get(name)
         return datetime.datetime.fromisoformat(value) if value else None
@@ -235,6 +226,17 @@ class Shown:
             }
             for row in self.data[table]
         ]
+
+
+def narrowing(run: ExposureRun) -> list[tuple[str, str]]:
+    """The kind of data and the page a run was narrowed to, in words, for its page."""
+    named: list[tuple[str, str]] = []
+    if run.module:
+        kind = data_kinds().get(run.module)
+        named.append(("Kind of data", kind.label if kind else "Anything else"))
+    if run.route:
+        named.append(("Page", route_label(run.route)))
+    return named
 
 
 def run_read(*, actor: Actor, run: ExposureRun, request: HttpRequest, download: bool = False) -> Shown:

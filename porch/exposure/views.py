@@ -102,7 +102,12 @@ def run(request: PorchRequest, code: UUID) -> HttpResponse:
     """One report asked for: how far the worker has got (the page refreshes itself, and has a
     link to do it by hand), why it failed, or, when it is ready, the report (audited)."""
     found = access.get_run_for(request.actor, code)
-    context: dict[str, Any] = {"run": found, "refresh_seconds": REFRESH_SECONDS, "keep_days": KEEP_DAYS}
+    context: dict[str, Any] = {
+        "run": found,
+        "narrowing": runs.narrowing(found),
+        "refresh_seconds": REFRESH_SECONDS,
+        "keep_days": KEEP_DAYS,
+    }
     if found.status == ExposureRun.Status.DONE:
         shown = runs.run_read(actor=request.actor, run=found, request=request)
         context |= {

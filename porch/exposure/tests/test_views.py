@@ -160,9 +160,10 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(cast: Cast) -> None:
 
 def test_narrowing_by_kind_of_data_from_the_page(cast: Cast) -> None:
     leak_to_carol(cast)
-    page = report_page(dpo_client(cast), module="accounts")
+    page = report_page(dpo_client(cast), module="accounts", route="portal:my_details")
     assert "No one's data was served outside the access rules" in page
     assert cast["ashton"].people["alice"].full_name not in page
+    assert "Accounts, sign-up and letters" in page and "Residents: My details" in page  # what it was narrowed to
 
 
 def test_an_incident_sets_the_default_period(cast: Cast) -> None:
