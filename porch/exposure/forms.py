@@ -53,6 +53,8 @@ class WindowForm(GovukForm):
 
 
 class ExposureForm(WindowForm):
+    # One run per form shown: the same form sent twice asks once (porch.core.idempotency).
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     module = forms.ChoiceField(
         label="Kind of data",
         required=False,

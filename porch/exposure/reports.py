@@ -6,7 +6,8 @@
 - who_saw: everyone who was shown one person's data in a window.
 - session_seen: everything one browser session was shown.
 
-Each is a handful of set-based queries (see rules.py); nothing loops over events in Python.
+Each is a handful of set-based queries (see rules.py); nothing loops over events in Python
+(the exposure report adds up grouped rows, one per recipient, person and record).
 Callers audit the reading: these reports are personal data themselves.
 """
 
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Max, Min, QuerySet, Value, When
+from django.db.models.functions import TruncHour
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -147,22 +149,30 @@ def recipients_by_id(user_ids: Iterable[int | None]) -> dict[int | None, Recipie
 
 
 def home_addresses(person_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Where to write to each person: a home they hold now, else their latest one."""
+    """Where to write to each person: a home they hold now, else their latest one.
+    Plain values, not model instances: a report can name a hundred thousand people."""
     today = timezone.localdate()
     memberships = (
         Membership.objects.filter(person_id__in=list(person_ids))
-        .select_related("tenancy__property")
         .order_by("person_id", "-start_date", "-id")
+        .values_list(
+            "person_id",
+            "end_date",
+            "tenancy__property__address_line_1",
+            "tenancy__property__address_line_2",
+            "tenancy__property__town",
+            "tenancy__property__postcode",
+        )
     )
     addresses: dict[int, list[str]] = {}
     current: set[int] = set()
-    for membership in memberships:
-        in_force = membership.end_date is None or membership.end_date > today
-        if membership.person_id in current or (membership.person_id in addresses and not in_force):
+    for person_id, end_date, *lines in memberships.iterator(chunk_size=5000):
+        in_force = end_date is None or end_date > today
+        if person_id in current or (person_id in addresses and not in_force):
             continue
-        addresses[membership.person_id] = membership.tenancy.property.address_lines
+        addresses[person_id] = [line for line in lines if line]  # as Property.address_lines
         if in_force:
-            current.add(membership.person_id)
+            current.add(person_id)
     return addresses
 
 
@@ -230,21 +240,49 @@ class ExposureReport:
         return sorted(named, key=lambda i: i or 0) or [None]
 
 
-def exposure_report(*, actor: Actor, window: Window, module: str = "", route: str = "") -> ExposureReport:
-    """Two passes over the window: one grouped by recipient, person and kind of data (the
-    rule is evaluated once per event there), one counting the distinct records."""
+Counts = tuple[int, datetime.datetime, datetime.datetime]
+
+# The window is read in slices of about this many events (whole hours), so the background
+# task can say how far it has got; each slice is one grouped query.
+SLICE_EVENTS = 100_000
+Progress = Callable[[int, int], None]
+
+
+def exposure_report(
+    *, actor: Actor, window: Window, module: str = "", route: str = "", progress: Progress | None = None
+) -> ExposureReport:
+    """One pass over the window: the rule is evaluated once per event, in a query grouped by
+    recipient, person, kind of data and record, slice by slice. The groups add up to the
+    same figures as one query over the whole window would give (events summed, first and
+    last kept, records counted once however many slices they appear in). `progress` is
+    told (events read, events in the window) before the first slice and after each."""
     require_dpo(actor)
-    leaked = served_outside_model(events_in(window, module=module, route=route))
+    events = events_in(window, module=module, route=route)
     report = ExposureReport(window=window, module=module, route=route)
-    groups = list(
-        leaked.annotate(module=_module_expression())
-        .values("actor_id", "on_behalf_of_id", "subject_id", "module")
-        .annotate(events=Count("id"), first=Min("at"), last=Max("at"))
-        .order_by()
-    )
-    if not groups:
+    slices = _slices(events, window)
+    total = sum(count for _, _, count in slices)
+    if progress:
+        progress(0, total)
+    merged: dict[tuple[Any, ...], Counts] = {}
+    records: set[tuple[str, str]] = set()
+    read = 0
+    for start, end, count in slices:
+        if count:
+            # A plain fetch, not a server-side cursor: PostgreSQL plans a cursor for its first rows.
+            for row in list(_leaked_groups(events.filter(at__gte=start, at__lt=end))):
+                records.add((row["object_type"], row["object_id"]))
+                key = (row["actor_id"], row["on_behalf_of_id"], row["subject_id"], row["module"])
+                _add(merged, key, (row["events"], row["first"], row["last"]))
+        read += count
+        if progress:
+            progress(read, total)
+    if not merged:
         return report
-    report.records = leaked.values("object_type", "object_id").distinct().count()
+    groups = [
+        {"actor_id": a, "on_behalf_of_id": b, "subject_id": s, "module": m, "events": n, "first": f, "last": la}
+        for (a, b, s, m), (n, f, la) in merged.items()
+    ]
+    report.records = len(records)
     report.events = sum(row["events"] for row in groups)
     per_person = _merged(groups, ("subject_id",))
     per_receipt = _merged(groups, ("actor_id", "on_behalf_of_id", "subject_id"))
@@ -271,20 +309,55 @@ def exposure_report(*, actor: Actor, window: Window, module: str = "", route: st
     return report
 
 
-Counts = tuple[int, datetime.datetime, datetime.datetime]
+def _leaked_groups(events: QuerySet[AccessEvent]) -> QuerySet[Any, Any]:
+    """The events served outside the model, grouped down to the record: one row per
+    recipient, person, kind of data and record, with the events and the first and last."""
+    return (
+        served_outside_model(events)
+        .annotate(module=_module_expression())
+        .values("actor_id", "on_behalf_of_id", "subject_id", "module", "object_type", "object_id")
+        .annotate(events=Count("id"), first=Min("at"), last=Max("at"))
+        .order_by()
+    )
+
+
+def _slices(events: QuerySet[AccessEvent], window: Window) -> list[tuple[datetime.datetime, datetime.datetime, int]]:
+    """The window cut at whole hours (UTC) into slices of at least SLICE_EVENTS events (an
+    hour is never split), each with its count: (from, up to, events). One cheap pass."""
+    hours = (
+        events.annotate(hour=TruncHour("at", tzinfo=datetime.UTC))
+        .values("hour")
+        .annotate(events=Count("id"))
+        .order_by("hour")
+    )
+    slices: list[tuple[datetime.datetime, datetime.datetime, int]] = []
+    start, held = window.start, 0
+    for row in hours:
+        held += row["events"]
+        cut = row["hour"] + datetime.timedelta(hours=1)
+        if held >= SLICE_EVENTS and cut < window.end:
+            slices.append((start, cut, held))
+            start, held = cut, 0
+    if held or not slices:  # the rest of the window; nothing is left out by dropping an empty rest
+        slices.append((start, window.end, held))
+    return slices
 
 
 def _name_key(person: Person | None) -> tuple[str, str]:
     return (person.last_name.lower(), person.first_name.lower()) if person else ("", "")
 
 
+def _add(merged: dict[tuple[Any, ...], Counts], key: tuple[Any, ...], counts: Counts) -> None:
+    """Add one group's counts under a key: events summed, first and last kept."""
+    events, first, last = merged.get(key, (0, counts[1], counts[2]))
+    merged[key] = (events + counts[0], min(first, counts[1]), max(last, counts[2]))
+
+
 def _merged(groups: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> dict[tuple[Any, ...], Counts]:
     """The grouped rows added up by fewer keys: events summed, first and last kept."""
     merged: dict[tuple[Any, ...], Counts] = {}
     for row in groups:
-        key = tuple(row[name] for name in keys)
-        events, first, last = merged.get(key, (0, row["first"], row["last"]))
-        merged[key] = (events + row["events"], min(first, row["first"]), max(last, row["last"]))
+        _add(merged, tuple(row[name] for name in keys), (row["events"], row["first"], row["last"]))
     return merged
 
 

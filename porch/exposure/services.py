@@ -13,14 +13,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.audit.models import AccessEvent
-from porch.audit.services import Seen, record, record_many
+from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.exposure.module import EXPOSURE_REPORT
 from porch.exposure.reports import (
     ExposureReport,
     Recipient,
     Window,
-    exposure_report,
     recipients_by_id,
     require_dpo,
     route_label,
@@ -36,22 +35,8 @@ REPORT = EXPOSURE_REPORT
 PLACE_RECORDS = "Nobody named: records about a place"
 
 
-def _reason(kind: str, window: Window, *parts: str) -> str:
+def report_reason(kind: str, window: Window, *parts: str) -> str:
     return " ".join([kind, str(window), *(part for part in parts if part)])[:500]
-
-
-def exposure_report_read(
-    *, actor: Actor, window: Window, module: str, route: str, request: HttpRequest, download: bool = False
-) -> ExposureReport:
-    report = exposure_report(actor=actor, window=window, module=module, route=route)
-    record_many(
-        actor=actor,
-        action="download" if download else "view",
-        object_type=REPORT,
-        seen=[Seen("", report.subject_ids(), reason=_reason("exposure", window, module, route))],
-        request=request,
-    )
-    return report
 
 
 def who_saw_read(
@@ -74,7 +59,7 @@ def who_saw_read(
             object_type="audit_trail",
             object_id=person.uuid,
             subject_ids=[person.id],
-            reason=_reason("who saw", window),
+            reason=report_reason("who saw", window),
             request=request,
         )
         others = {recipient.person_id for recipient in recipients if recipient.person_id} - {person.id}
@@ -85,7 +70,7 @@ def who_saw_read(
                 object_type=REPORT,
                 object_id=person.uuid,
                 subject_ids=others,
-                reason=_reason("who saw", window),
+                reason=report_reason("who saw", window),
                 request=request,
             )
 
@@ -106,7 +91,7 @@ def session_seen_read(
         object_type=REPORT,
         object_id=session_ref,
         subject_ids=set(subject_ids) or {None},
-        reason=_reason("session", window),
+        reason=report_reason("session", window),
         request=request,
     )
 
@@ -129,11 +114,15 @@ def _csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
-def _when(moment: datetime.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+def _when(moment: datetime.datetime | None, zone: datetime.tzinfo | None = None) -> str:
+    """Local time; pass the zone when writing many (looking it up each time is slow)."""
+    if not moment:
+        return ""
+    return moment.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def affected_people_csv(report: ExposureReport) -> str:
+    zone = timezone.get_current_timezone()
     return _csv(
         [
             "Name",
@@ -156,8 +145,8 @@ def affected_people_csv(report: ExposureReport) -> str:
                 a.person.email,
                 a.person.mobile,
                 a.events,
-                _when(a.first_seen),
-                _when(a.last_seen),
+                _when(a.first_seen, zone),
+                _when(a.last_seen, zone),
                 "yes" if a.person.is_test else "no",
             ]
             for a in report.affected
@@ -172,6 +161,7 @@ def _who(recipient: Recipient | None) -> list[object]:
 
 
 def recipients_csv(report: ExposureReport) -> str:
+    zone = timezone.get_current_timezone()
     return _csv(
         [
             "Recipient",
@@ -193,8 +183,8 @@ def recipients_csv(report: ExposureReport) -> str:
                 r.subject.full_name if r.subject else PLACE_RECORDS,
                 r.subject.housing_reference if r.subject else "",
                 r.events,
-                _when(r.first_seen),
-                _when(r.last_seen),
+                _when(r.first_seen, zone),
+                _when(r.last_seen, zone),
             ]
             for r in report.receipts
         ),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,19 +13,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from porch.accounts.sudo import sudo_required
 from porch.canaries.guard import shows_canary_markers_to_dpo
 from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
-from porch.exposure import access, reports, services
+from porch.exposure import access, reports, runs, services
 from porch.exposure.forms import ExposureForm, IcoDraftForm, SessionForm, WhoSawForm, WindowForm, default_window
 from porch.exposure.ico import ico_draft, incident_window
+from porch.exposure.models import KEEP_DAYS, ExposureRun
 
 DPO = staff(StaffRole.DPO, personal_data=True)
 PER_PAGE = 50
-CSV_PARTS = {"people": services.affected_people_csv, "recipients": services.recipients_csv}
+# The spreadsheets a finished run keeps, by the part of the address that names them.
+CSV_PARTS = {"people": "people_csv", "recipients": "recipients_csv"}
+# How often the page of a report being worked out refreshes itself.
+REFRESH_SECONDS = 5
 
 
 def _bound(form_class: type[WindowForm], request: PorchRequest, initial: dict[str, Any] | None = None) -> Any:
@@ -57,45 +63,83 @@ def _csv_response(body: str, name: str) -> HttpResponse:
 @shows_canary_markers_to_dpo
 @audience(DPO)
 def report(request: PorchRequest) -> HttpResponse:
-    """Whose data reached whom outside the access model, in a window."""
-    initial = None
-    if code := request.GET.get("incident"):
-        try:
-            initial = default_window(access.incident_to_report(request.actor, UUID(code)).aware_at)
-        except (Http404, ValueError):
-            initial = None
-    form = _bound(ExposureForm, request, initial)
-    found = None
-    if form.is_bound and form.is_valid():
-        found = services.exposure_report_read(
-            actor=request.actor,
-            window=form.window,
-            module=form.cleaned_data["module"],
-            route=form.cleaned_data["route"],
-            request=request,
-        )
-    context = {"form": form, "report": found, "query": request.GET.urlencode()}
+    """Ask for the report of whose data reached whom outside the access model in a window:
+    the background worker works it out (ADR 0015). The reports asked for lately are listed."""
+    if request.method == "POST":
+        form = ExposureForm(request.POST)
+        if form.is_valid():
+            run = runs.run_request(
+                actor=request.actor,
+                window=form.window,
+                module=form.cleaned_data["module"],
+                route=form.cleaned_data["route"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+            return redirect("exposure:run", code=run.uuid)
+    else:
+        form = ExposureForm(initial=_report_initial(request))
+    context = {"form": form, "runs": runs.runs_recent(access.runs_for(request.actor)), "keep_days": KEEP_DAYS}
     return render(request, "exposure/report.html", context)
+
+
+def _report_initial(request: PorchRequest) -> dict[str, Any]:
+    """The last 7 days; for an incident, from 7 days before it was first reported; or the
+    period and narrowing in the address (a link from elsewhere), when they make sense."""
+    initial: dict[str, Any] = default_window()
+    if code := request.GET.get("incident"):
+        with contextlib.suppress(Http404, ValueError):
+            initial = default_window(access.incident_to_report(request.actor, UUID(code)).aware_at)
+    asked = WindowForm(request.GET) if "start" in request.GET else None
+    if asked is not None and asked.is_valid():
+        initial = {"start": timezone.localtime(asked.window.start), "end": timezone.localtime(asked.window.end)}
+        initial |= {name: request.GET.get(name, "") for name in ("module", "route")}
+    return initial | {"idempotency_key": uuid4()}
+
+
+@shows_canary_markers_to_dpo
+@audience(DPO)
+def run(request: PorchRequest, code: UUID) -> HttpResponse:
+    """One report asked for: how far the worker has got (the page refreshes itself, and has a
+    link to do it by hand), why it failed, or, when it is ready, the report (audited)."""
+    found = access.get_run_for(request.actor, code)
+    context: dict[str, Any] = {
+        "run": found,
+        "narrowing": runs.narrowing(found),
+        "refresh_seconds": REFRESH_SECONDS,
+        "keep_days": KEEP_DAYS,
+    }
+    if found.status == ExposureRun.Status.DONE:
+        shown = runs.run_read(actor=request.actor, run=found, request=request)
+        context |= {
+            "shown": shown,
+            "first_seen": shown.moment("first_seen"),
+            "last_seen": shown.moment("last_seen"),
+            "affected_rows": shown.rows("affected_rows"),
+            "receipt_rows": shown.rows("receipt_rows"),
+            "shown_rows": runs.SHOWN,
+        }
+    return render(request, "exposure/run.html", context)
 
 
 @shows_canary_markers_to_dpo
 @audience(DPO)
 @sudo_required
-def report_csv(request: PorchRequest, part: str) -> HttpResponse:
-    form = ExposureForm(request.GET)
+def run_csv(request: PorchRequest, code: UUID, part: str) -> HttpResponse:
+    found = access.get_run_for(request.actor, code)
     if part not in CSV_PARTS:
         raise Http404
-    if not form.is_valid():
-        return HttpResponseRedirect(f"{reverse('exposure:report')}?{request.GET.urlencode()}")
-    found = services.exposure_report_read(
-        actor=request.actor,
-        window=form.window,
-        module=form.cleaned_data["module"],
-        route=form.cleaned_data["route"],
-        request=request,
-        download=True,
-    )
-    return _csv_response(CSV_PARTS[part](found), f"exposure-{part}")
+    if found.status != ExposureRun.Status.DONE:
+        return redirect("exposure:run", code=found.uuid)
+    runs.run_read(actor=request.actor, run=found, request=request, download=True)
+    return _csv_response(getattr(found, CSV_PARTS[part]), f"exposure-{part}")
+
+
+@audience(DPO)
+@require_POST
+def run_retry(request: PorchRequest, code: UUID) -> HttpResponse:
+    found = access.get_run_for(request.actor, code)
+    runs.run_retry(actor=request.actor, run=found)
+    return redirect("exposure:run", code=found.uuid)
 
 
 @shows_canary_markers_to_dpo

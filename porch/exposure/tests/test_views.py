@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import time
+import uuid
 
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +15,8 @@ from conftest import Cast, sign_in
 from porch.accounts.sudo import SUDO_UNTIL
 from porch.audit.chain import session_reference
 from porch.audit.models import AccessEvent
+from porch.exposure.models import ExposureRun
+from porch.exposure.runs import run_compute
 from porch.exposure.tests.test_exposure_report import leak_to_carol, legitimate_looks
 from porch.incidents.models import Incident, PrivacyReport, TimelineEntry
 
@@ -36,6 +39,33 @@ def dpo_client(cast: Cast, *, sudo: bool = False) -> Client:
     return client
 
 
+def ask(client: Client, **extra: str) -> ExposureRun:
+    """The DPO asks for the report (the form is sent) and is taken to the run's page."""
+    response = client.post("/staff/exposure/", {**period(**extra), "idempotency_key": str(uuid.uuid4())})
+    assert response.status_code == 302, response.content.decode()
+    return ExposureRun.objects.get(uuid=response["Location"].split("/")[-2])
+
+
+def worked_out(client: Client, **extra: str) -> ExposureRun:
+    """Asked for, and worked out by the worker's task, as the worker would run it."""
+    run = ask(client, **extra)
+    assert run_compute(run.pk, run.attempt) == "done"
+    run.refresh_from_db()
+    return run
+
+
+def report_page(client: Client, **extra: str) -> str:
+    run = worked_out(client, **extra)
+    return client.get(f"/staff/exposure/runs/{run.uuid}/").content.decode()
+
+
+def csv_of(cast: Cast, part: str, **extra: str) -> object:
+    """A finished run's spreadsheet, downloaded after confirming the password."""
+    client = dpo_client(cast, sudo=True)
+    run = worked_out(client, **extra)
+    return client.get(f"/staff/exposure/runs/{run.uuid}/{part}.csv")
+
+
 def rows(response: object) -> list[list[str]]:
     body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
     return list(csv.reader(io.StringIO(body.decode())))
@@ -44,7 +74,7 @@ def rows(response: object) -> list[list[str]]:
 def test_the_report_page_lists_the_people_affected_and_who_received_their_data(cast: Cast) -> None:
     legitimate_looks(cast)
     leak_to_carol(cast)
-    page = dpo_client(cast).get("/staff/exposure/", period()).content.decode()
+    page = report_page(dpo_client(cast))
     ashton = cast["ashton"]
     assert ashton.people["alice"].full_name in page and ashton.people["bob"].full_name in page
     assert ashton.people["amy"].full_name not in page
@@ -63,7 +93,7 @@ def test_opening_the_page_shows_the_form_and_reads_nothing(cast: Cast) -> None:
 
 def test_reading_the_report_is_audited_against_everyone_it_names(cast: Cast) -> None:
     leak_to_carol(cast)
-    dpo_client(cast).get("/staff/exposure/", period())
+    report_page(dpo_client(cast))
     read = AccessEvent.objects.filter(object_type="exposure_report", actor=cast.staff["dpo"])
     ashton, carol = cast["ashton"], cast["cole"].people["carol"]
     assert set(read.values_list("subject_id", flat=True)) == {
@@ -71,18 +101,22 @@ def test_reading_the_report_is_audited_against_everyone_it_names(cast: Cast) -> 
         ashton.people["bob"].id,
         carol.id,
     }
-    assert {event.route for event in read} == {"exposure:report"}
+    assert {event.route for event in read} == {"exposure:run"}
 
 
 def test_a_bad_period_is_refused_with_a_govuk_error(cast: Cast) -> None:
-    response = dpo_client(cast).get("/staff/exposure/", {"start": "2026-11-14T09:00", "end": "2026-11-13T09:00"})
+    response = dpo_client(cast).post(
+        "/staff/exposure/",
+        {"start": "2026-11-14T09:00", "end": "2026-11-13T09:00", "idempotency_key": str(uuid.uuid4())},
+    )
     page = response.content.decode()
-    assert "govuk-error-summary" in page and "The end must be after the start" in page
+    assert response.status_code == 200 and "govuk-error-summary" in page and "The end must be after the start" in page
+    assert not ExposureRun.objects.exists()
 
 
 def test_the_csv_lists_the_people_affected_with_their_contact_details(cast: Cast) -> None:
     leak_to_carol(cast)
-    response = dpo_client(cast, sudo=True).get("/staff/exposure/people.csv", period())
+    response = csv_of(cast, "people")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     header, *lines = rows(response)
@@ -98,7 +132,7 @@ def test_the_csv_lists_the_people_affected_with_their_contact_details(cast: Cast
 
 def test_the_recipients_csv_says_who_received_whose_data(cast: Cast) -> None:
     leak_to_carol(cast)
-    _, *lines = rows(dpo_client(cast, sudo=True).get("/staff/exposure/recipients.csv", period()))
+    _, *lines = rows(csv_of(cast, "recipients"))
     carol = cast["cole"].people["carol"]
     got = {(line[0], line[2], line[5], line[7]) for line in lines}
     ashton = cast["ashton"]
@@ -109,7 +143,9 @@ def test_the_recipients_csv_says_who_received_whose_data(cast: Cast) -> None:
 
 
 def test_csv_downloads_need_a_recent_password(cast: Cast) -> None:
-    response = dpo_client(cast).get("/staff/exposure/people.csv", period())
+    client = dpo_client(cast)
+    run = worked_out(client)
+    response = client.get(f"/staff/exposure/runs/{run.uuid}/people.csv")
     assert response.status_code == 302 and response["Location"].startswith("/account/confirm-password/")
 
 
@@ -118,14 +154,16 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(cast: Cast) -> None:
     alice.first_name = "=HYPERLINK(1)"
     alice.save()
     leak_to_carol(cast)
-    _, *lines = rows(dpo_client(cast, sudo=True).get("/staff/exposure/people.csv", period()))
+    _, *lines = rows(csv_of(cast, "people"))
     assert any(line[0].startswith("'=HYPERLINK") for line in lines)
 
 
 def test_narrowing_by_kind_of_data_from_the_page(cast: Cast) -> None:
     leak_to_carol(cast)
-    page = dpo_client(cast).get("/staff/exposure/", period(module="accounts")).content.decode()
+    page = report_page(dpo_client(cast), module="accounts", route="portal:my_details")
     assert "No one's data was served outside the access rules" in page
+    assert cast["ashton"].people["alice"].full_name not in page
+    assert "Accounts, sign-up and letters" in page and "Residents: My details" in page  # what it was narrowed to
 
 
 def test_an_incident_sets_the_default_period(cast: Cast) -> None:
@@ -136,18 +174,28 @@ def test_an_incident_sets_the_default_period(cast: Cast) -> None:
 
 
 def test_other_staff_and_residents_cannot_open_the_reports(cast: Cast) -> None:
+    leak_to_carol(cast)
+    run = worked_out(dpo_client(cast))
+    runs = f"/staff/exposure/runs/{run.uuid}/"
     for user in (cast.staff["cs"], cast.staff["north"], cast.staff["admin"], cast.resident("alice")):
         client = sign_in(Client(), user)
-        for url in ("/staff/exposure/", "/staff/who-saw/", "/staff/session-seen/", "/staff/exposure/people.csv"):
+        for url in ("/staff/exposure/", "/staff/who-saw/", "/staff/session-seen/", runs, f"{runs}people.csv"):
             assert client.get(url, period()).status_code == 403, (user, url)
+        assert client.post("/staff/exposure/", {**period(), "idempotency_key": str(uuid.uuid4())}).status_code == 403
+        assert client.post(f"{runs}try-again/").status_code == 403
+    assert ExposureRun.objects.count() == 1
 
 
 def test_an_untrained_dpo_is_asked_to_do_the_training(cast: Cast) -> None:
     dpo = cast.staff["dpo"]
     dpo.training_completed_on = None
     dpo.save()
-    response = dpo_client(cast).get("/staff/exposure/", period())
-    assert response.status_code == 403 and "training" in response.content.decode()
+    for response in (
+        dpo_client(cast).get("/staff/exposure/", period()),
+        dpo_client(cast).post("/staff/exposure/", {**period(), "idempotency_key": str(uuid.uuid4())}),
+    ):
+        assert response.status_code == 403 and "training" in response.content.decode()
+    assert not ExposureRun.objects.exists()
 
 
 # --- Who saw this person's data ----------------------------------------------------
