@@ -10,29 +10,45 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from porch.audit.append import chains, newest_hash
 from porch.audit.chain import GENESIS, anchor_seal
 from porch.audit.models import AccessEvent, Anchor
 
 logger = logging.getLogger("porch.audit")
+ATTEMPTS = 10
 
 
 def write_anchor() -> Anchor:
-    newest_ids = AccessEvent.objects.values("chain").annotate(newest=Max("id")).values_list("newest", flat=True)
-    heads = {
-        str(chain): row_hash
-        for chain, row_hash in AccessEvent.objects.filter(id__in=list(newest_ids)).values_list("chain", "row_hash")
-    }
-    previous = Anchor.objects.order_by("-id").values_list("seal", flat=True).first() or GENESIS
-    at = timezone.now()
-    anchor = Anchor.objects.create(
-        at=at, heads=heads, previous_seal=previous, seal=anchor_seal(previous, at.isoformat(), heads)
-    )
-    # A copy outside the database: whoever can rewrite the database cannot unsay the log.
-    logger.info("audit anchor %s at %s sealed %s", anchor.pk, at.isoformat(), anchor.seal)
-    return anchor
+    """Seal every chain's newest row now. Two runs at once (a slow run overlapping the next,
+    or one on each server) cannot both follow the same anchor: the database takes one, and
+    the other seals again after it."""
+    for _ in range(ATTEMPTS):
+        previous = newest_seal()
+        at = timezone.now()
+        heads = _heads()
+        anchor = Anchor(at=at, heads=heads, previous_seal=previous, seal=anchor_seal(previous, at.isoformat(), heads))
+        try:
+            with transaction.atomic():
+                anchor.save()
+        except IntegrityError:
+            continue
+        # A copy outside the database: whoever can rewrite the database cannot unsay the log.
+        logger.info("audit anchor %s at %s sealed %s", anchor.pk, at.isoformat(), anchor.seal)
+        return anchor
+    raise RuntimeError("could not write an audit anchor: others kept writing first")
+
+
+def newest_seal() -> str:
+    return Anchor.objects.order_by("-id").values_list("seal", flat=True).first() or GENESIS
+
+
+def _heads() -> dict[str, str]:
+    """Each chain's newest row hash, one indexed look-up a chain (never a scan of the log)."""
+    heads = {str(chain): newest_hash(chain) for chain in range(1, chains() + 1)}
+    return {chain: row_hash for chain, row_hash in heads.items() if row_hash != GENESIS}
 
 
 def anchor_problem(anchor: Anchor, previous_seal: str) -> str:

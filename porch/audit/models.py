@@ -99,7 +99,8 @@ class Anchor(models.Model):
 
     at = models.DateTimeField()
     heads = models.JSONField()  # {"1": "<row hash>", ...}: only chains with rows
-    previous_seal = models.CharField(max_length=64)
+    # Unique: anchors are one line, so two written at once cannot both follow the same one.
+    previous_seal = models.CharField(max_length=64, unique=True)
     seal = models.CharField(max_length=64, unique=True)
 
 

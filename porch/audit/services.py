@@ -102,10 +102,11 @@ def record_many(
 
 
 def write_pending(request: HttpRequest) -> None:
-    """Write the reads gathered on this request (AuditMiddleware calls it once, at the end)."""
+    """Write the reads gathered on this request (AuditMiddleware calls it once, when the view
+    is done). Anything recorded after that (a file checked as it streams out) is written at once."""
     pending = getattr(request, "audit_reads", None)
+    request.audit_reads = None  # type: ignore[attr-defined]
     if pending:
-        request.audit_reads = []  # type: ignore[attr-defined]
         append(pending)
 
 

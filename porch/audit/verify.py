@@ -46,12 +46,21 @@ def first_break() -> ChainBreak | None:
             if keyed and unkeyed_row_hash(previous, values) == values["row_hash"]:
                 return _unkeyed_rows_found(values["id"], rows)
             return ChainBreak(values["id"], "was changed after it was written")
-        if values["by_subject"] != by_subject(
-            person_of.get(values["actor_id"]), values["on_behalf_of_id"], values["subject_id"]
-        ):
+        if not _by_subject_holds(values, person_of):
             return ChainBreak(values["id"], "was changed after it was written (whether the person did it themselves)")
         newest[values["chain"]] = values["row_hash"]
     return _anchors_break()
+
+
+def _by_subject_holds(values: dict[str, Any], person_of: dict[int, int]) -> bool:
+    def holds() -> bool:
+        actor_person = person_of.get(values["actor_id"])
+        return bool(values["by_subject"]) == by_subject(actor_person, values["on_behalf_of_id"], values["subject_id"])
+
+    if holds():
+        return True
+    person_of.update(_person_of_each_user())  # an account made since the walk began
+    return holds()
 
 
 def _person_of_each_user() -> dict[int, int]:

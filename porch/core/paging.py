@@ -26,12 +26,15 @@ def page_of(rows: QuerySet[Any], query: QueryDict, *, size: int) -> Page:
     older, newer = _position(rows, query.get("older")), _position(rows, query.get("newer"))
     if older is not None:
         items = list(rows.filter(_before(older))[: size + 1])
-        return Page(items[:size], newer=items[0].pk if items else None, older=_last_if_more(items, size))
+        if items:
+            return Page(items[:size], newer=items[0].pk, older=_last_if_more(items, size))
     if newer is not None:
         items = list(rows.filter(_after(newer)).order_by("at", "id")[: size + 1])[::-1]
-        more_newer = len(items) > size
-        items = items[-size:]
-        return Page(items, newer=items[0].pk if more_newer else None, older=items[-1].pk if items else None)
+        if items:
+            more_newer = len(items) > size
+            items = items[-size:]
+            return Page(items, newer=items[0].pk if more_newer else None, older=items[-1].pk)
+    # The newest page; also past either end, rather than an empty page that reads as "nothing".
     items = list(rows[: size + 1])
     return Page(items[:size], newer=None, older=_last_if_more(items, size))
 
@@ -41,7 +44,7 @@ def _last_if_more(items: list[Model], size: int) -> int | None:
 
 
 def _position(rows: QuerySet[Any], value: str | None) -> dict[str, Any] | None:
-    if not value or not value.isdigit() or len(value) > 18:
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None
     found: dict[str, Any] | None = rows.filter(id=int(value)).values("at", "id").first()
     return found

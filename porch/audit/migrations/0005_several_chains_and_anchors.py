@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("at", models.DateTimeField()),
                 ("heads", models.JSONField()),
-                ("previous_seal", models.CharField(max_length=64)),
+                ("previous_seal", models.CharField(max_length=64, unique=True)),
                 ("seal", models.CharField(max_length=64, unique=True)),
             ],
         ),

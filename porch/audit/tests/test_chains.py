@@ -156,3 +156,18 @@ def test_own_looks_are_marked_and_a_changed_mark_is_caught(cast: Cast) -> None:
             cursor.execute("SET LOCAL session_replication_role = origin")
     broken = first_break()
     assert broken is not None and broken.event_id == staff_look.pk
+
+
+def test_two_anchors_written_at_once_still_make_one_line(cast: Cast, monkeypatch) -> None:
+    """A slow audit_anchor overlapping the next: both read the same newest seal. The database
+    takes the first; the second seals again after it, so the anchors still verify."""
+    from porch.audit import anchors
+
+    _look(cast)
+    first = write_anchor()
+    where_they_end = anchors.newest_seal
+    stale = iter([first.previous_seal])  # the second run read the newest seal before the first wrote
+    monkeypatch.setattr(anchors, "newest_seal", lambda: next(stale, None) or where_they_end())
+    second = write_anchor()
+    assert second.previous_seal == first.seal
+    assert first_break() is None

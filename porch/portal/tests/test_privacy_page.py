@@ -114,3 +114,12 @@ def test_a_position_that_is_not_one_of_my_records_shows_the_newest_page(cast: Ca
         for direction in ("older", "newer"):
             page = alice.get("/privacy/", {direction: forged}).context["page"]
             assert [e.id for e in page.items] == ids[::-1][:30], (direction, forged)
+
+
+def test_odd_or_past_the_end_positions_show_the_newest_page(cast: Cast) -> None:
+    ids = _staff_looks(cast, 35)
+    alice = sign_in(Client(), cast.resident("alice"))
+    for query in ({"older": "²"}, {"newer": "١٢"}, {"older": ids[0]}, {"newer": ids[-1]}):
+        response = alice.get("/privacy/", query)
+        assert response.status_code == 200, query
+        assert [e.id for e in response.context["page"].items] == ids[::-1][:30], query
