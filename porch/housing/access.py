@@ -84,48 +84,64 @@ def search_tenancies(actor: Actor, term: str) -> QuerySet[Tenancy]:
     address line, within what the actor may see, by reference, for paging.
 
     The tenancies matching the term are found first, each kind of match by an index
-    (tenancies_matching); only those few are then checked against what the actor may see
+    (tenancies_matching); only those are then checked against what the actor may see
     (visible_to: patches, break glass, training), so the time follows the matches, not
-    the size of the patch. Test households never appear."""
+    the size of the patch. Test households never appear.
+
+    Up to MATCHED_BY_ID matches are fetched and handed to visible_to as a list of ids:
+    the database then knows how few there are and looks each up, where with the
+    matches as a subquery it guesses hundreds (a surname is shared by hundreds of
+    people on average) and walks the officer's patch instead. More matches than that
+    stay a subquery: the cost follows the matches either way."""
+    matching = tenancies_matching(term)
+    ids = [row["id"] for row in matching[: MATCHED_BY_ID + 1]]
     return (
         Tenancy.objects.visible_to(actor)
         .filter(is_test=False)  # test households never appear in searches
-        .filter(id__in=tenancies_matching(term))
+        .filter(id__in=ids if len(ids) <= MATCHED_BY_ID else matching)
         .select_related("property")
         .order_by("reference")
     )
 
 
+# Matches handed to visible_to as a list of ids rather than a subquery (search_tenancies).
+MATCHED_BY_ID = 500
+
+
 def tenancies_matching(term: str) -> QuerySet[Any, Any]:
     """The ids of every tenancy (test or not, visible or not) the term matches: its
-    reference; its home's postcode; the surname or full name ("Alice Ashworth") of anyone
-    who has ever been a member, in any case and spacing; or whole words of its home's first
-    address line, the last word perhaps cut short ("Ashdown Ho" finds "Flat 1, Ashdown
-    House"). Each is an indexed look-up (docs/adr/0014-indexed-staff-search.md)."""
+    reference; its home's postcode; the start of the surname ("Ashw") or, for two words
+    or more, of the full name ("Alice Ash") of anyone who has ever been a member, in any
+    case and spacing; or whole words of its home's first address line, the last word
+    perhaps cut short ("Ashdown Ho" finds "Flat 1, Ashdown House"). Each is an indexed
+    look-up (docs/adr/0014-indexed-staff-search.md)."""
     name = normalise_name(term)
     address = normalise_address(term)
     by_reference = Tenancy.objects.filter(reference=normalise_reference(term)).values("id")
     by_postcode = Tenancy.objects.filter(
         property_id__in=Property.objects.filter(postcode_normalised=normalise_postcode(term)).values("id")
     ).values("id")
-    by_name = Membership.objects.filter(
-        person_id__in=Person.objects.filter(Q(last_name_normalised=name) | Q(full_name_normalised=name)).values("id")
+    names = Q(StartsWith(F("last_name_normalised"), name))
+    if " " in name:  # one word is a surname, never a first name alone
+        names |= Q(StartsWith(F("full_name_normalised"), name))
+    by_name: QuerySet[Any, Any] = Membership.objects.filter(
+        person_id__in=Person.objects.filter(names).values("id")
     ).values("tenancy_id")
     by_address = Tenancy.objects.filter(
         property_id__in=AddressKey.objects.filter(StartsWith(F("key"), address)).values("property_id")
     ).values("id")
-    if not address:  # nothing but punctuation (the form refuses it): every key starts with ""
-        by_address = Tenancy.objects.none().values("id")
+    if not address or not name:  # nothing but punctuation (the form refuses it): everything starts with ""
+        by_address = by_name = Tenancy.objects.none().values("id")
     return by_reference.union(by_postcode, by_name, by_address)
 
 
 class StartsWith(Lookup[str]):
     """The column starts with the text, written so each database answers it from the
-    column's index (AddressKey's). PostgreSQL: LIKE 'text%' (wildcards in the text
-    escaped), served by the index's pattern operator class whatever the database's
-    collation. SQLite and others: the range text <= column < the text with its last
-    character moved on by one, served by a plain (binary-ordered) index; SQLite's LIKE
-    ignores case, so it could not use that index."""
+    column's index (AddressKey's and Person's search columns). PostgreSQL: LIKE 'text%'
+    (wildcards in the text escaped), served by the index's pattern operator class
+    whatever the database's collation. SQLite and others: the range text <= column <
+    the text with its last character moved on by one, served by a plain (binary-ordered)
+    index; SQLite's LIKE ignores case, so it could not use that index."""
 
     lookup_name = "search_startswith"
     prepare_rhs = False

@@ -238,7 +238,7 @@ class Person(models.Model):
     # The mobile in one form (+447700900123), so signing in with it in any spelling is one indexed look-up.
     mobile_normalised = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     # The surname and the full name as staff search compares them (normalise_name), so finding
-    # "Ashworth" or "alice ashworth" is one indexed look-up. save() keeps them; bulk writes
+    # a name starting "Ashw" or "alice ash" is one indexed look-up. save() keeps them; bulk writes
     # must set them too (porch/demo/seed.py does).
     last_name_normalised = models.CharField(max_length=100, blank=True, editable=False)
     full_name_normalised = models.CharField(max_length=201, blank=True, editable=False)
@@ -251,9 +251,13 @@ class Person(models.Model):
         # Signing in with an email address in any case is one indexed look-up.
         indexes = [
             models.Index(Lower("email"), name="housing_person_email_lower"),
-            # Equality only: no "starts with" index (db_index would add one on PostgreSQL).
-            models.Index(fields=["last_name_normalised"], name="housing_person_last_name_norm"),
-            models.Index(fields=["full_name_normalised"], name="housing_person_full_name_norm"),
+            # Staff search's "starts with" (see AddressKey's index).
+            models.Index(
+                fields=["last_name_normalised"], name="housing_person_last_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["full_name_normalised"], name="housing_person_full_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def save(self, **kwargs: Unpack[SaveOptions]) -> None:

@@ -13,11 +13,15 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(fields=["last_name_normalised"], name="housing_person_last_name_norm"),
+            index=models.Index(
+                fields=["last_name_normalised"], name="housing_person_last_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(fields=["full_name_normalised"], name="housing_person_full_name_norm"),
+            index=models.Index(
+                fields=["full_name_normalised"], name="housing_person_full_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
             model_name="addresskey",
