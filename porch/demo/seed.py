@@ -39,6 +39,7 @@ from porch.core.phones import normalise_phone
 from porch.documents.models import Document, DocumentType
 from porch.housing.cast import CAST_BLOCK, CAST_ESTATE, CAST_POSTCODE, CAST_STREET, CAST_TOWN, demo_email
 from porch.housing.models import (
+    AddressKey,
     Block,
     Estate,
     Membership,
@@ -725,6 +726,9 @@ class Writer:
                 )
             )
         Property.objects.bulk_create(properties, batch_size=BATCH_SIZE)
+        # bulk_create skips Property.save(), which writes staff search's address keys
+        keys = [key for prop in properties for key in AddressKey.for_property(prop)]
+        AddressKey.objects.bulk_create(keys, batch_size=BATCH_SIZE)
 
         tenancies: list[Tenancy] = []
         tenancy_specs: list[TenancySpec] = []
@@ -746,17 +750,17 @@ class Writer:
                 for member in spec.members:
                     self.person_number += 1
                     p = member.person
-                    people.append(
-                        Person(
-                            housing_reference=f"P{self.person_number:07d}",
-                            first_name=p.first_name,
-                            last_name=p.last_name,
-                            date_of_birth=p.date_of_birth,
-                            email=p.email,
-                            mobile=p.mobile,
-                            mobile_normalised=normalise_phone(p.mobile),  # bulk_create skips save()
-                        )
+                    person = Person(
+                        housing_reference=f"P{self.person_number:07d}",
+                        first_name=p.first_name,
+                        last_name=p.last_name,
+                        date_of_birth=p.date_of_birth,
+                        email=p.email,
+                        mobile=p.mobile,
+                        mobile_normalised=normalise_phone(p.mobile),  # bulk_create skips save()
                     )
+                    person.last_name_normalised, person.full_name_normalised = person.names_normalised()
+                    people.append(person)
                     person_specs.append(p)
         Tenancy.objects.bulk_create(tenancies, batch_size=BATCH_SIZE)
         Person.objects.bulk_create(people, batch_size=BATCH_SIZE)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, F, Lookup, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
 from porch.core.actions import Action
 from porch.core.actor import Actor
 from porch.core.roles import StaffRole
-from porch.housing.models import DetailsChangeRequest, Membership, Person, Tenancy, TestHousehold
+from porch.housing.models import (
+    AddressKey,
+    DetailsChangeRequest,
+    Membership,
+    Person,
+    Property,
+    Tenancy,
+    TestHousehold,
+    normalise_address,
+    normalise_name,
+    normalise_postcode,
+    normalise_reference,
+)
 
 # Lead tenant, then joint tenants and homeowners, then the rest of the household.
 LEAD_FIRST = Case(
@@ -81,31 +94,83 @@ def own_person(actor: Actor) -> Person:
     return Person.objects.get(id=actor.person_id)
 
 
-def search_tenancies(actor: Actor, term: str, *, limit: int = 50) -> list[Tenancy]:
-    """Staff search by reference, postcode, surname or first address line, within what they may see."""
-    compact = term.replace(" ", "").upper()
-    return list(
+def search_tenancies(actor: Actor, term: str) -> QuerySet[Tenancy]:
+    """Staff search by tenancy reference, postcode, surname, full name or words of the first
+    address line, within what the actor may see, by reference, for paging.
+
+    The tenancies matching the term are found first, each kind of match by an index
+    (tenancies_matching); only those are then checked against what the actor may see
+    (visible_to: patches, break glass, training), so the time follows the matches, not
+    the size of the patch. Test households never appear.
+
+    Up to MATCHED_BY_ID matches are fetched and handed to visible_to as a list of ids:
+    the database then knows how few there are and looks each up, where with the
+    matches as a subquery it guesses hundreds (a surname is shared by hundreds of
+    people on average) and walks the officer's patch instead. More matches than that
+    stay a subquery: the cost follows the matches either way."""
+    matching = tenancies_matching(term)
+    ids = [row["id"] for row in matching[: MATCHED_BY_ID + 1]]
+    return (
         Tenancy.objects.visible_to(actor)
         .filter(is_test=False)  # test households never appear in searches
-        .filter(
-            Q(reference=compact)
-            | Q(property__postcode_normalised=compact)
-            | Q(memberships__person__last_name__iexact=term)
-            | _full_name(term)
-            | Q(property__address_line_1__icontains=term)
-        )
+        .filter(id__in=ids if len(ids) <= MATCHED_BY_ID else matching)
         .select_related("property")
-        .distinct()
-        .order_by("reference")[:limit]
+        .order_by("reference")
     )
 
 
-def _full_name(term: str) -> Q:
-    """'Alice Ashton' finds a member with that first and last name."""
-    first, _, last = term.strip().partition(" ")
-    if not last:
-        return Q(pk__in=[])
-    return Q(memberships__person__first_name__iexact=first, memberships__person__last_name__iexact=last.strip())
+# Matches handed to visible_to as a list of ids rather than a subquery (search_tenancies).
+MATCHED_BY_ID = 500
+
+
+def tenancies_matching(term: str) -> QuerySet[Any, Any]:
+    """The ids of every tenancy (test or not, visible or not) the term matches: its
+    reference; its home's postcode; the start of the surname ("Ashw") or, for two words
+    or more, of the full name ("Alice Ash") of anyone who has ever been a member, in any
+    case and spacing; or whole words of its home's first address line, the last word
+    perhaps cut short ("Ashdown Ho" finds "Flat 1, Ashdown House"). Each is an indexed
+    look-up (docs/adr/0014-indexed-staff-search.md)."""
+    name = normalise_name(term)
+    address = normalise_address(term)
+    by_reference = Tenancy.objects.filter(reference=normalise_reference(term)).values("id")
+    by_postcode = Tenancy.objects.filter(
+        property_id__in=Property.objects.filter(postcode_normalised=normalise_postcode(term)).values("id")
+    ).values("id")
+    names = Q(StartsWith(F("last_name_normalised"), name))
+    if " " in name:  # one word is a surname, never a first name alone
+        names |= Q(StartsWith(F("full_name_normalised"), name))
+    by_name: QuerySet[Any, Any] = Membership.objects.filter(
+        person_id__in=Person.objects.filter(names).values("id")
+    ).values("tenancy_id")
+    by_address = Tenancy.objects.filter(
+        property_id__in=AddressKey.objects.filter(StartsWith(F("key"), address)).values("property_id")
+    ).values("id")
+    if not address or not name:  # nothing but punctuation (the form refuses it): everything starts with ""
+        by_address = by_name = Tenancy.objects.none().values("id")
+    return by_reference.union(by_postcode, by_name, by_address)
+
+
+class StartsWith(Lookup[str]):
+    """The column starts with the text, written so each database answers it from the
+    column's index (AddressKey's and Person's search columns). PostgreSQL: LIKE 'text%'
+    (wildcards in the text escaped), served by the index's pattern operator class
+    whatever the database's collation. SQLite and others: the range text <= column <
+    the text with its last character moved on by one, served by a plain (binary-ordered)
+    index; SQLite's LIKE ignores case, so it could not use that index."""
+
+    lookup_name = "search_startswith"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        column, column_params = self.process_lhs(compiler, connection)
+        text = str(self.rhs)
+        upper = text[:-1] + chr(ord(text[-1]) + 1) if text else "\U0010ffff"
+        return f"({column} >= %s AND {column} < %s)", (*column_params, text, upper)
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        column, column_params = self.process_lhs(compiler, connection)
+        pattern = connection.ops.prep_for_like_query(str(self.rhs)) + "%"
+        return f"{column} LIKE %s", (*column_params, pattern)
 
 
 def member_ids_by_tenancy(tenancies: list[Tenancy]) -> dict[int, set[int | None]]:

@@ -43,6 +43,25 @@ def normalise_reference(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
 
+def normalise_name(value: str) -> str:
+    """A name as staff search compares it: any case, any spacing ("  alice  ASHWORTH" is "alice ashworth")."""
+    return " ".join(value.casefold().split())
+
+
+def normalise_address(value: str) -> str:
+    """An address as staff search compares it: words only, in lower case, one space apart
+    ("Flat 1, Ashdown House" is "flat 1 ashdown house")."""
+    return " ".join(re.sub(r"[\W_]+", " ", value.casefold()).split())
+
+
+def address_keys(address_line_1: str) -> list[str]:
+    """The first address line from each of its words on: "Flat 1, Ashdown House" gives
+    "flat 1 ashdown house", "1 ashdown house", "ashdown house" and "house", so a search for
+    words of the address, wherever they start, is one indexed "starts with" look-up."""
+    words = normalise_address(address_line_1).split(" ")
+    return [" ".join(words[i:]) for i in range(len(words)) if words[i]]
+
+
 class Patch(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100, unique=True)
@@ -88,7 +107,13 @@ class Property(models.Model):
 
     def save(self, **kwargs: Unpack[SaveOptions]) -> None:
         self.postcode_normalised = normalise_postcode(self.postcode)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "postcode" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "postcode_normalised"}
         super().save(**kwargs)
+        if update_fields is None or "address_line_1" in update_fields:
+            AddressKey.objects.filter(property=self).delete()
+            AddressKey.objects.bulk_create(AddressKey.for_property(self))
 
     def __str__(self) -> str:
         return f"{self.address_line_1}, {self.postcode}"
@@ -96,6 +121,28 @@ class Property(models.Model):
     @property
     def address_lines(self) -> list[str]:
         return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
+
+
+class AddressKey(models.Model):
+    """One of a property's first address line from each word on (address_keys), for staff
+    search. Property.save writes them; a bulk write of properties must write them too
+    (AddressKey.for_property), as porch/demo/seed.py does."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="address_keys")
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        # One index serving "starts with" (search_tenancies' StartsWith): on PostgreSQL with
+        # the pattern operator class, so LIKE 'term%' uses it whatever the collation; other
+        # databases ignore opclasses and get a plain index, which serves SQLite's range.
+        indexes = [models.Index(fields=["key"], name="housing_addresskey_key", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def for_property(cls, home: Property) -> list[AddressKey]:
+        return [cls(property=home, key=key) for key in address_keys(home.address_line_1)]
 
 
 class TenancyQuerySet(models.QuerySet["Tenancy"]):
@@ -189,6 +236,11 @@ class Person(models.Model):
     mobile = models.CharField(max_length=20, blank=True)
     # The mobile in one form (+447700900123), so signing in with it in any spelling is one indexed look-up.
     mobile_normalised = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    # The surname and the full name as staff search compares them (normalise_name), so finding
+    # a name starting "Ashw" or "alice ash" is one indexed look-up. save() keeps them; bulk writes
+    # must set them too (porch/demo/seed.py does).
+    last_name_normalised = models.CharField(max_length=100, blank=True, editable=False)
+    full_name_normalised = models.CharField(max_length=201, blank=True, editable=False)
     is_test = models.BooleanField(default=False)
 
     objects = PersonQuerySet.as_manager()
@@ -196,14 +248,33 @@ class Person(models.Model):
     class Meta:
         verbose_name_plural = "people"
         # Signing in with an email address in any case is one indexed look-up.
-        indexes = [models.Index(Lower("email"), name="housing_person_email_lower")]
+        indexes = [
+            models.Index(Lower("email"), name="housing_person_email_lower"),
+            # Staff search's "starts with" (see AddressKey's index).
+            models.Index(
+                fields=["last_name_normalised"], name="housing_person_last_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["full_name_normalised"], name="housing_person_full_name_norm", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def save(self, **kwargs: Unpack[SaveOptions]) -> None:
         self.mobile_normalised = normalise_phone(self.mobile)
+        self.last_name_normalised, self.full_name_normalised = self.names_normalised()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "mobile" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "mobile_normalised"}
+        if update_fields is not None:
+            also: set[str] = set()
+            if "mobile" in update_fields:
+                also.add("mobile_normalised")
+            if {"first_name", "last_name"} & set(update_fields):
+                also |= {"last_name_normalised", "full_name_normalised"}
+            kwargs["update_fields"] = {*update_fields, *also}
         super().save(**kwargs)
+
+    def names_normalised(self) -> tuple[str, str]:
+        """The surname and the full name as staff search compares them."""
+        return normalise_name(self.last_name), normalise_name(f"{self.first_name} {self.last_name}")
 
     def __str__(self) -> str:
         return self.full_name

@@ -32,6 +32,8 @@ register(
             PersonalModel("housing.Tenancy", Owner.TENANCY, "id"),
             PersonalModel("housing.Membership", Owner.TENANCY, "tenancy"),
             PersonalModel("housing.Property", Owner.PLACE, "id"),
+            # Staff search's copy of each home's first address line (docs/adr/0014).
+            PersonalModel("housing.AddressKey", Owner.PLACE, "property"),
             PersonalModel("housing.DetailsChangeRequest", Owner.PERSON, "person"),
             PersonalModel("housing.TestHousehold", Owner.TENANCY, "tenancy"),
         ),

@@ -9,10 +9,22 @@ from porch.staff.models import BreakGlass, ViewAsSession
 class TenancySearchForm(GovukForm):
     q = forms.CharField(
         label="Search by tenancy reference, postcode, name or address",
+        help_text="For example T0000001, M14 5TQ, Ashworth, Alice Ashworth or Ashdown House. "
+        "Addresses are found by whole words of the first line.",
         min_length=2,
         max_length=100,
-        error_messages={"required": "Enter something to search for", "min_length": "Enter at least 2 characters"},
+        error_messages={
+            "required": "Enter something to search for",
+            "min_length": "Enter at least 2 characters",
+            "max_length": "Enter no more than 100 characters",
+        },
     )
+
+    def clean_q(self) -> str:
+        term: str = self.cleaned_data["q"]
+        if not any(character.isalnum() for character in term):
+            raise forms.ValidationError("Enter a reference, postcode, name or address, using letters or numbers")
+        return term
 
 
 class BreakGlassForm(GovukForm):

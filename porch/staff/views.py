@@ -51,6 +51,10 @@ VIEW_AS = staff(StaffRole.VIEW_AS, personal_data=True)
 TEST_RESIDENTS = staff(StaffRole.TEST_RESIDENTS)
 SYSADMIN = staff(StaffRole.SYSADMIN)
 
+# Results a page of staff search shows (and audits): the first page is what the search showed
+# before it had pages.
+SEARCH_PAGE_SIZE = 50
+
 
 @audience(staff())
 def home(request: PorchRequest) -> HttpResponse:
@@ -68,10 +72,13 @@ def home(request: PorchRequest) -> HttpResponse:
 def tenancy_search(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     form = TenancySearchForm(request.GET or None)
-    results: list[Tenancy] = []
+    page, term = None, ""
     if form.is_valid():
         term = form.cleaned_data["q"].strip()
-        results = housing_access.search_tenancies(actor, term)
+        page = Paginator(housing_access.search_tenancies(actor, term), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        results: list[Tenancy] = list(page.object_list)
         members = housing_access.member_ids_by_tenancy(results)
         seen = [Seen(t.uuid, members.get(t.id) or {None}, t.id, f"search: {term}") for t in results]
         record_many(
@@ -81,7 +88,7 @@ def tenancy_search(request: PorchRequest) -> HttpResponse:
             seen=seen or [Seen(reason=f"search: {term}")],
             request=request,
         )
-    return render(request, "staff/tenancy_search.html", {"form": form, "results": results, "searched": form.is_bound})
+    return render(request, "staff/tenancy_search.html", {"form": form, "page": page, "term": term})
 
 
 @audience(CASEWORK)
