@@ -55,7 +55,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import production_like, scratch_portal  # noqa: E402 - after the root is on the path
+from bench.scratch import cpu_ms_samples, production_like, scratch_portal  # noqa: E402 - after the root is on the path
 
 BARE = "/bench-bare/"
 SIGN_IN_FORM = "porch.accounts.forms.SignInForm"
@@ -144,7 +144,7 @@ def main() -> None:
     template_samples: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(rounds):
         for name, page in pages.items():
-            samples[name] += _cpu_samples(functools.partial(_send, client, page), per_round)
+            samples[name] += cpu_ms_samples(functools.partial(_send, client, page), per_round)
             with _template_clock() as clock:
                 for _ in range(per_round):
                     clock.start_request()
@@ -262,15 +262,6 @@ def _send(client: Any, page: Page) -> Any:
     if page.method == "POST":
         return client.post(page.path, page.data or {})
     return client.get(page.path)
-
-
-def _cpu_samples(run: Callable[[], Any], times: int) -> list[float]:
-    samples = []
-    for _ in range(times):
-        started = time.process_time()
-        run()
-        samples.append((time.process_time() - started) * 1000)
-    return samples
 
 
 class _TemplateClock:

@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import production_like, scratch_portal  # noqa: E402 - after the root is on the path
+from bench.scratch import median_cpu_ms, production_like, scratch_portal  # noqa: E402 - after the root is on the path
 
 FILLER_CHAIN = 999
 BATCH = 5000
@@ -59,8 +57,8 @@ def main() -> None:
         link = re.search(r"\?older=(\d+)", first.content.decode())
         assert first.status_code == 200 and link, "the page has a next page"
         older = link.group(1)
-        newest_ms = _median_cpu_ms(lambda: client.get("/privacy/"), options.requests)
-        next_ms = _median_cpu_ms(lambda older=older: client.get("/privacy/", {"older": older}), options.requests)
+        newest_ms = median_cpu_ms(lambda: client.get("/privacy/"), options.requests)
+        next_ms = median_cpu_ms(lambda older=older: client.get("/privacy/", {"older": older}), options.requests)
         print(f"| {target:,} | {newest_ms:.1f} | {next_ms:.1f} |", flush=True)
 
 
@@ -94,15 +92,6 @@ def _fill(alice: Any, officer: Any, written: int, target: int) -> int:
         AccessEvent.objects.bulk_create(rows)
         written += len(rows)
     return written
-
-
-def _median_cpu_ms(run: Any, times: int) -> float:
-    samples = []
-    for _ in range(times):
-        started = time.process_time()
-        run()
-        samples.append((time.process_time() - started) * 1000)
-    return statistics.median(samples)
 
 
 if __name__ == "__main__":

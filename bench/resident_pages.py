@@ -22,9 +22,7 @@ queries are counted with a wrapper, not with DEBUG's query log.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import production_like, scratch_portal  # noqa: E402 - after the root is on the path
+from bench.scratch import median_cpu_ms, production_like, scratch_portal  # noqa: E402 - after the root is on the path
 
 
 class Counter:
@@ -97,7 +95,7 @@ def main() -> None:
         """A plain Django view: one small template, no middleware, no database."""
         HttpResponse(bare.render({"title": "A page", "body": "Hello"}, request))
 
-    bare_ms = _median_cpu_ms(bare_view, options.requests)
+    bare_ms = median_cpu_ms(bare_view, options.requests)
     print(f"{options.homes:,} homes, {options.requests} requests a page, {connection.vendor}")
     print(f"Bare view (one small template): {bare_ms:.3f} ms CPU\n")
     print("| Page | CPU per request (ms) | Times the bare view | Queries | Write transactions |")
@@ -116,7 +114,7 @@ def main() -> None:
         with connection.execute_wrapper(counter):
             client.get(url)
         connection.commit = commit  # type: ignore[method-assign]
-        cpu = _median_cpu_ms(lambda url=url: _consume(client.get(url)), options.requests)
+        cpu = median_cpu_ms(lambda url=url: _consume(client.get(url)), options.requests)
         ratio = cpu / bare_ms if bare_ms else float("inf")
         print(f"| {name} | {cpu:.1f} | {ratio:,.0f} | {counter.queries} | {counter.write_transactions} |")
 
@@ -131,15 +129,6 @@ def _consume(response: Any) -> None:
     if getattr(response, "streaming", False):
         for _ in response.streaming_content:
             pass
-
-
-def _median_cpu_ms(run: Callable[[], None], times: int) -> float:
-    samples = []
-    for _ in range(times):
-        started = time.process_time()
-        run()
-        samples.append((time.process_time() - started) * 1000)
-    return statistics.median(samples)
 
 
 if __name__ == "__main__":

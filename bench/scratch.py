@@ -5,10 +5,15 @@ loaded, then DEBUG off so pages run as in production, with no query log."""
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
 
 
-def scratch_portal(*, homes: int, prefix: str) -> None:
+def scratch_portal(*, homes: int, prefix: str, if_empty: bool = False) -> None:
+    """if_empty: seed only a database with no housing data yet (a bench database kept for re-runs)."""
     os.environ.setdefault("DEBUG", "1")  # only so the demo can be seeded
     scratch = tempfile.mkdtemp(prefix=prefix)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
@@ -23,7 +28,7 @@ def scratch_portal(*, homes: int, prefix: str) -> None:
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", homes=homes, verbosity=0, stdout=quiet)
+        call_command("seed_demo", homes=homes, if_empty=if_empty, verbosity=0, stdout=quiet)
 
 
 def production_like() -> None:
@@ -32,3 +37,17 @@ def production_like() -> None:
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DEBUG = False
+
+
+def cpu_ms_samples(run: Callable[[], Any], times: int) -> list[float]:
+    """The process CPU time of each of `times` runs, in ms."""
+    samples = []
+    for _ in range(times):
+        started = time.process_time()
+        run()
+        samples.append((time.process_time() - started) * 1000)
+    return samples
+
+
+def median_cpu_ms(run: Callable[[], Any], times: int) -> float:
+    return statistics.median(cpu_ms_samples(run, times))

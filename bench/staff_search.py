@@ -27,10 +27,8 @@ only while the demo is seeded, then off: no query log while measuring.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_portal  # noqa: E402 - after the root is on the path
 
 # Terms that find the demo cast whatever the number of homes (porch/housing/cast.py), and
 # a surname shared with generated households, whose count grows with the data.
@@ -54,21 +54,9 @@ ACTORS = {"housing officer, one patch": "housing.north", "organisation-wide": "c
 
 def portal(homes: int) -> None:
     """Django on DATABASE_URL or a scratch SQLite file, migrated and seeded once."""
-    os.environ.setdefault("DEBUG", "1")  # only so the demo can be seeded
-    scratch = tempfile.mkdtemp(prefix="porch-bench-search-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("MEDIA_ROOT", f"{scratch}/media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    scratch_portal(homes=homes, prefix="porch-bench-search-", if_empty=True)
+    import django.db
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", homes=homes, if_empty=True, verbosity=0, stdout=quiet)
     if django.db.connection.vendor == "postgresql":
         with django.db.connection.cursor() as cursor:  # noqa: TID251 - a bench, not the portal
             cursor.execute("ANALYZE")  # seed_demo loads in one transaction: give the planner statistics

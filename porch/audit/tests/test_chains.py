@@ -11,7 +11,7 @@ from django.test import Client
 
 from conftest import Cast, sign_in
 from porch.accounts.actors import actor_for_user
-from porch.audit import append
+from porch.audit import anchors, append
 from porch.audit.anchors import write_anchor
 from porch.audit.models import AccessEvent
 from porch.audit.services import record
@@ -161,8 +161,6 @@ def test_own_looks_are_marked_and_a_changed_mark_is_caught(cast: Cast) -> None:
 def test_two_anchors_written_at_once_still_make_one_line(cast: Cast, monkeypatch) -> None:
     """A slow audit_anchor overlapping the next: both read the same newest seal. The database
     takes the first; the second seals again after it, so the anchors still verify."""
-    from porch.audit import anchors
-
     _look(cast)
     first = write_anchor()
     where_they_end = anchors.newest_seal

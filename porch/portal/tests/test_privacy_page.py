@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.test import Client
 
 from conftest import Cast, sign_in
+from porch.accounts.actors import actor_for_user
 from porch.audit.models import AccessEvent
+from porch.audit.services import record
 
 
 def test_residents_see_staff_views_of_their_record_in_plain_english(cast: Cast) -> None:
@@ -76,9 +78,6 @@ def test_the_privacy_page_says_whether_viewing_as_started_or_stopped(cast: Cast)
 
 def _staff_looks(cast: Cast, count: int) -> list[int]:
     """count looks by the housing officer at Alice's record, oldest first."""
-    from porch.accounts.actors import actor_for_user
-    from porch.audit.services import record
-
     officer = actor_for_user(cast.staff["north"], verified=True)
     alice = cast["ashton"].people["alice"]
     for _ in range(count):
