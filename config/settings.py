@@ -46,8 +46,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Take the write lock when a transaction starts, so concurrent audited requests
-    # queue instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # queue instead of failing with "database is locked". Write-ahead logging lets pages
+    # read while another process writes, and a commit is one append to the log instead of
+    # a rollback journal made and removed; synchronous=FULL still syncs every commit, so an
+    # audit row the response waited for is on disk before the page leaves.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
