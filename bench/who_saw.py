@@ -55,7 +55,8 @@ TABLE = "audit_accessevent"
 # Row layout: realistic widths for every column; hashes are unique filler (see above).
 INSERT = """
 INSERT INTO audit_accessevent (at, actor_id, on_behalf_of_id, actor_role, subject_id, tenancy_id, object_type, object_id,
-                     action, reason, request_id, client_ip, route, session_ref, previous_hash, row_hash)
+                     action, reason, request_id, client_ip, route, session_ref, by_subject, chain,
+                     previous_hash, row_hash)
 SELECT %(start)s::timestamptz + (i * %(step)s) * interval '1 microsecond',
        CASE WHEN i %% 10 < 7 THEN (%(staff)s::bigint[])[1 + (i * 40503) %% cardinality(%(staff)s::bigint[])]
             ELSE (%(residents)s::bigint[])[1 + (i * 40503) %% cardinality(%(residents)s::bigint[])] END,
@@ -69,6 +70,8 @@ SELECT %(start)s::timestamptz + (i * %(step)s) * interval '1 microsecond',
        (array['staff:tenancy_detail', 'documents:download', 'home', 'portal:my_details', 'staff:tenancy_search',
               'documents:list'])[1 + i %% 6],
        substr(md5('s' || (i / 40)::text), 1, 24),
+       false,
+       1 + i %% 16,
        md5((i - 1)::text) || md5('p' || (i - 1)::text),
        md5(i::text) || md5('p' || i::text)
 FROM generate_series(%(low)s::bigint, %(high)s::bigint) AS i

@@ -69,10 +69,13 @@ class AccessEvent(models.Model):
     # Which of the AUDIT_CHAINS hash chains the row is in (rows from before there were several: 1).
     chain = models.PositiveSmallIntegerField(default=1)
     previous_hash = models.CharField(max_length=64)
-    row_hash = models.CharField(max_length=64, unique=True)
+    row_hash = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
+            # A constraint, not unique=True: on PostgreSQL that would add a second index for LIKE
+            # queries, which nothing runs on a hash, and every row would feed it.
+            models.UniqueConstraint(fields=["row_hash"], name="audit_row_hash_unique"),
             # Each row has at most one successor in its chain: two writers can never fork it.
             models.UniqueConstraint(fields=["chain", "previous_hash"], name="audit_one_next_row"),
         ]
