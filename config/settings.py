@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "porch.audit",
     "porch.documents",
     "porch.notices",
+    "porch.repairs",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",
@@ -276,6 +277,22 @@ LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
 BANK_HOLIDAYS_REGION = env_str("BANK_HOLIDAYS_REGION", "ENG")
 if BANK_HOLIDAYS_REGION not in ("ENG", "WLS", "SCT", "NIR"):
     raise EnvError(f"BANK_HOLIDAYS_REGION must be ENG, WLS, SCT or NIR, not {BANK_HOLIDAYS_REGION!r}.")
+
+# Repairs: which nation's rules the clocks follow ("england": Awaab's Law for damp and mould;
+# "scotland": the Right to Repair), and the landlord's own priorities in working days.
+REPAIRS_NATION = env_str("REPAIRS_NATION", "scotland" if BANK_HOLIDAYS_REGION == "SCT" else "england")
+if REPAIRS_NATION not in ("england", "scotland"):
+    raise EnvError(f"REPAIRS_NATION must be england or scotland, not {REPAIRS_NATION!r}.")
+REPAIRS_URGENT_WORKING_DAYS = env_int("REPAIRS_URGENT_WORKING_DAYS", 5, minimum=1)
+REPAIRS_ROUTINE_WORKING_DAYS = env_int("REPAIRS_ROUTINE_WORKING_DAYS", 20, minimum=1)
+# A contractor firm sees a job until this many days after it was completed or cancelled.
+REPAIRS_CONTRACTOR_DAYS = env_int("REPAIRS_CONTRACTOR_DAYS", 7, minimum=0)
+# Residents may change or cancel an appointment until this many hours before it.
+REPAIRS_APPOINTMENT_CUTOFF_HOURS = env_int("REPAIRS_APPOINTMENT_CUTOFF_HOURS", 24, minimum=0)
+# Scotland's Right to Repair: compensation is capped at £100 a repair by the regulations.
+REPAIRS_RIGHT_TO_REPAIR_CAP_PENCE = env_int("REPAIRS_RIGHT_TO_REPAIR_CAP_PENCE", 10000, minimum=0)
+# The landlord's own emergency repairs line, shown before anything else on "Report a repair".
+REPAIRS_EMERGENCY_PHONE = env_str("REPAIRS_EMERGENCY_PHONE", "0300 123 4567")
 BRAND_COLOUR = env_colour("BRAND_COLOUR", "#1d4f76")
 
 # --- Security headers -----------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("porch.accounts.urls")),
     path("", include("porch.documents.urls")),
     path("", include("porch.notices.urls")),
+    path("", include("porch.repairs.urls")),
     path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),

@@ -37,7 +37,8 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
             break_glass_tenancy_ids=parts.break_glass_tenancy_ids(user.pk),
         )
     if user.kind == User.Kind.CONTRACTOR:
-        return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id)
+        # Like staff: nothing of a household until the second step is passed.
+        return Actor(kind=CONTRACTOR, user_id=user.pk, firm_id=user.firm_id, needs_mfa_setup=not verified)
     return ANONYMOUS_ACTOR
 
 

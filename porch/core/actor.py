@@ -75,7 +75,8 @@ class Actor:
 
     @property
     def is_contractor(self) -> bool:
-        return self.kind == CONTRACTOR
+        """A contractor firm's user, past two-factor authentication (as staff are)."""
+        return self.kind == CONTRACTOR and not self.needs_mfa_setup
 
     def has_role(self, *roles: str) -> bool:
         return self.is_staff and bool(self.roles.intersection(roles))

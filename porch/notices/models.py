@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from django.db import models
-from django.db.models import CharField, OuterRef, Q, Value
-from django.db.models.functions import Cast, Coalesce, Replace
+from django.db.models import OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from porch.core.expressions import plain_uuid, uuid_text
 from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 from porch.housing.models import Block, Estate, Patch, Property
 
@@ -149,13 +150,6 @@ class Notice(models.Model):
         return self.status() == "Showing"
 
 
-def _plain(expression: Any) -> Replace:
-    """A uuid as 32 hexadecimal digits, whatever its spelling: SQLite stores a UUIDField as
-    32 hex digits, PostgreSQL as a native uuid (hyphenated as text), and the audit log's
-    object_id holds str(uuid), hyphenated."""
-    return Replace(expression, Value("-"), Value(""))
-
-
 def notice_homes(object_id: Any) -> models.QuerySet[Property]:
     """The homes a notice covers, for the exposure report (AuditKind.place): every home in
     its block, its estate or its patch.
@@ -182,5 +176,5 @@ def notice_patches(object_id: Any) -> models.QuerySet[Notice, Any]:
 
 
 def _recorded(object_id: Any) -> NoticeQuerySet:
-    """The notice an audit event's object_id names, compared as plain text (see _plain)."""
-    return Notice.objects.alias(code=_plain(Cast("uuid", CharField()))).filter(code=_plain(object_id))
+    """The notice an audit event's object_id names, compared as plain text (see plain_uuid)."""
+    return Notice.objects.alias(code=uuid_text("uuid")).filter(code=plain_uuid(object_id))

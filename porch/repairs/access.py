@@ -1,0 +1,87 @@
+"""The one way in to repairs, for residents, contractors and staff. Not visible: 404, the
+same as "does not exist". Visible but not this action (a housing officer triaging, a
+resident changing a shared area's repair): 403."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from porch.core.actions import Action
+from porch.core.actor import Actor
+from porch.housing.models import Membership
+from porch.repairs.models import COORDINATORS, Repair, RepairPhoto, RepairQuerySet
+
+
+def repairs_for_resident(actor: Actor) -> RepairQuerySet:
+    """The resident's own homes' repairs and their block's and estate's shared-area repairs,
+    open ones first, newest first."""
+    if not actor.is_resident:
+        return Repair.objects.none()
+    return Repair.objects.visible_to(actor).select_related("tenancy__property", "block", "estate")
+
+
+def repairs_for_contractor(actor: Actor) -> RepairQuerySet:
+    if not actor.is_contractor:
+        return Repair.objects.none()
+    return Repair.objects.visible_to(actor).select_related("tenancy__property", "block", "estate")
+
+
+def repairs_for_staff(actor: Actor) -> RepairQuerySet:
+    """Every repair the staff member may see; never a test household's (like staff searches)."""
+    if not actor.is_staff:
+        return Repair.objects.none()
+    return (
+        Repair.objects.visible_to(actor)
+        .exclude(tenancy__is_test=True)
+        .select_related("tenancy__property__block__estate", "block__estate", "estate", "firm")
+    )
+
+
+def get_repair_for(actor: Actor, code: UUID | str, *, action: Action = Action.VIEW) -> Repair:
+    """A repair the actor may see (404 otherwise), whoever they are. Changing it (Action.CHANGE)
+    is for the resident who holds the home (never a shared area's repair, which belongs to
+    everyone there), the firm it is assigned to, and the repairs team."""
+    if actor.is_resident:
+        found = repairs_for_resident(actor)
+    elif actor.is_contractor:
+        found = repairs_for_contractor(actor)
+    else:
+        found = repairs_for_staff(actor)
+    repair = found.filter(uuid=code).first()
+    if repair is None:
+        raise Http404
+    if action != Action.VIEW and not may_change(actor, repair):
+        raise PermissionDenied
+    return repair
+
+
+def may_change(actor: Actor, repair: Repair) -> bool:
+    if actor.is_viewing_as:
+        return False
+    if actor.is_resident:
+        return repair.tenancy_id in actor.tenancy_ids
+    if actor.is_contractor:
+        return repair.firm_id == actor.firm_id and repair.is_open
+    return actor.reads_personal_data and actor.has_role(*COORDINATORS)
+
+
+def get_photo_for(actor: Actor, repair: Repair, code: UUID | str) -> RepairPhoto:
+    """A photo of a repair the actor can already see. On a shared area's repair, residents see
+    none of the reporter's photos (they may show inside someone's home)."""
+    if actor.is_resident and repair.is_communal:
+        raise Http404
+    photo = repair.photos.filter(uuid=code).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def household_ids(repair: Repair) -> list[int]:
+    """The people a home's repair is about (its current household): one audit row each. A
+    shared area's repair is about its reporter alone, when staff or a contractor read it."""
+    if repair.tenancy_id is None:
+        return [repair.reported_by_id] if repair.reported_by_id else []
+    return list(Membership.objects.current().filter(tenancy_id=repair.tenancy_id).values_list("person_id", flat=True))

@@ -1,0 +1,50 @@
+"""Repairs: residents report and track repairs to their home and shared areas, contractor
+firms see and do the jobs assigned to them, the repairs team runs the queue."""
+
+from __future__ import annotations
+
+from porch.core.modules import Module, Owner, PersonalModel, Switch, register
+from porch.housing.models import Property, Tenancy
+from porch.repairs import contractor_urls, resident_urls, staff_urls
+from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
+from porch.repairs.models import Repair
+
+REPAIRS = Switch("repairs", "Repairs")
+
+
+def probe_ids(tenancy: Tenancy) -> list[str]:
+    """The household's own repairs and the repairs to its block's and estate's shared areas."""
+    home = Property.objects.filter(pk=tenancy.property_id).values("block_id", "block__estate_id").first()
+    if home is None:
+        return []
+    found = (
+        Repair.objects.filter(tenancy=tenancy)
+        | Repair.objects.filter(block_id=home["block_id"])
+        | (Repair.objects.filter(estate_id=home["block__estate_id"]))
+    )
+    return [str(code) for code in found.values_list("uuid", flat=True)]
+
+
+register(
+    Module(
+        app="repairs",
+        name="Repairs",
+        switch=REPAIRS,
+        # A repair is a home's (its tenancy) or a shared area's (its block or its estate):
+        # exactly one of the three is set. Its photos, clocks, timeline and appointments
+        # are reached only through it.
+        personal=(
+            PersonalModel("repairs.Repair", Owner.TENANCY, ("tenancy", "block", "estate")),
+            # Reached only through their repair, and owned as it is.
+            PersonalModel("repairs.RepairClock", Owner.TENANCY, "repair"),
+            PersonalModel("repairs.RepairEvent", Owner.TENANCY, "repair"),
+            PersonalModel("repairs.RepairPhoto", Owner.TENANCY, "repair"),
+            PersonalModel("repairs.Appointment", Owner.TENANCY, "repair"),
+            PersonalModel("repairs.Assignment", Owner.CONTRACTOR, "firm"),
+        ),
+        categories=(REPAIRS_DATA,),
+        audit_kinds=(REPAIR, COMMUNAL_REPAIR),
+        pages={**resident_urls.PAGES, **contractor_urls.PAGES, **staff_urls.PAGES},
+        probe_ids=probe_ids,
+    )
+)
