@@ -14,8 +14,8 @@ its own peak resident memory (ru_maxrss), calls check_upload, and reports:
   and processor time: where the file is actually parsed, under its hard limits
   (ADR 0009).
 
---implementation measures another copy of porch/documents/files.py (for example
-the one before ADR 0009, from `git show <commit>:porch/documents/files.py`); it
+--implementation measures another copy of porch/core/uploads.py (for example
+the one before ADR 0009, from `git show <commit>:porch/core/uploads.py`); it
 must define check_upload. No database is used.
 """
 
@@ -193,7 +193,7 @@ def measure(path: str, name: str, implementation: str | None) -> dict[str, objec
         spec.loader.exec_module(module)
         check_upload = module.check_upload
     else:
-        from porch.documents.files import check_upload
+        from porch.core.uploads import check_upload
 
     from PIL import Image  # imported before the baseline, as a running worker has it
 
@@ -245,7 +245,7 @@ def status_kb(field: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="run only cases whose name contains one of these words")
-    parser.add_argument("--implementation", help="another copy of porch/documents/files.py to measure")
+    parser.add_argument("--implementation", help="another copy of porch/core/uploads.py to measure")
     parser.add_argument("--measure", nargs=2, metavar=("PATH", "NAME"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:

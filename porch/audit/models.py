@@ -44,9 +44,7 @@ class AccessEvent(models.Model):
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_role = models.CharField(max_length=200)
     # One row per data subject, so "who saw this person" is one index range scan.
-    subject = models.ForeignKey(
-        "housing.Person", on_delete=models.PROTECT, null=True, related_name="+", db_index=False
-    )
+    subject = models.ForeignKey("housing.Person", on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
     # The tenancy the data was reached through: a resident sees an event only
     # if it happened while they were a member of that tenancy.
     tenancy = models.ForeignKey(

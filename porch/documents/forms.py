@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from porch.core.forms import GovukDateField, GovukForm
-from porch.documents.files import CheckedFile, check_upload
+from porch.core.uploads import CheckedFile, check_upload
 from porch.documents.models import DocumentType
 from porch.housing.models import Membership, Person
 

@@ -10,7 +10,7 @@ from porch.audit.services import Seen, record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.core.modules import ApprovalKind, ApprovalRefused
-from porch.documents.files import CheckedFile
+from porch.core.uploads import CheckedFile
 from porch.documents.models import Document, DocumentType, document_subjects
 from porch.housing.models import Person, Tenancy
 

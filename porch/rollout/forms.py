@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from porch.core.forms import GovukDateField, GovukForm
 from porch.core.roles import StaffRole
-from porch.documents.files import check_upload
+from porch.core.uploads import check_upload
 from porch.housing.models import Block, Estate, Patch
 from porch.housing.synthetic import TEST_PATCH
 from porch.rollout import access

@@ -19,7 +19,7 @@ from porch.core.actor import Actor
 from porch.core.approvals import Target
 from porch.core.modules import ApprovalKind, switch_name
 from porch.core.roles import StaffRole
-from porch.documents.files import CheckedFile
+from porch.core.uploads import CheckedFile
 from porch.housing.models import Tenancy, normalise_reference
 from porch.rollout.approvals import ApprovalRefused, change_propose, proposals_withdraw
 from porch.rollout.models import AcceptanceScript, Cohort, CohortHomes, CohortModule, IsolationCheckRun

@@ -23,9 +23,9 @@ from PIL import ExifTags, Image, PngImagePlugin
 from reportlab.pdfgen import canvas
 
 from conftest import Cast, pdf_bytes, sign_in
+from porch.core import uploads as files
 from porch.core.markers import marker_new, markers_in
-from porch.documents import files
-from porch.documents.files import Limits, check_upload, clean_image
+from porch.core.uploads import Limits, check_upload, clean_image
 from porch.documents.models import Document
 
 SECRET = b"SECRETMETADATA"

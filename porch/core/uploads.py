@@ -1,4 +1,5 @@
-"""Checks an uploaded file by its content, not its name, and keeps only what the document needs.
+"""Checks an uploaded file by its content, not its name, and keeps only what the record needs
+(a document, a photo of a repair).
 
 The web worker never parses an upload. It checks the size and the first bytes,
 then hands the file to a short-lived child process (this file, run as a
@@ -41,6 +42,9 @@ ACCEPTED = (
 )
 
 WRONG_TYPE = "The selected file must be a PDF, JPG or PNG"
+# Photos (of a repair, of evidence): images alone.
+IMAGES = tuple(accepted for accepted in ACCEPTED if accepted[0].startswith("image/"))
+WRONG_TYPE_IMAGE = "The selected file must be a JPG or PNG photo"
 PROTECTED = "The selected file is password protected"
 NOT_UPLOADED = "The selected file could not be uploaded – try again"  # noqa: RUF001 (GOV.UK's wording)
 
@@ -119,8 +123,13 @@ def too_many_pixels_message() -> str:
     )
 
 
-def check_upload(upload: UploadedFile[bytes]) -> CheckedFile:
-    """Refuse anything that is empty, too big, or not really a PDF, JPG or PNG; return a clean copy."""
+def check_upload(
+    upload: UploadedFile[bytes],
+    accepted: tuple[tuple[str, bytes, tuple[str, ...]], ...] = ACCEPTED,
+    wrong_type: str = WRONG_TYPE,
+) -> CheckedFile:
+    """Refuse anything that is empty, too big, or not really one of the accepted types (by
+    default a PDF, JPG or PNG); return a clean copy."""
     from django.conf import settings
 
     limit = settings.MAX_UPLOAD_MEGABYTES * MEGABYTE
@@ -132,13 +141,13 @@ def check_upload(upload: UploadedFile[bytes]) -> CheckedFile:
         )
     data = upload.read()
     name = (upload.name or "").lower()
-    for content_type, magic, extensions in ACCEPTED:
+    for content_type, magic, extensions in accepted:
         if data.startswith(magic) and name.endswith(extensions):
             cleaned = _cleaned_by_child(data, content_type, Limits.from_settings())
             # Never the uploader's file name: it can carry a name or a case reference. The storage
             # names the file by its record.
             return CheckedFile(ContentFile(cleaned, name=f"upload{extensions[0]}"), content_type, len(cleaned))
-    raise ValidationError(WRONG_TYPE, code="wrong_type")
+    raise ValidationError(wrong_type, code="wrong_type")
 
 
 def _cleaned_by_child(data: bytes, content_type: str, limits: Limits) -> bytes:
