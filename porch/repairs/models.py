@@ -100,6 +100,11 @@ def _resident_rule(actor: Actor) -> Q:
 
 
 class Repair(models.Model):
+    class NotifyBy(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        NONE = "none", "Do not send me updates"
+
     class Status(models.TextChoices):
         REPORTED = "reported", "Reported"
         TRIAGED = "triaged", "Checked by our repairs team"
@@ -133,6 +138,8 @@ class Repair(models.Model):
     # The one household phone number a contractor sees (the reporter's, unless they gave another).
     contact_name = models.CharField(max_length=200, blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    # How the reporter chose to hear about it (triaged, booked, changed, completed, cancelled).
+    notify_by = models.CharField(max_length=5, choices=NotifyBy.choices, default=NotifyBy.NONE)
     firm = models.ForeignKey(ContractorFirm, on_delete=models.PROTECT, null=True, blank=True, related_name="repairs")
     # Damp and mould (England): the investigation's day, and an emergency hazard found.
     investigated_at = models.DateTimeField(null=True, blank=True)

@@ -43,6 +43,7 @@ class Report:
     needs_extra_help: bool = False
     contact_name: str = ""
     contact_phone: str = ""
+    notify_by: str = Repair.NotifyBy.NONE
 
 
 def new_reference() -> str:
@@ -73,6 +74,7 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
         needs_extra_help=report.needs_extra_help,
         contact_name=report.contact_name,
         contact_phone=report.contact_phone,
+        notify_by=report.notify_by,
         nation=clocks.nation(),
         idempotency_key=key,
     )

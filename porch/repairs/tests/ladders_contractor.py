@@ -1,0 +1,7 @@
+"""The role ladders of the contractor pages of repairs (merged by ladders.py for the route sweep)."""
+
+from __future__ import annotations
+
+from tests.ladders import Ladder
+
+LADDERS: dict[str, Ladder] = {}
