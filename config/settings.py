@@ -55,6 +55,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No just-in-time compilation. The portal's queries are small and indexed; JIT starts only
+    # on plans the planner thinks costly, where compiling took longer than running: a one-hour
+    # exposure report spent 5.1 of its 5.4 seconds compiling (bench/README.md, issue 10 goal 5).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
