@@ -6,6 +6,7 @@ from __future__ import annotations
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
+from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
 from porch.repairs.models import Repair
 
@@ -50,5 +51,6 @@ register(
             Link("repairs:staff_clocks", "Repair clocks", "Awaab's Law and Right to Repair clocks due and breached"),
         ),
         probe_ids=probe_ids,
+        demo=demo_repairs,
     )
 )
