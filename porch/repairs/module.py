@@ -3,9 +3,10 @@ firms see and do the jobs assigned to them, the repairs team runs the queue."""
 
 from __future__ import annotations
 
-from porch.core.modules import Module, Owner, PersonalModel, Switch, register
+from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
+from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
 from porch.repairs.models import Repair
 
@@ -45,6 +46,11 @@ register(
         categories=(REPAIRS_DATA,),
         audit_kinds=(REPAIR, COMMUNAL_REPAIR),
         pages={**resident_urls.PAGES, **contractor_urls.PAGES, **staff_urls.PAGES},
+        staff_links=(
+            Link("repairs:staff_queue", "Repairs queue", "triage, assign to a contractor, publish updates, close"),
+            Link("repairs:staff_clocks", "Repair clocks", "Awaab's Law and Right to Repair clocks due and breached"),
+        ),
         probe_ids=probe_ids,
+        demo=demo_repairs,
     )
 )
