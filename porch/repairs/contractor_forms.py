@@ -34,7 +34,7 @@ class PhotosField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:  # type: ignore[override]
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
         uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
         if len(uploads) > MAX_PHOTOS:
             raise ValidationError(f"Select up to {MAX_PHOTOS} photos")

@@ -32,7 +32,9 @@ def jobs(request: PorchRequest) -> HttpResponse:
     found = (
         access.repairs_for_contractor(actor)
         .annotate(
-            closed_last=Case(When(closed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            closed_last=Case(
+                When(closed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
             next_due=Min("clocks__due_at", filter=Q(clocks__met_at__isnull=True)),
         )
         .order_by("closed_last", "next_due", "-reported_at", "-id")

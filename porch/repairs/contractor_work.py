@@ -73,9 +73,7 @@ def latest_proposal(repair: Repair) -> RepairEvent | None:
     )
 
 
-def propose_visit(
-    *, actor: Actor, repair: Repair, when: datetime.datetime, request: HttpRequest | None = None
-) -> bool:
+def propose_visit(*, actor: Actor, repair: Repair, when: datetime.datetime, request: HttpRequest | None = None) -> bool:
     """The contractor arranges a visit with the household and records the time. The resident
     is told (booked, or changed when a visit was already proposed). Proposing the time already
     proposed changes nothing and returns False."""
@@ -117,7 +115,12 @@ def add_note(
         with transaction.atomic():
             locked = _locked(repair)
             event = RepairEvent.objects.create(
-                uuid=key, repair=locked, kind=RepairEvent.Kind.UPDATE, text=text, for_contractor=True, by_id=actor.user_id
+                uuid=key,
+                repair=locked,
+                kind=RepairEvent.Kind.UPDATE,
+                text=text,
+                for_contractor=True,
+                by_id=actor.user_id,
             )
             _store_photos(actor, locked, event, photos)
             if locked.status in NOT_YET_STARTED:

@@ -38,7 +38,7 @@ def test_the_list_is_audited_one_row_per_member_of_each_household(cast: Cast) ->
     job(cast.resident("alice"), "a")
     as_contractor("a").get("/jobs/")
     rows = AccessEvent.objects.filter(action="list", object_type="repair", actor=contractor("a"))
-    ashtons = set(cast["ashton"].people[name].pk for name in ("alice", "bob", "amy"))
+    ashtons = {cast["ashton"].people[name].pk for name in ("alice", "bob", "amy")}
     assert set(rows.values_list("subject_id", flat=True)) == ashtons
 
 
