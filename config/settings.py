@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "porch.documents",
     "porch.notices",
     "porch.repairs",
+    "porch.contractors",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

@@ -31,6 +31,7 @@ PUBLIC_ROUTES = {
     "accounts:signup_help",
     "incidents:report",
     "incidents:acknowledge",
+    "contractors:invitation",
 }
 
 

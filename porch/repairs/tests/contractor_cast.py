@@ -26,7 +26,15 @@ def firm(key: str = "a") -> ContractorFirm:
 
 
 def contractor(key: str = "a", *, verified: bool = True, name: str = "") -> User:
-    """An operative of firm `key`; verified: with a confirmed two-step device."""
+    """An operative of firm `key` ("a/admin": the firm's administrator); verified: with a
+    confirmed two-step device."""
+    if key.endswith("/admin"):
+        from porch.contractors.models import FirmAdministrator
+
+        key = key.removesuffix("/admin")
+        admin = contractor(key, verified=verified, name="admin")
+        FirmAdministrator.objects.get_or_create(user=admin, firm=firm(key))
+        return admin
     username = f"{name or 'operative'}.{key}@contractor.example.org"
     user = User.objects.filter(username=username).first()
     if user is None:
