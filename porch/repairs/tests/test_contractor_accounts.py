@@ -155,3 +155,8 @@ def test_an_operative_cannot_manage_the_firms_accounts(cast: Cast) -> None:
     client = sign_in(Client(), contractor("a"))
     assert client.get("/jobs/team/").status_code == 403
     assert client.post(f"/jobs/team/{colleague.uuid}/deactivate/").status_code == 403
+
+
+def test_only_a_firm_administrator_is_shown_the_link_to_the_firms_accounts(cast: Cast) -> None:
+    assert "/jobs/team/" in sign_in(Client(), contractor("a/admin")).get("/jobs/").content.decode()
+    assert "/jobs/team/" not in sign_in(Client(), contractor("a")).get("/jobs/").content.decode()
