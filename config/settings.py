@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "porch.documents",
     "porch.notices",
     "porch.repairs",
+    "porch.contractors",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("porch.documents.urls")),
     path("", include("porch.notices.urls")),
     path("", include("porch.repairs.urls")),
+    path("", include("porch.contractors.urls")),
     path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),

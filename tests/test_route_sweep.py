@@ -31,6 +31,7 @@ PUBLIC_ROUTES = {
     "accounts:signup_help",
     "incidents:report",
     "incidents:acknowledge",
+    "contractors:invitation",
 }
 
 
@@ -294,6 +295,10 @@ def client_for(who: str | None, cast: Cast) -> Client:
         return sign_in(Client(), cast.staff["cs"])
     if who.startswith("staff:"):
         return sign_in(Client(), cast.staff[who.removeprefix("staff:")])
+    if who.startswith("contractor:"):  # a verified operative of firm a or b, made when first asked for
+        from porch.repairs.tests.contractor_cast import contractor
+
+        return sign_in(Client(), contractor(who.removeprefix("contractor:")))
     return sign_in(Client(), cast.resident(who))
 
 

@@ -90,6 +90,10 @@ class AuditKind:
     # For ResidentRule.PLACE: fn(object_id) -> the ids of the patch the object is for (a values
     # queryset of one column), for the staff rule: a place with no homes yet still has a patch.
     place_patches: Callable[[Any], QuerySet[Any]] | None = None
+    # Records a contractor firm works on: fn(object_id, at) -> the ids of the firms that held
+    # the object at that moment (a values queryset of one column), both arguments expressions
+    # valid in the returned queryset. A contractor of one of those firms was allowed to see it.
+    contractor_firms: Callable[[Any, Any], QuerySet[Any]] | None = None
 
     @property
     def told(self) -> bool:

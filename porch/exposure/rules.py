@@ -61,8 +61,9 @@ def with_moment(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
 
 def within_model() -> Q:
     """Allowed then: the subject themselves, their household, the people of a place
-    (for records about a place), or staff the model let in."""
-    return _is_themselves() | _resident_allowed() | _place_allowed() | _staff_allowed()
+    (for records about a place), staff the model let in, or the contractor firm that held
+    the record."""
+    return _is_themselves() | _resident_allowed() | _place_allowed() | _staff_allowed() | _contractor_allowed()
 
 
 def served_outside_model(events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
@@ -149,6 +150,18 @@ def _place_allowed() -> Q:
         homes = kind.place(OuterRef(OuterRef("object_id")))
         lived_there = _homes_of_acting_resident().filter(tenancy__property__in=homes)
         allowed |= Q(object_type=kind.key) & Q(Exists(lived_there))
+    return allowed
+
+
+def _contractor_allowed() -> Q:
+    """A contractor's read of a record their firm held at that moment (AuditKind.contractor_firms)."""
+    allowed = Q(pk__in=[])
+    for kind in audit_kinds():
+        if kind.contractor_firms is None:
+            continue
+        firms = kind.contractor_firms(OuterRef(OuterRef("object_id")), OuterRef(OuterRef("at")))
+        theirs = User.objects.filter(pk=OuterRef("actor_id"), kind=User.Kind.CONTRACTOR, firm_id__in=firms)
+        allowed |= Q(object_type=kind.key) & Q(Exists(theirs))
     return allowed
 
 

@@ -36,6 +36,8 @@ def home(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     if actor.is_staff:
         return redirect("staff:home")
+    if actor.is_contractor:
+        return redirect("repairs:jobs")
     if not actor.is_resident:
         return render(request, "portal/no_access.html")
     households = housing_access.households_of(actor)
