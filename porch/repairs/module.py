@@ -3,11 +3,13 @@ firms see and do the jobs assigned to them, the repairs team runs the queue."""
 
 from __future__ import annotations
 
-from porch.core.modules import Module, Owner, PersonalModel, Switch, register
+from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
 from porch.repairs.models import Repair
+from porch.repairs.resident_views import home_panel
+from porch.repairs.synthetic import synthetic_repairs_create
 
 REPAIRS = Switch("repairs", "Repairs")
 
@@ -46,5 +48,8 @@ register(
         audit_kinds=(REPAIR, COMMUNAL_REPAIR),
         pages={**resident_urls.PAGES, **contractor_urls.PAGES, **staff_urls.PAGES},
         probe_ids=probe_ids,
+        resident_links=(Link("repairs:list", "Repairs"),),
+        home_panels=(Panel("repairs/resident/home_panel.html", home_panel),),
+        synthetic=synthetic_repairs_create,
     )
 )
