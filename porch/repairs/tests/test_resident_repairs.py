@@ -128,9 +128,7 @@ def test_the_list_the_page_and_a_photo_are_audited(cast: Cast) -> None:
     client.get(LIST)
     listed = AccessEvent.objects.filter(action="list")
     assert {event.object_id for event in listed} == {str(tap.uuid), str(lift.uuid)}
-    assert {e.subject_id for e in listed.filter(object_type="repair")} == {
-        p.pk for p in cast["ashton"].people.values()
-    }
+    assert {e.subject_id for e in listed.filter(object_type="repair")} == {p.pk for p in cast["ashton"].people.values()}
     assert listed.get(object_type="communal_repair").subject_id is None  # never the reporter
     client.get(f"/repairs/{tap.uuid}/")
     assert AccessEvent.objects.filter(action="view", object_id=str(tap.uuid)).exists()
