@@ -300,3 +300,61 @@ def test_reporting_is_audited_as_the_creation_of_a_repair_about_the_household(ca
 @pytest.mark.parametrize("who", ["dan"])
 def test_a_homeowner_may_report(cast: Cast, who: str) -> None:
     assert client_for(cast, who).get(R).status_code == 200
+
+
+def test_a_resident_with_two_homes_is_asked_which_and_a_forged_home_is_refused(cast: Cast) -> None:
+    from porch.housing.models import Membership
+
+    # Alice also becomes joint tenant of Sam's home in Birch Court.
+    Membership.objects.create(
+        tenancy=cast["smith"].tenancy,
+        person=cast["ashton"].people["alice"],
+        role=Membership.Role.JOINT_TENANT,
+        start_date=cast["smith"].tenancy.start_date,
+    )
+    client = client_for(cast, "alice")
+    client.get(R)
+    post(client, "", {"emergency": "none"}, expect=R + "which-home/")
+    page = client.get(R + "which-home/").content.decode()
+    assert "Birch Court" in page and "Ash House" in page
+    forged = post(client, "which-home/", {"home": str(cast["cole"].tenancy.pk)}).content.decode()
+    assert "Select which home" in forged
+    post(client, "which-home/", {"home": str(cast["smith"].tenancy.pk)}, expect=R + "where/")
+    assert "Oak Estate" in client.get(R + "where/").content.decode()
+    post(client, "where/", {"where": "estate"}, expect=R + "what/")
+    post(client, "what/", {"category": "communal_bin_store"}, expect=R + "describe/")
+    post(client, "describe/", {"description": "Bin store door hanging off"}, expect=R + "photos/")
+    post(client, "photos/", {"continue": "1"}, expect=R + "contact/")
+    post(client, "contact/", {"contact_name": "A", "contact_phone": "07700 900982", "notify_by": "none"})
+    key = idempotency_key(client.get(R + "check/").content.decode())
+    post(client, "check/", {"idempotency_key": key})
+    repair = Repair.objects.get()
+    assert repair.estate == cast["smith"].tenancy.property.block.estate
+    assert repair.tenancy is None and repair.block is None
+
+
+def test_a_booked_report_queues_one_message_to_the_reporter(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    free = slot(cast.patches["north"])
+    client = client_for(cast, "alice")
+    key = to_check(client, slot_code=str(free.uuid))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, "check/", {"idempotency_key": key})
+        post(client, "check/", {"idempotency_key": key})
+    queued = DBTaskResult.objects.filter(task_path="porch.repairs.notifications.repair_update_send")
+    assert [task.args_kwargs["kwargs"]["what"] for task in queued] == ["booked"]
+
+
+def test_a_new_report_forgets_the_photos_of_one_never_sent(cast: Cast) -> None:
+    client = client_for(cast, "alice")
+    client.get(R)
+    to_description(client)
+    post(client, "describe/", {"description": "Drips"})
+    post(client, "photos/", {"photo": photo_upload(), "add": "1"})
+    name = client.session[SESSION_KEY]["photos"][0]["name"]
+    client.get(R + "?new=1")
+    assert not default_storage.exists(name)
+    assert client.session[SESSION_KEY]["photos"] == []
