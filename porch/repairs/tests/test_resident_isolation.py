@@ -60,3 +60,16 @@ def test_the_crawl_reaches_the_residents_own_repair(cast: Cast, client: Any, rep
     sign_in(client, cast.resident("carol"))
     seen = crawl(client, foreign_markers=[COLE_HOME], foreign_codes=[])
     assert {leak.marker for leak in seen} == {COLE_HOME}
+
+
+def test_a_test_households_repair_carries_its_marker_and_reaches_that_household_alone(cast: Cast, client: Any) -> None:
+    from porch.repairs.synthetic import synthetic_repairs_create
+
+    marker = "CANARYRSYNTHETIC"
+    synthetic_repairs_create(cast["cole"].tenancy, marker)
+    repair = Repair.objects.get(tenancy=cast["cole"].tenancy)
+    assert marker in repair.description and repair.clocks.exists()
+    sign_in(client, cast.resident("alice"))
+    assert crawl(client, start="/repairs/", foreign_markers=[marker], foreign_codes=[str(repair.uuid)]) == []
+    sign_in(client, cast.resident("carol"))
+    assert marker in client.get(f"/repairs/{repair.uuid}/").content.decode()
