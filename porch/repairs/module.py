@@ -3,12 +3,14 @@ firms see and do the jobs assigned to them, the repairs team runs the queue."""
 
 from __future__ import annotations
 
-from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
+from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
 from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
 from porch.repairs.models import Repair
+from porch.repairs.resident_views import home_panel
+from porch.repairs.synthetic import synthetic_repairs_create
 
 REPAIRS = Switch("repairs", "Repairs")
 
@@ -51,6 +53,9 @@ register(
             Link("repairs:staff_clocks", "Repair clocks", "Awaab's Law and Right to Repair clocks due and breached"),
         ),
         probe_ids=probe_ids,
+        resident_links=(Link("repairs:list", "Repairs"),),
+        home_panels=(Panel("repairs/resident/home_panel.html", home_panel),),
+        synthetic=synthetic_repairs_create,
         demo=demo_repairs,
     )
 )

@@ -22,8 +22,9 @@ EVERY_PAGE = 4
 
 PAGES = {
     # + households (one query, people and homes joined), "What's new", who those documents are
-    #   about, the notices panel, and one INSERT of every read.
-    "/": EVERY_PAGE + 5,
+    #   about, the notices panel, the repairs panel's count of open repairs, and one INSERT of
+    #   every read.
+    "/": EVERY_PAGE + 6,
     # + the count for the pager, the page of documents, who they are about, one INSERT.
     "/documents/": EVERY_PAGE + 4,
     # + the document, one INSERT.
