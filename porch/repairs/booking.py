@@ -118,13 +118,23 @@ def cancel_appointment(*, actor: Actor, repair: Repair, request: HttpRequest | N
         )
         if not cancelled:
             return False
-        Repair.objects.filter(pk=repair.pk, status=Repair.Status.BOOKED).update(status=Repair.Status.REPORTED)
+        Repair.objects.filter(pk=repair.pk, status=Repair.Status.BOOKED).update(status=status_without_a_visit(repair))
         RepairEvent.objects.create(
             repair=repair, kind=RepairEvent.Kind.APPOINTMENT_CANCELLED, published=True, by_id=actor.user_id
         )
         services.record_change(actor, repair, request, reason="appointment cancelled")
     notifications.tell_reporter(repair, "changed")
     return True
+
+
+def status_without_a_visit(repair: Repair) -> str:
+    """Where a repair stands once its visit is cancelled: with its contractor if a firm holds
+    it, checked if the repairs team has triaged it, otherwise just reported."""
+    if repair.firm_id:
+        return Repair.Status.ASSIGNED
+    if repair.events.filter(kind=RepairEvent.Kind.TRIAGED).exists():
+        return Repair.Status.TRIAGED
+    return Repair.Status.REPORTED
 
 
 def _take(actor: Actor, repair: Repair, slot: Slot) -> Appointment:

@@ -18,6 +18,7 @@ from porch.repairs.models import Repair
 # What happened, in the words of the message.
 HAPPENED = {
     "triaged": "has been checked by our repairs team",
+    "updated": "has a new update from our repairs team",
     "booked": "has an appointment booked",
     "changed": "has had its appointment changed",
     "completed": "has been completed",

@@ -53,7 +53,11 @@ def new_reference() -> str:
 def report_repair(*, actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest | None = None) -> Repair:
     """Record a reported repair with its clocks and the first entry of its timeline. A double
     submit (the same key) gives back the repair the first one made."""
-    mine = Repair.objects.filter(reported_by_id=actor.person_id) if actor.person_id else Repair.objects.none()
+    # The reporter's own repairs: a resident's by their person, staff on the phone's by their account.
+    if actor.person_id:
+        mine = Repair.objects.filter(reported_by_id=actor.person_id)
+    else:
+        mine = Repair.objects.filter(reported_by_user_id=actor.on_behalf_of_id or actor.user_id)
     return create_once(mine, key, lambda: _create(actor, report, key, request))
 
 

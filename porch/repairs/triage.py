@@ -136,6 +136,8 @@ def add_note(
             )
             what = "update published" if published else "note for the contractor" if for_contractor else "note"
             services.record_change(actor, locked, request, reason=what)
+            if published:
+                notifications.tell_reporter(locked, "updated")
             return event
     except IntegrityError:
         twin = RepairEvent.objects.filter(repair=repair, uuid=note.key).first()

@@ -158,3 +158,12 @@ def test_reporting_twice_with_one_key_makes_one_repair(cast: Cast) -> None:
     assert Repair.objects.count() == 1
     assert first.clocks.count() == 1  # England, routine: the priority's clock alone
     assert first.events.get().kind == "reported"
+
+
+def test_staff_reporting_on_the_phone_twice_with_one_key_makes_one_repair(cast: Cast) -> None:
+    coordinator = make_staff("rc@staff.example.org", [StaffRole.REPAIRS_COORDINATOR], [])
+    key = uuid.uuid4()
+    report = Report(category("kitchen_tap"), "Phoned in", tenancy=cast["ashton"].tenancy)
+    first = report_repair(actor=actor(coordinator), report=report, key=key)
+    assert report_repair(actor=actor(coordinator), report=report, key=key) == first
+    assert Repair.objects.count() == 1

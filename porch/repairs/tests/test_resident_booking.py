@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conftest import Cast
+from porch.accounts.models import ContractorFirm
 from porch.repairs import booking
 from porch.repairs.models import Appointment, Repair, RepairEvent
 
@@ -69,6 +70,17 @@ def test_cancelling_an_appointment_twice_cancels_it_once(cast: Cast) -> None:
     assert "already been cancelled" in again
     assert booking.live_appointment(tap) is None
     assert tap.events.filter(kind=RepairEvent.Kind.APPOINTMENT_CANCELLED).count() == 1
+
+
+def test_a_cancelled_visit_leaves_the_repair_with_its_contractor(cast: Cast) -> None:
+    tap = home_repair(cast, "alice")
+    firm = ContractorFirm.objects.create(name="Tap Fixers")
+    Repair.objects.filter(pk=tap.pk).update(firm=firm)
+    tap.refresh_from_db()
+    booking.book(actor=actor_of(cast, "alice"), repair=tap, slot=slot(cast.patches["north"]))
+    client_for(cast, "alice").post(f"/repairs/{tap.uuid}/appointment/cancel/")
+    tap.refresh_from_db()
+    assert tap.status == Repair.Status.ASSIGNED
 
 
 def test_after_the_cut_off_nothing_changes_and_the_resident_is_told_why(cast: Cast, settings: Any) -> None:

@@ -232,6 +232,17 @@ def test_a_note_is_written_once_however_often_it_is_sent(
     assert (notes[0].published, notes[0].for_contractor) == (published, for_contractor)
 
 
+def test_a_published_update_tells_the_resident_and_a_note_does_not(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    repair = make_repair(cast)
+    client = client_for(cast, "repairs")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(repair, "note"), {"note-key": str(uuid.uuid4()), "note-text": "Internal"})
+        client.post(url(repair, "update"), {"update-key": str(uuid.uuid4()), "update-text": "Part ordered"})
+    assert told(repair) == ["updated"]
+
+
 def test_a_notes_key_from_another_repair_is_refused(cast: Cast) -> None:
     first, second = make_repair(cast), make_repair(cast)
     key = str(uuid.uuid4())
