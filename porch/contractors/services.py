@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,27 +57,37 @@ def operative_invite(*, actor: Actor, email: str, request: HttpRequest | None = 
 
 def _invite(actor: Actor, firm: ContractorFirm, email: str, request: HttpRequest | None) -> Invited:
     user = User.objects.create_user(username=email, email=email, password=None, kind=User.Kind.CONTRACTOR, firm=firm)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        firm=firm,
-        user=user,
-        token_hash=token_hash(token),
-        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
-        invited_by_id=actor.user_id,
-    )
+    invitation = Invitation.objects.create(firm=firm, user=user, invited_by_id=actor.user_id)
     record(actor=actor, action="create", object_type=CONTRACTOR_ACCOUNT, object_id=user.uuid, request=request)
+    transaction.on_commit(lambda: invitation_send.enqueue(invitation_id=invitation.pk))
+    return Invited(user, invitation)
+
+
+@task()
+def invitation_send(*, invitation_id: int) -> bool:
+    """Make the invitation's link and email it. Made here, in the worker, so the link never
+    waits in the task table, and it lasts INVITATION_DAYS from when it is sent. A task
+    delivered twice sends once: only an invitation with no link yet is claimed."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    claimed = Invitation.objects.filter(pk=invitation_id, token_hash__isnull=True).update(
+        token_hash=token_hash(token), expires_at=now + datetime.timedelta(days=INVITATION_DAYS)
+    )
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("user", "firm").get(pk=invitation_id)
     link = notify.portal_link(reverse("contractors:invitation", args=[token]))
-    notify.email_later(
-        to=email,
-        subject=f"Your {firm.name} account for repairs",
+    notify.email(
+        to=invitation.user.email,
+        subject=f"Your {invitation.firm.name} account for repairs",
         body=(
-            f"You have been given an account for {firm.name}'s repair jobs. "
+            f"You have been given an account for {invitation.firm.name}'s repair jobs. "
             f"Choose your password at {link} within {INVITATION_DAYS} days. The link works once. "
             "You will then set up two-step sign-in codes on your phone."
         ),
         is_test=False,
     )
-    return Invited(user, invitation)
+    return True
 
 
 def invitation_for(token: str) -> Invitation | None:

@@ -19,7 +19,7 @@ from conftest import PASSWORD, Cast, sign_in
 from porch.accounts.models import ContractorFirm, User
 from porch.audit.models import AccessEvent
 from porch.contractors.models import FirmAdministrator, Invitation
-from porch.contractors.services import token_hash
+from porch.contractors.services import invitation_send, token_hash
 from porch.core.roles import StaffRole
 from porch.repairs.tests.contractor_cast import contractor
 
@@ -109,6 +109,23 @@ def test_an_expired_link_no_longer_works(
     Invitation.objects.update(created_at=sent, expires_at=sent + datetime.timedelta(days=3))
     page = Client().get(link).content.decode()
     assert "This link no longer works" in page and "Choose a password" not in page
+
+
+def test_the_link_is_made_by_the_worker_and_a_task_delivered_twice_sends_once(
+    cast: Cast, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        sign_in(Client(), cast.staff["admin"]).post(
+            "/staff/contractor-firms/", {"name": "Crane & Co", "admin_email": "boss@crane.example"}
+        )
+    invitation = Invitation.objects.get()
+    assert invitation.token_hash is None and invitation.expires_at is None  # no link until it is sent
+    for callback in queued:
+        callback()
+    link = link_in(mailoutbox)
+    assert invitation_send.call(invitation_id=invitation.pk) is False  # delivered again: nothing sent
+    assert len(mailoutbox) == 1
+    assert "Choose a password" in Client().get(link).content.decode()
 
 
 def test_only_the_system_administrator_and_the_repairs_team_add_firms(cast: Cast) -> None:
