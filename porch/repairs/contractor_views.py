@@ -19,6 +19,7 @@ from porch.core.types import PorchRequest
 from porch.repairs import access, contractor_work, services
 from porch.repairs.contractor_forms import CompleteForm, NoteForm, VisitForm
 from porch.repairs.models import Repair, RepairEvent
+from porch.repairs.photos import photo_response
 
 # A contractor firm's user who has passed two-step verification (unverified: sent to set-up).
 CONTRACTOR = Audience("contractor", lambda actor: actor.is_contractor)
@@ -75,16 +76,7 @@ def job_photo(request: PorchRequest, code: UUID) -> FileResponse:
         raise Http404
     photo = access.get_photo_for(actor, repair, code)
     services.record_reads(actor, "download", [repair], request)
-    extension = photo.content_type.rsplit("/", 1)[-1]
-    response = FileResponse(
-        photo.file.open("rb"),
-        as_attachment=False,
-        filename=f"{repair.reference}-photo.{extension}",
-        content_type=photo.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return photo_response(repair, photo)
 
 
 @audience(CONTRACTOR)

@@ -27,6 +27,7 @@ from porch.housing.models import Membership
 from porch.repairs import access, booking, journey, resident_reads, services
 from porch.repairs.categories import AREA_BY_CODE
 from porch.repairs.journey import Journey
+from porch.repairs.photos import photo_response
 from porch.repairs.resident_forms import (
     AccessForm,
     AreaForm,
@@ -382,15 +383,7 @@ def photo(request: PorchRequest, code: UUID) -> FileResponse:
     actor = request.actor
     repair, found = resident_reads.photo_for(actor, code)
     services.record_reads(actor, "download", [repair], request)
-    extension = (found.file.name or "").rsplit(".", 1)[-1]
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=False,
-        filename=f"repair-{repair.reference}.{extension}",
-        content_type=found.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(repair, found)
 
 
 # --- Changing them -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.repairs import access, services, staff_queue, triage
 from porch.repairs.models import COORDINATORS, STAFF_READERS, Repair
+from porch.repairs.photos import photo_response
 from porch.repairs.staff_forms import (
     AssignForm,
     CloseForm,
@@ -143,15 +144,7 @@ def staff_photo(request: PorchRequest, code: UUID) -> FileResponse:
         raise Http404
     photo = access.get_photo_for(actor, repair, code)
     services.record_reads(actor, "download", [repair], request)
-    extension = photo.content_type.rsplit("/", 1)[-1]
-    response = FileResponse(
-        photo.file.open("rb"),
-        as_attachment=True,
-        filename=f"{repair.reference}-photo.{extension}",
-        content_type=photo.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(repair, photo, attachment=True)
 
 
 # --- Changes: one POST route each ---------------------------------------------------------
