@@ -85,15 +85,7 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
     _save_with_a_fresh_reference(repair)
     start_clocks(repair)
     RepairEvent.objects.create(repair=repair, kind=RepairEvent.Kind.REPORTED, at=now, published=True)
-    record(
-        actor=actor,
-        action="create",
-        object_type=kind_of(repair),
-        object_id=repair.uuid,
-        subject_ids=subjects_of([repair])[repair.pk],
-        tenancy_id=repair.tenancy_id,
-        request=request,
-    )
+    record_change(actor, repair, request, action="create")
     return repair
 
 
@@ -213,10 +205,13 @@ def record_reads(actor: Actor, action: str, repairs: Sequence[Repair], request: 
         record_many(actor=actor, action=action, object_type=kind, seen=seen, request=request)
 
 
-def record_change(actor: Actor, repair: Repair, request: HttpRequest | None, *, reason: str = "") -> None:
+def record_change(
+    actor: Actor, repair: Repair, request: HttpRequest | None, *, reason: str = "", action: str = "update"
+) -> None:
+    """One audit row per person the repair is about, for a write (made, or changed)."""
     record(
         actor=actor,
-        action="update",
+        action=action,
         object_type=kind_of(repair),
         object_id=repair.uuid,
         subject_ids=subjects_of([repair])[repair.pk],
