@@ -1,6 +1,7 @@
 """A contractor on a phone (360 px wide): signs in with a two-step code, lands on their
-jobs, opens one, accepts it, arranges a visit (a past date is refused clearly) and adds a
-progress note. Every page fits the screen and is axe-clean."""
+jobs, opens one, accepts it, arranges a visit (a past date is refused clearly), adds a
+progress note and marks the job complete; the resident then sees the repair completed.
+Every page fits the screen and is axe-clean."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import Cast
+from conftest import PASSWORD, Cast
 from porch.repairs.tests.contractor_cast import contractor, job
 
 from .conftest import assert_styled, check_accessibility
+from .test_notice_journey import sign_out
+from .test_resident_journeys import sign_in
 from .test_staff_journeys import sign_in_with_code
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +28,7 @@ def fits_the_screen(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_a_contractor_accepts_a_job_and_arranges_a_visit_on_a_phone(live_cast: Cast, page: Any) -> None:
+def test_a_contractor_completes_a_job_on_a_phone_and_the_resident_sees_it(live_cast: Cast, page: Any) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     repair = job(live_cast.resident("alice"), "a", needs_extra_help=True)
     sign_in_with_code(page, contractor("a"))
@@ -67,3 +70,18 @@ def test_a_contractor_accepts_a_job_and_arranges_a_visit_on_a_phone(live_cast: C
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Washer replaced, tap checked")).to_be_visible()
     fits_the_screen(page)
+
+    page.get_by_role("button", name="Mark as complete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mark the job as complete")
+    fits_the_screen(page)
+    check_accessibility(page)
+    page.get_by_label("What was done to complete the repair").fill("New tap fitted and tested")
+    page.get_by_role("button", name="Mark as complete").click()
+    expect(page.get_by_text("New tap fitted and tested")).to_be_visible()
+    page.set_viewport_size({"width": 1024, "height": 768})  # the header shows "Sign out" at full width
+    sign_out(page)
+    sign_in(page, "alice@example.org", PASSWORD)
+    page.goto(f"/repairs/{repair.uuid}/")
+    expect(page.get_by_text("Completed").first).to_be_visible()
+    expect(page.get_by_text("New tap fitted and tested")).to_be_visible()
+    check_accessibility(page)
