@@ -183,6 +183,9 @@ class Repair(models.Model):
             models.Index(fields=["estate", "reported_at"], name="repair_estate_reported"),
             models.Index(fields=["firm", "closed_at"], name="repair_firm_closed"),
             models.Index(fields=["status", "reported_at"], name="repair_status_reported"),
+            # The audit log names a repair by its uuid as text: the exposure report finds the
+            # repair an event was about (its place, the firms that held it) through this.
+            models.Index(uuid_text("uuid"), name="repair_uuid_as_text"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+from django.db.models import Value
 from django.utils import timezone
 
 from conftest import Cast
@@ -13,7 +15,8 @@ from porch.accounts.actors import actor_for_user
 from porch.audit.models import AccessEvent
 from porch.exposure.rules import served_outside_model
 from porch.repairs import services
-from porch.repairs.models import Assignment, Repair
+from porch.repairs.kinds import repair_firms
+from porch.repairs.models import Assignment, Repair, communal_repair_homes
 from porch.repairs.tests.contractor_cast import contractor, job
 
 
@@ -70,3 +73,11 @@ def test_a_closed_repair_is_the_firms_for_the_set_days_only(cast: Cast, settings
         read("a", repair)
     assert flagged_reads(recent) == set()
     assert flagged_reads(old) == {contractor("a").username}
+
+
+@pytest.mark.django_db
+def test_the_report_finds_a_repair_by_its_audit_id_through_an_index() -> None:
+    """Per event, on a million repairs: a scan of the table would be a scan per event."""
+    object_id = Value("0b1c2d3e-0000-4000-8000-000000000000")
+    assert "repair_uuid_as_text" in repair_firms(object_id, Value(timezone.now())).explain()
+    assert "repair_uuid_as_text" in communal_repair_homes(object_id).explain()
