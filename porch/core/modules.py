@@ -117,6 +117,15 @@ class PersonalModel:
 
 
 @dataclass(frozen=True)
+class DemoLogin:
+    """A demo account, as `seed_demo` lists it: who to sign in as and what they show."""
+
+    username: str
+    role: str
+    demonstrates: str
+
+
+@dataclass(frozen=True)
 class Switch:
     key: str
     name: str
@@ -183,8 +192,9 @@ class Module:
     # Adds the module's records to a new test household, each carrying the household's
     # marker: fn(tenancy, marker).
     synthetic: Callable[[Any, str], None] | None = None
-    # Adds the module's demo records once the demo's homes and people exist.
-    demo: Callable[[], None] | None = None
+    # Adds the module's demo records once the demo's homes and people exist, and names the
+    # demo logins it made (printed with the rest by `seed_demo`).
+    demo: Callable[[], Iterable[DemoLogin] | None] | None = None
 
 
 _registry: dict[str, Module] = {}

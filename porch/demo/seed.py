@@ -35,6 +35,7 @@ from faker import Faker
 
 from porch.accounts.models import RoleGrant, User
 from porch.core import modules
+from porch.core.modules import DemoLogin
 from porch.core.phones import normalise_phone
 from porch.documents.models import Document, DocumentType
 from porch.housing.cast import CAST_BLOCK, CAST_ESTATE, CAST_POSTCODE, CAST_STREET, CAST_TOWN, demo_email
@@ -136,13 +137,6 @@ class HomeSpec:
     town: str
     postcode: str
     tenancies: list[TenancySpec]  # oldest first
-
-
-@dataclass
-class DemoLogin:
-    username: str
-    role: str
-    demonstrates: str
 
 
 @dataclass
@@ -978,7 +972,7 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
         _demo_rota()
         for module in modules.modules():  # each module's own demo records (porch/<app>/module.py)
             if module.demo:
-                module.demo()
+                logins.extend(module.demo() or ())
 
     def identity(key: str, contact: str) -> SignupIdentity:
         tenancy = writer.tenancies_by_key[key]

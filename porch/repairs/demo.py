@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import ContractorFirm, RoleGrant, User
+from porch.core.modules import DemoLogin
 from porch.core.roles import StaffRole
 from porch.core.working_days import is_working_day
 from porch.housing.cast import CAST_BLOCK, demo_email
@@ -54,13 +55,13 @@ def totp_key_for(username: str) -> str:
     return hashlib.sha1(f"porch-demo:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
-def demo_repairs() -> None:
+def demo_repairs() -> list[DemoLogin]:
     template = User.objects.filter(username=demo_email("housing.north")).first()
     if template is None or User.objects.filter(username=demo_email(COORDINATOR)).exists():
-        return  # the demo cast is not loaded, or this ran already
+        return []  # the demo cast is not loaded, or this ran already
     ashdown = Block.objects.filter(name=CAST_BLOCK).select_related("estate").order_by("pk").first()
     if ashdown is None:
-        return
+        return []
     _login(demo_email(COORDINATOR), User.Kind.STAFF, template.password, role=StaffRole.REPAIRS_COORDINATOR)
     firms = []
     for local, name in FIRMS:
@@ -69,6 +70,16 @@ def demo_repairs() -> None:
         firms.append(firm)
     slots = _slots()
     _Writer(firms, ashdown, random.Random(11)).write(slots)  # noqa: S311 (demo data, seeded on purpose)
+    (first, first_name), (second, second_name) = FIRMS
+    return [
+        DemoLogin(
+            demo_email(COORDINATOR),
+            "repairs_coordinator",
+            "Repairs coordinator: the queue, triage, assigning firms, clocks (Awaab's Law, Right to Repair)",
+        ),
+        DemoLogin(demo_email(first), "contractor", f"{first_name}: jobs in Ashdown House and elsewhere"),
+        DemoLogin(demo_email(second), "contractor", f"{second_name}: jobs elsewhere, none in Ashdown House"),
+    ]
 
 
 def _login(username: str, kind: str, password: str, *, role: str = "", firm: ContractorFirm | None = None) -> None:

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             [[login.username, login.role, login.demonstrates] for login in summary.logins],
         )
         self.stdout.write(
-            "Staff sign in with two-factor: get the current code with `make demo-code WHO=dpo` (or another username)."
+            "Staff and contractors sign in with two-factor: get the current code with `make demo-code WHO=dpo` (or another username)."
         )
         self.stdout.write("")
         self.stdout.write("Sign-up test identities (not signed up yet):")
