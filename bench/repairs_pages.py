@@ -11,8 +11,9 @@ Load repairs into a PostgreSQL database (idempotent and resumable: a second run 
 
 `load` migrates, seeds --homes demo homes if the database has none, adds the demo's repairs
 (porch.repairs.demo: the repairs coordinator and contractor logins, the cast's repairs) if
-absent, then tops every home up to about 6.8 repairs spread over the last three years (about
-5% open, the older open ones breached), each block and estate its shared-area repairs, each
+absent, switches repairs on in the demo pilot, then gives every live home 4 to 10 repairs
+over the last three years (about 6.6 a property in all; about 5% open, the older open ones
+breached), each block and estate its shared-area repairs, each
 repair its clocks (porch.repairs.clocks.deadlines_on_report, as report_repair starts them)
 and the first entry of its timeline. Each batch of blocks is one transaction, keyed by a
 deterministic idempotency key, so a run stopped half way resumes where it stopped. Every
