@@ -2,7 +2,8 @@
 
 A page number needs a count of everything before it, which grows with the table; a
 position is one indexed range scan, as quick on the ten-thousandth page as on the first.
-For lists ordered newest first by ("-at", "-id") whose rows carry both."""
+For lists ordered newest first by (-<moment>, -id), the moment field named by `by`
+("at" for the audit log, "reported_at" for repairs)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,16 @@ class Page:
     older: int | None  # show the rows older than this one (a link on), or None on the last page
 
 
-def page_of(rows: QuerySet[Any], query: QueryDict, *, size: int) -> Page:
+def page_of(rows: QuerySet[Any], query: QueryDict, *, size: int, by: str = "at") -> Page:
     """The page the query string asks for (?older=ID or ?newer=ID, ID one of these rows).
     Anything else, including an id that is not among these rows, gives the newest page."""
-    older, newer = _position(rows, query.get("older")), _position(rows, query.get("newer"))
+    older, newer = _position(rows, query.get("older"), by), _position(rows, query.get("newer"), by)
     if older is not None:
-        items = list(rows.filter(_before(older))[: size + 1])
+        items = list(rows.filter(_before(older, by))[: size + 1])
         if items:
             return Page(items[:size], newer=items[0].pk, older=_last_if_more(items, size))
     if newer is not None:
-        items = list(rows.filter(_after(newer)).order_by("at", "id")[: size + 1])[::-1]
+        items = list(rows.filter(_after(newer, by)).order_by(by, "id")[: size + 1])[::-1]
         if items:
             more_newer = len(items) > size
             items = items[-size:]
@@ -43,16 +44,16 @@ def _last_if_more(items: list[Model], size: int) -> int | None:
     return items[size - 1].pk if len(items) > size else None
 
 
-def _position(rows: QuerySet[Any], value: str | None) -> dict[str, Any] | None:
+def _position(rows: QuerySet[Any], value: str | None, by: str) -> dict[str, Any] | None:
     if not value or not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None
-    found: dict[str, Any] | None = rows.filter(id=int(value)).values("at", "id").first()
+    found: dict[str, Any] | None = rows.filter(id=int(value)).values(by, "id").first()
     return found
 
 
-def _before(position: dict[str, Any]) -> Q:
-    return Q(at__lt=position["at"]) | Q(at=position["at"], id__lt=position["id"])
+def _before(position: dict[str, Any], by: str) -> Q:
+    return Q(**{f"{by}__lt": position[by]}) | Q(**{by: position[by], "id__lt": position["id"]})
 
 
-def _after(position: dict[str, Any]) -> Q:
-    return Q(at__gt=position["at"]) | Q(at=position["at"], id__gt=position["id"])
+def _after(position: dict[str, Any], by: str) -> Q:
+    return Q(**{f"{by}__gt": position[by]}) | Q(**{by: position[by], "id__gt": position["id"]})

@@ -35,7 +35,7 @@ def repairs_for_staff(actor: Actor) -> RepairQuerySet:
         return Repair.objects.none()
     return (
         Repair.objects.visible_to(actor)
-        .exclude(tenancy__is_test=True)
+        .filter(is_test=False)
         .select_related("tenancy__property__block__estate", "block__estate", "estate", "firm")
     )
 

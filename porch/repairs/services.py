@@ -19,7 +19,7 @@ from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.core.modules import AuditKind
-from porch.housing.models import Block, Estate, Membership, Tenancy
+from porch.housing.models import Block, Estate, Membership, Property, Tenancy
 from porch.repairs import clocks
 from porch.repairs.categories import Category, Priority
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR
@@ -81,12 +81,24 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
         notify_by=report.notify_by,
         nation=clocks.nation(),
         idempotency_key=key,
+        is_test=_is_test(report),
     )
     _save_with_a_fresh_reference(repair)
     start_clocks(repair)
     RepairEvent.objects.create(repair=repair, kind=RepairEvent.Kind.REPORTED, at=now, published=True)
     record_change(actor, repair, request, action="create")
     return repair
+
+
+def _is_test(report: Report) -> bool:
+    """A test household's repair, or one to a test block's or estate's shared areas (test
+    households live in blocks of their own, porch.housing.synthetic)."""
+    if report.tenancy is not None:
+        return report.tenancy.is_test
+    homes = Property.objects.filter(block=report.block) if report.block else Property.objects.none()
+    if report.estate is not None:
+        homes = Property.objects.filter(block__estate=report.estate)
+    return homes.filter(is_test=True).exists()
 
 
 def _save_with_a_fresh_reference(repair: Repair) -> None:

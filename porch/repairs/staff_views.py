@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from porch.core.actions import Action
 from porch.core.forms import GovukForm
+from porch.core.paging import page_of
 from porch.core.roles import PATCH_SCOPED
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
@@ -80,10 +81,10 @@ def staff_queue_page(request: PorchRequest) -> HttpResponse:
         found = access.repairs_for_staff(actor).none()
     else:
         found = staff_queue.queue(actor, filters, timezone.now())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    repairs = list(page.object_list)
-    services.record_reads(actor, "list", repairs, request)
-    context = {"form": form, "page": page, "repairs": repairs, "now": timezone.now(), "filters": filters}
+    # By position, not page number: a count of every open repair would grow with the table.
+    page = page_of(found, request.GET, size=PAGE_SIZE, by="reported_at")
+    services.record_reads(actor, "list", page.items, request)
+    context = {"form": form, "page": page, "repairs": page.items, "now": timezone.now(), "filters": filters}
     return render(request, "repairs/staff/queue.html", context)
 
 

@@ -27,6 +27,7 @@ def synthetic_repairs_create(tenancy: Tenancy, marker: str) -> None:
         reported_at=now,
         nation=clocks.nation(),
         reference=services.new_reference(),
+        is_test=True,
     )
     repair.save()
     services.start_clocks(repair)
