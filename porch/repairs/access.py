@@ -7,12 +7,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from porch.core.actions import Action
 from porch.core.actor import Actor
 from porch.housing.models import Membership
-from porch.repairs.models import COORDINATORS, Repair, RepairPhoto, RepairQuerySet
+from porch.repairs.models import COORDINATORS, Assignment, Repair, RepairEvent, RepairPhoto, RepairQuerySet
 
 
 def repairs_for_resident(actor: Actor) -> RepairQuerySet:
@@ -70,13 +71,27 @@ def may_change(actor: Actor, repair: Repair) -> bool:
 
 def get_photo_for(actor: Actor, repair: Repair, code: UUID | str) -> RepairPhoto:
     """A photo of a repair the actor can already see. On a shared area's repair, residents see
-    none of the reporter's photos (they may show inside someone's home)."""
+    none of the reporter's photos (they may show inside someone's home). A contractor sees the
+    reporter's photos and those of the notes of their firm's time on the job, never an earlier
+    firm's (contractor_entries)."""
     if actor.is_resident and repair.is_communal:
         raise Http404
-    photo = repair.photos.filter(uuid=code).first()
+    photos = repair.photos.all()
+    if actor.is_contractor:
+        photos = photos.filter(Q(event__isnull=True) | Q(event__in=contractor_entries(repair)))
+    photo = photos.filter(uuid=code).first()
     if photo is None:
         raise Http404
     return photo
+
+
+def contractor_entries(repair: Repair) -> QuerySet[RepairEvent]:
+    """The timeline entries the firm holding a repair reads: those marked for the contractor
+    since the firm was given it. A firm given a job another firm held does not read the first
+    firm's notes or photos."""
+    entries = repair.events.filter(for_contractor=True)
+    held = Assignment.objects.filter(repair=repair, firm_id=repair.firm_id, ended_at__isnull=True).first()
+    return entries.filter(at__gte=held.started_at) if held else entries
 
 
 def household_ids(repair: Repair) -> list[int]:

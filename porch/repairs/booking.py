@@ -138,7 +138,11 @@ def status_without_a_visit(repair: Repair) -> str:
 
 
 def _take(actor: Actor, repair: Repair, slot: Slot) -> Appointment:
-    """The one place a slot is taken: the unique constraint refuses a second live booking."""
+    """The one place a slot is taken: the unique constraint refuses a second live booking, and
+    a slot no longer offered (started, or inside the cut-off, since the resident chose it on a
+    page left open) counts as taken."""
+    if slot.starts_at <= timezone.now() + cutoff():
+        raise SlotTaken
     try:
         with transaction.atomic():
             return Appointment.objects.create(

@@ -51,7 +51,7 @@ def job(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     repair = access.get_repair_for(actor, code)
     services.record_reads(actor, "view", [repair], request)
-    notes = repair.events.filter(for_contractor=True).select_related("by").prefetch_related("photos")
+    notes = access.contractor_entries(repair).select_related("by").prefetch_related("photos")
     context = {
         "repair": repair,
         "clocks": list(repair.clocks.all()),

@@ -141,8 +141,11 @@ def complete_job(
     key: uuid.UUID,
     request: HttpRequest | None = None,
 ) -> RepairEvent:
-    """The work is done (services.complete meets the clocks and closes the repair); the
-    completion note carries the photos and the form's key, and the reporter is told."""
+    """The work is done (services.complete meets the clocks and closes the repair, and tells the
+    resident it is completed). The contractor's own words and photos are a note for the repairs
+    team, as their progress notes are: on a shared area's repair every neighbour reads what is
+    published, and a contractor writes about the household that let them in. The note takes
+    the form's key, so a second submit finds it."""
     found = _already_made(repair, key)
     if found is not None:
         return found
@@ -151,12 +154,15 @@ def complete_job(
             locked = _locked(repair)
             if not locked.is_open:
                 raise AlreadyClosed
-            services.complete(actor=actor, repair=locked, note=note, request=request)
-            event = locked.events.filter(kind=RepairEvent.Kind.COMPLETED).order_by("-at", "-id").first()
-            assert event is not None  # services.complete has just written it
-            # The completion entry takes the form's key, so a second submit finds it.
-            RepairEvent.objects.filter(pk=event.pk).update(uuid=key, for_contractor=True)
-            event.refresh_from_db()
+            services.complete(actor=actor, repair=locked, request=request)
+            event = RepairEvent.objects.create(
+                uuid=key,
+                repair=locked,
+                kind=RepairEvent.Kind.UPDATE,
+                text=note,
+                for_contractor=True,
+                by_id=actor.user_id,
+            )
             _store_photos(actor, locked, event, photos)
             notifications.tell_reporter(locked, "completed")
     except IntegrityError:

@@ -141,3 +141,20 @@ def test_the_photo_input_opens_the_camera(cast: Cast) -> None:
     assert 'accept="image/jpeg,image/png"' in page
     assert 'capture="environment"' in page
     assert "multiple" in page
+
+
+def test_a_firm_given_a_job_another_firm_held_reads_none_of_the_first_firms_notes_or_photos(cast: Cast) -> None:
+    repair = job(cast.resident("alice"), "a")
+    earlier = RepairEvent.objects.create(
+        repair=repair, kind=RepairEvent.Kind.UPDATE, text="FIRMANOTE", for_contractor=True
+    )
+    theirs = photo(repair)
+    theirs.event = earlier
+    theirs.save(update_fields=["event"])
+    reporters = photo(repair)  # the reporter's own photo, with no note
+    assign(repair, "b")
+    b = as_contractor("b")
+    page = b.get(f"/jobs/{repair.uuid}/").content.decode()
+    assert "FIRMANOTE" not in page and str(theirs.uuid) not in page
+    assert b.get(f"/jobs/photos/{theirs.uuid}/").status_code == 404
+    assert b.get(f"/jobs/photos/{reporters.uuid}/").status_code == 200

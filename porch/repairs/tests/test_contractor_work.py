@@ -139,13 +139,24 @@ def test_completing_closes_the_job_once_and_tells_the_reporter(cast: Cast, told:
     repair.refresh_from_db()
     assert repair.status == Repair.Status.COMPLETED and repair.closed_at is not None
     done = repair.events.get(kind=RepairEvent.Kind.COMPLETED)
-    assert done.text == "New tap fitted" and str(done.uuid) == form["idempotency_key"]
-    assert done.photos.count() == 1
+    assert done.published and done.text == ""  # the resident (and neighbours) read "Completed" alone
+    words = repair.events.get(uuid=form["idempotency_key"])  # the contractor's note, kept once
+    assert words.text == "New tap fitted" and not words.published and words.for_contractor
+    assert words.photos.count() == 1
     assert not repair.clocks.filter(met_at__isnull=True).exclude(kind="awaab_summary").exists()
     assert told == [(repair.reference, "completed")]
     # Closed: still seen for a while, no longer changed.
     assert client.post(f"/jobs/{repair.uuid}/note/", note()).status_code == 403
     assert client.get(f"/jobs/{repair.uuid}/complete/").status_code == 403
+
+
+def test_a_completion_note_on_a_shared_area_never_reaches_the_neighbours(cast: Cast) -> None:
+    repair = job(cast.resident("carol"), "a")
+    Repair.objects.filter(pk=repair.pk).update(tenancy=None, block=cast["cole"].tenancy.property.block)
+    form = note(text="Carol at no 2 let us in NOTEMARK")
+    as_contractor("a").post(f"/jobs/{repair.uuid}/complete/", form)
+    page = sign_in(Client(), cast.resident("alice")).get(f"/repairs/{repair.uuid}/").content.decode()
+    assert "Completed" in page and "NOTEMARK" not in page
 
 
 def test_no_action_reaches_another_firms_job(cast: Cast) -> None:

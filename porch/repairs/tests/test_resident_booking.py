@@ -83,6 +83,17 @@ def test_a_cancelled_visit_leaves_the_repair_with_its_contractor(cast: Cast) -> 
     assert tap.status == Repair.Status.ASSIGNED
 
 
+def test_a_slot_no_longer_offered_when_the_booking_arrives_is_not_taken(cast: Cast, settings: Any) -> None:
+    """A page left open: the slot was offered, but has started (or come inside the cut-off)."""
+    settings.REPAIRS_APPOINTMENT_CUTOFF_HOURS = 24
+    tap = home_repair(cast, "alice")
+    for hours in (-5, 10):
+        chosen = slot(cast.patches["north"], hours_ahead=hours)
+        with pytest.raises(booking.SlotTaken):
+            booking.book(actor=actor_of(cast, "alice"), repair=tap, slot=chosen)
+    assert not Appointment.objects.filter(repair=tap).exists()
+
+
 def test_after_the_cut_off_nothing_changes_and_the_resident_is_told_why(cast: Cast, settings: Any) -> None:
     settings.REPAIRS_APPOINTMENT_CUTOFF_HOURS = 24
     settings.REPAIRS_EMERGENCY_PHONE = "0300 555 0199"
