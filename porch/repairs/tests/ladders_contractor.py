@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from porch.repairs.tests.contractor_cast import job, photo
 from tests.ladders import Ladder
 
 
 def _job(cast: Any) -> str:
-    from porch.repairs.tests.contractor_cast import job
-
     return str(job(cast.resident("alice"), "a").uuid)
 
 
 def _photo(cast: Any) -> str:
-    from porch.repairs.tests.contractor_cast import job, photo
-
     return str(photo(job(cast.resident("alice"), "a")).uuid)
 
 

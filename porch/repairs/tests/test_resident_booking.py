@@ -11,6 +11,7 @@ from conftest import Cast
 from porch.accounts.models import ContractorFirm
 from porch.repairs import booking
 from porch.repairs.models import Appointment, Repair, RepairEvent
+from tests.test_route_sweep import viewer
 
 from .resident_helpers import actor_of, client_for, home_repair, slot
 
@@ -118,8 +119,6 @@ def test_after_the_cut_off_nothing_changes_and_the_resident_is_told_why(cast: Ca
 
 
 def test_staff_viewing_as_the_resident_may_read_but_not_book(cast: Cast) -> None:
-    from tests.test_route_sweep import viewer
-
     tap = home_repair(cast, "alice")
     free = slot(cast.patches["north"])
     client = viewer(cast, viewing=True)

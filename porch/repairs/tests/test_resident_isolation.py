@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from conftest import Cast, sign_in
 from porch.core.isolation import Leak, crawl
 from porch.repairs.models import Repair, RepairPhoto
+from porch.repairs.synthetic import synthetic_repairs_create
 
 from .resident_helpers import home_repair, shared_repair
 
@@ -63,8 +64,6 @@ def test_the_crawl_reaches_the_residents_own_repair(cast: Cast, client: Any, rep
 
 
 def test_a_test_households_repair_carries_its_marker_and_reaches_that_household_alone(cast: Cast, client: Any) -> None:
-    from porch.repairs.synthetic import synthetic_repairs_create
-
     marker = "CANARYRSYNTHETIC"
     synthetic_repairs_create(cast["cole"].tenancy, marker)
     repair = Repair.objects.get(tenancy=cast["cole"].tenancy)

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from conftest import Cast, sign_in
 from porch.accounts.models import User
 from porch.audit.models import AccessEvent
+from porch.housing.models import Membership
 from porch.repairs import booking
 from porch.repairs.journey import SESSION_KEY
 from porch.repairs.models import Appointment, Repair, RepairPhoto
@@ -303,8 +305,6 @@ def test_a_homeowner_may_report(cast: Cast, who: str) -> None:
 
 
 def test_a_resident_with_two_homes_is_asked_which_and_a_forged_home_is_refused(cast: Cast) -> None:
-    from porch.housing.models import Membership
-
     # Alice also becomes joint tenant of Sam's home in Birch Court.
     Membership.objects.create(
         tenancy=cast["smith"].tenancy,
@@ -336,8 +336,6 @@ def test_a_resident_with_two_homes_is_asked_which_and_a_forged_home_is_refused(c
 def test_a_booked_report_queues_one_message_to_the_reporter(
     cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     free = slot(cast.patches["north"])
     client = client_for(cast, "alice")
     key = to_check(client, slot_code=str(free.uuid))
