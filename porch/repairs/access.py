@@ -4,6 +4,7 @@ resident changing a shared area's repair): 403."""
 
 from __future__ import annotations
 
+import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -90,8 +91,14 @@ def contractor_entries(repair: Repair) -> QuerySet[RepairEvent]:
     since the firm was given it. A firm given a job another firm held does not read the first
     firm's notes or photos."""
     entries = repair.events.filter(for_contractor=True)
+    since = held_since(repair)
+    return entries.filter(at__gte=since) if since else entries
+
+
+def held_since(repair: Repair) -> datetime.datetime | None:
+    """When the repair's current firm was given it (None when no assignment was recorded)."""
     held = Assignment.objects.filter(repair=repair, firm_id=repair.firm_id, ended_at__isnull=True).first()
-    return entries.filter(at__gte=held.started_at) if held else entries
+    return held.started_at if held else None
 
 
 def household_ids(repair: Repair) -> list[int]:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from porch.core.actor import Actor
 from porch.core.uploads import CheckedFile
-from porch.repairs import notifications, services
-from porch.repairs.models import Assignment, Repair, RepairEvent, RepairPhoto
+from porch.repairs import access, notifications, services
+from porch.repairs.models import Repair, RepairEvent, RepairPhoto
 
 # Statuses a job may still move forward from when the contractor acts on it.
 NOT_YET_ASSIGNED = (Repair.Status.REPORTED, Repair.Status.TRIAGED)
@@ -35,19 +35,13 @@ def _locked(repair: Repair) -> Repair:
     return Repair.objects.select_for_update().get(pk=repair.pk)
 
 
-def _held_since(repair: Repair) -> datetime.datetime | None:
-    """When the repair's current firm was given it (None when no assignment was recorded)."""
-    held = Assignment.objects.filter(repair=repair, firm_id=repair.firm_id, ended_at__isnull=True).first()
-    return held.started_at if held else None
-
-
 def accept(*, actor: Actor, repair: Repair, request: HttpRequest | None = None) -> bool:
     """The firm takes the job on. Once per assignment: a second click (or a colleague's) changes
     nothing and returns False."""
     with transaction.atomic():
         locked = _locked(repair)
         accepted = locked.events.filter(kind=RepairEvent.Kind.ACCEPTED, by__firm_id=actor.firm_id)
-        since = _held_since(locked)
+        since = access.held_since(locked)
         if since is not None:
             accepted = accepted.filter(at__gte=since)
         if accepted.exists():
