@@ -85,6 +85,7 @@ def _fill(alice: Any, officer: Any, written: int, target: int) -> int:
                     action="view",
                     by_subject=own,
                     chain=FILLER_CHAIN,
+                    seq=n + 1,
                     previous_hash=f"{n:064x}",
                     row_hash=f"f{n:063x}",
                 )

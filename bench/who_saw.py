@@ -55,7 +55,7 @@ TABLE = "audit_accessevent"
 # Row layout: realistic widths for every column; hashes are unique filler (see above).
 INSERT = """
 INSERT INTO audit_accessevent (at, actor_id, on_behalf_of_id, actor_role, subject_id, tenancy_id, object_type, object_id,
-                     action, reason, request_id, client_ip, route, session_ref, by_subject, chain,
+                     action, reason, request_id, client_ip, route, session_ref, by_subject, chain, seq,
                      previous_hash, row_hash)
 SELECT %(start)s::timestamptz + (i * %(step)s) * interval '1 microsecond',
        CASE WHEN i %% 10 < 7 THEN (%(staff)s::bigint[])[1 + (i * 40503) %% cardinality(%(staff)s::bigint[])]
@@ -72,6 +72,8 @@ SELECT %(start)s::timestamptz + (i * %(step)s) * interval '1 microsecond',
        substr(md5('s' || (i / 40)::text), 1, 24),
        false,
        1 + i %% 16,
+       -- Row i is row (i + 15) / 16 of its chain; far above the rows the demo seeding wrote.
+       1000000000000 + (i + 15) / 16,
        md5((i - 1)::text) || md5('p' || (i - 1)::text),
        md5(i::text) || md5('p' || i::text)
 FROM generate_series(%(low)s::bigint, %(high)s::bigint) AS i

@@ -13,9 +13,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from porch.audit.append import chains, newest_hash
+from porch.audit.append import chains, where_it_ends
 from porch.audit.chain import GENESIS, anchor_seal
-from porch.audit.models import AccessEvent, Anchor
+from porch.audit.models import Anchor
 
 logger = logging.getLogger("porch.audit")
 ATTEMPTS = 10
@@ -47,7 +47,7 @@ def newest_seal() -> str:
 
 def _heads() -> dict[str, str]:
     """Each chain's newest row hash, one indexed look-up a chain (never a scan of the log)."""
-    heads = {str(chain): newest_hash(chain) for chain in range(1, chains() + 1)}
+    heads = {str(chain): where_it_ends(chain).row_hash for chain in range(1, chains() + 1)}
     return {chain: row_hash for chain, row_hash in heads.items() if row_hash != GENESIS}
 
 
@@ -58,10 +58,3 @@ def anchor_problem(anchor: Anchor, previous_seal: str) -> str:
     if anchor.seal != anchor_seal(anchor.previous_seal, anchor.at.isoformat(), anchor.heads):
         return "was changed after it was written, or was not written with the audit key"
     return ""
-
-
-def missing_heads(anchor: Anchor) -> list[str]:
-    """The chains whose row this anchor names is no longer in them. Checking the newest anchor
-    is enough: in a chain that verifies, every row an older anchor named comes before it."""
-    present = set(AccessEvent.objects.filter(row_hash__in=list(anchor.heads.values())).values_list("chain", "row_hash"))
-    return sorted(chain for chain, row_hash in anchor.heads.items() if (int(chain), row_hash) not in present)

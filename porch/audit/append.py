@@ -1,13 +1,13 @@
 """Appending rows to the audit log's hash chains without a lock every request waits on.
 
 The log is several chains (AUDIT_CHAINS of them), each a list of rows where every row
-carries the hash of the one before it in its chain. The database allows each
-(chain, previous_hash) once, so no chain can ever fork, whatever a writer does.
+carries the hash of the one before it in its chain and its place in the chain (seq). The
+database allows each (chain, seq) once, so no chain can ever fork, whatever a writer does.
 
 On PostgreSQL a writer locks whichever chain is free (one of many rows, never one row
 every request waits on) and appends to it. On SQLite, which has one writer at a time
 anyway, a writer appends with a single INSERT naming the newest hash it knows, and tries
-again if the constraint refuses it. See ADR 0013.
+again if the constraint refuses it. See ADRs 0013 and 0018.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,12 +28,19 @@ from porch.audit.models import AccessEvent, Chain
 ATTEMPTS = 20
 
 
+class End(NamedTuple):
+    """Where a chain ends: its newest row's place and hash (0 and GENESIS while it is empty)."""
+
+    seq: int
+    row_hash: str
+
+
 class _Place(threading.local):
-    """The chain this thread appends to and the newest hash of it that this thread wrote
-    (None: read it from the database first). Kept per thread: each thread is one writer."""
+    """The chain this thread appends to and where this thread last left it (None: read it
+    from the database first). Kept per thread: each thread is one writer."""
 
     chain: int = 0
-    newest: str | None = None
+    newest: End | None = None
 
 
 _place = _Place()
@@ -60,7 +67,7 @@ def _append_to_a_free_chain(rows: Sequence[dict[str, Any]]) -> None:
     with transaction.atomic():
         chain = _lock_a_chain()
         _place.chain = chain
-        AccessEvent.objects.bulk_create(_chained(rows, chain, newest_hash(chain)))
+        AccessEvent.objects.bulk_create(_chained(rows, chain, where_it_ends(chain)))
 
 
 def _lock_a_chain() -> int:
@@ -80,18 +87,18 @@ def _lock_a_chain() -> int:
 
 
 def _append_optimistically(rows: Sequence[dict[str, Any]]) -> None:
-    """SQLite: one writer at a time anyway. Name the newest hash this thread knows; if
-    another writer got there first, the unique constraint refuses it, and this thread
-    reads where the chain ends now and tries again."""
+    """SQLite: one writer at a time anyway. Append after the end of the chain this thread
+    knows; if another writer got there first, the unique constraint refuses it, and this
+    thread reads where the chain ends now and tries again."""
     for _ in range(ATTEMPTS):
-        chain, previous = _start()
-        events = _chained(rows, chain, previous)
+        chain, end = _start()
+        events = _chained(rows, chain, end)
         try:
             _insert(events)
         except IntegrityError:
             _move()  # another writer took this place in the chain: go elsewhere
             continue
-        _remember(chain, events[-1].row_hash)
+        _remember(chain, End(events[-1].seq, events[-1].row_hash))
         return
     raise AppendFailed("could not append to any audit chain")
 
@@ -101,21 +108,23 @@ def forget() -> None:
     _place.chain, _place.newest = 0, None
 
 
-def _start() -> tuple[int, str]:
+def _start() -> tuple[int, End]:
     if not _place.chain:
         _place.chain = random.randint(1, chains())  # noqa: S311 - spreading writers, not a secret
     # Inside a transaction the newest row this thread wrote may yet be rolled back:
     # the database, not memory, says where the chain ends.
     if _place.newest is None or connection.in_atomic_block:
-        return _place.chain, newest_hash(_place.chain)
+        return _place.chain, where_it_ends(_place.chain)
     return _place.chain, _place.newest
 
 
-def _chained(rows: Sequence[dict[str, Any]], chain: int, previous: str) -> list[AccessEvent]:
+def _chained(rows: Sequence[dict[str, Any]], chain: int, end: End) -> list[AccessEvent]:
     events = []
+    seq, previous = end
     for values in rows:
+        seq += 1
         digest = row_hash(previous, values)
-        events.append(AccessEvent(**values, chain=chain, previous_hash=previous, row_hash=digest))
+        events.append(AccessEvent(**values, chain=chain, seq=seq, previous_hash=previous, row_hash=digest))
         previous = digest
     return events
 
@@ -129,7 +138,7 @@ def _insert(events: list[AccessEvent]) -> None:
         AccessEvent.objects.bulk_create(events)
 
 
-def _remember(chain: int, newest: str) -> None:
+def _remember(chain: int, newest: End) -> None:
     if connection.in_atomic_block:
         # Only once the rows are committed is this where the chain ends.
         _place.newest = None
@@ -138,7 +147,7 @@ def _remember(chain: int, newest: str) -> None:
         _place.newest = newest
 
 
-def _commit_place(chain: int, newest: str) -> None:
+def _commit_place(chain: int, newest: End) -> None:
     if _place.chain == chain:
         _place.newest = newest
 
@@ -152,6 +161,7 @@ def chains() -> int:
     return max(1, int(settings.AUDIT_CHAINS))
 
 
-def newest_hash(chain: int) -> str:
-    newest = AccessEvent.objects.filter(chain=chain).order_by("-id").values_list("row_hash", flat=True).first()
-    return newest or GENESIS
+def where_it_ends(chain: int) -> End:
+    """The chain's newest row: one step down the (chain, seq) index."""
+    newest = AccessEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "row_hash").first()
+    return End(*newest) if newest else End(0, GENESIS)

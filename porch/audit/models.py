@@ -66,24 +66,24 @@ class AccessEvent(models.Model):
     by_subject = models.BooleanField(default=False)
     # Which of the AUDIT_CHAINS hash chains the row is in (rows from before there were several: 1).
     chain = models.PositiveSmallIntegerField(default=1)
+    # The row's place in its chain: 1, 2, 3... Unique with the chain, so no chain can fork (two
+    # writers cannot both add row n + 1), and, unlike a unique hash, each new row goes at the
+    # right-hand end of that index, which stays in memory however long the log grows (ADR 0018).
+    seq = models.PositiveBigIntegerField()
     previous_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
-            # A constraint, not unique=True: on PostgreSQL that would add a second index for LIKE
-            # queries, which nothing runs on a hash, and every row would feed it.
-            models.UniqueConstraint(fields=["row_hash"], name="audit_row_hash_unique"),
             # Each row has at most one successor in its chain: two writers can never fork it.
-            models.UniqueConstraint(fields=["chain", "previous_hash"], name="audit_one_next_row"),
+            # It is also how a writer finds where its chain ends (the highest seq).
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq"),
         ]
         indexes = [
             # A resident's privacy page: what others did with their data, newest first.
             models.Index(
                 F("subject"), F("at").desc(), F("id").desc(), name="audit_subject_others", condition=Q(by_subject=False)
             ),
-            # A chain's newest row, for a writer joining it.
-            models.Index(fields=["chain", "id"], name="audit_chain_id"),
             models.Index(fields=["subject", "at"], name="audit_subject_at"),
             models.Index(fields=["actor", "at"], name="audit_actor_at"),
             # Only rows written from a browser session carry a reference: the rest stay out of the index.

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from porch.audit.anchors import anchor_problem, missing_heads
+from porch.audit.anchors import anchor_problem
 from porch.audit.chain import CHAINED_FIELDS, GENESIS, row_hash, unkeyed_row_hash
 from porch.audit.models import AccessEvent, Anchor
 from porch.audit.services import by_subject
@@ -31,15 +31,23 @@ def first_break() -> ChainBreak | None:
     Within a chain, rows are written one after another, so id order is chain order. Rows up
     to AUDIT_CHAIN_UNKEYED_UP_TO were written before the chain was keyed and are checked with
     the plain hash; every later row must carry the keyed hash, so nobody without the key can
-    rewrite the log as "old" rows."""
+    rewrite the log as "old" rows.
+
+    The newest anchor is read before the walk, so every row it names was written before the
+    walk began and must be met on the way. Checking that one anchor is enough: in a chain that
+    verifies, every row an older anchor named comes before the row it names."""
     unkeyed_up_to = settings.AUDIT_CHAIN_UNKEYED_UP_TO
-    newest: dict[int, str] = {}
+    anchor = Anchor.objects.order_by("-id").first()
+    anchored = {int(chain): head for chain, head in anchor.heads.items()} if anchor else {}
+    newest: dict[int, tuple[int, str]] = {}
     person_of = _person_of_each_user()
     rows = _rows()
     for values in rows:
-        previous = newest.get(values["chain"], GENESIS)
+        seq, previous = newest.get(values["chain"], (0, GENESIS))
         if values["previous_hash"] != previous:
             return ChainBreak(values["id"], "does not follow the row before it (a row was removed or reordered)")
+        if values["seq"] != seq + 1:
+            return ChainBreak(values["id"], f"is numbered {values['seq']} where {seq + 1} was due in its chain")
         keyed = values["id"] > unkeyed_up_to
         expected = row_hash(previous, values) if keyed else unkeyed_row_hash(previous, values)
         if expected != values["row_hash"]:
@@ -48,8 +56,10 @@ def first_break() -> ChainBreak | None:
             return ChainBreak(values["id"], "was changed after it was written")
         if not _by_subject_holds(values, person_of):
             return ChainBreak(values["id"], "was changed after it was written (whether the person did it themselves)")
-        newest[values["chain"]] = values["row_hash"]
-    return _anchors_break()
+        newest[values["chain"]] = (values["seq"], values["row_hash"])
+        if anchored.get(values["chain"]) == values["row_hash"]:
+            del anchored[values["chain"]]
+    return _anchors_break(anchor, missing_chains=sorted(anchored))
 
 
 def _by_subject_holds(values: dict[str, Any], person_of: dict[int, int]) -> bool:
@@ -68,25 +78,25 @@ def _person_of_each_user() -> dict[int, int]:
     return dict(get_user_model().objects.filter(person__isnull=False).values_list("id", "person_id"))
 
 
-def _anchors_break() -> ChainBreak | None:
+def _anchors_break(newest: Anchor | None, missing_chains: list[int]) -> ChainBreak | None:
+    """Every anchor follows the one before it and holds its seal; the newest one read before
+    the walk names rows that are all still there (missing_chains: those that were not met)."""
     previous_seal = GENESIS
-    last = None
     for anchor in Anchor.objects.order_by("id").iterator(chunk_size=5000):
         problem = anchor_problem(anchor, previous_seal)
         if problem:
             return ChainBreak(None, f"anchor {anchor.pk} {problem}")
-        previous_seal, last = anchor.seal, anchor
-    missing = missing_heads(last) if last is not None else []
-    if last is not None and missing:
-        chains = ", ".join(missing)
+        previous_seal = anchor.seal
+    if newest is not None and missing_chains:
+        chains = ", ".join(str(chain) for chain in missing_chains)
         return ChainBreak(
-            None, f"anchor {last.pk} names rows no longer in chain {chains} (rows were removed from its end)"
+            None, f"anchor {newest.pk} names rows no longer in chain {chains} (rows were removed from its end)"
         )
     return None
 
 
 def _rows() -> Iterator[dict[str, Any]]:
-    fields = ("id", "chain", "previous_hash", "row_hash", "by_subject", *CHAINED_FIELDS)
+    fields = ("id", "chain", "seq", "previous_hash", "row_hash", "by_subject", *CHAINED_FIELDS)
     # The stubs cannot know the fields of values(*fields) when they are not literals.
     rows: Iterator[dict[str, Any]] = AccessEvent.objects.order_by("id").values(*fields).iterator(chunk_size=5000)
     return rows

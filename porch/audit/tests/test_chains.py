@@ -49,7 +49,7 @@ def test_the_database_refuses_a_fork(cast: Cast, settings) -> None:
     _look(cast, "second")
     first = AccessEvent.objects.get(reason="first")
     fork = AccessEvent(**{f: getattr(first, f) for f in ("at", "actor_role", "object_type", "action")})
-    fork.chain, fork.previous_hash, fork.row_hash = 1, first.row_hash, "f" * 64
+    fork.chain, fork.seq, fork.previous_hash, fork.row_hash = 1, first.seq + 1, first.row_hash, "f" * 64
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
 
@@ -60,15 +60,16 @@ def test_a_writer_who_is_behind_never_forks_a_chain(cast: Cast, settings, monkey
     one, and the other reads where the chain ends now and writes there: still one line."""
     settings.AUDIT_CHAINS = 1
     _look(cast, "first")
-    behind = AccessEvent.objects.get(reason="first").row_hash
+    first = AccessEvent.objects.get(reason="first")
+    behind = append.End(first.seq, first.row_hash)
     _look(cast, "second")  # another writer's row, after "first"
-    where_it_ends = append.newest_hash
+    where_it_ends = append.where_it_ends
     answers = iter([behind])  # this writer has not seen "second" yet
-    monkeypatch.setattr(append, "newest_hash", lambda chain: next(answers, None) or where_it_ends(chain))
+    monkeypatch.setattr(append, "where_it_ends", lambda chain: next(answers, None) or where_it_ends(chain))
     _look(cast, "third")
-    third = AccessEvent.objects.get(reason="third")
-    assert third.previous_hash == AccessEvent.objects.get(reason="second").row_hash
-    assert AccessEvent.objects.filter(chain=1, previous_hash=behind).count() == 1
+    second, third = AccessEvent.objects.get(reason="second"), AccessEvent.objects.get(reason="third")
+    assert (third.seq, third.previous_hash) == (second.seq + 1, second.row_hash)
+    assert AccessEvent.objects.filter(chain=1, previous_hash=first.row_hash).count() == 1
     assert first_break() is None
 
 
@@ -169,3 +170,21 @@ def test_two_anchors_written_at_once_still_make_one_line(cast: Cast, monkeypatch
     second = write_anchor()
     assert second.previous_seal == first.seal
     assert first_break() is None
+
+
+def test_a_row_renumbered_behind_the_logs_back_is_caught(cast: Cast, settings) -> None:
+    """seq is the database's guard against forks, not part of the hash: the walk checks that
+    each chain counts 1, 2, 3..., so a gap left to squeeze a row in later is seen."""
+    settings.AUDIT_CHAINS = 1
+    for _ in range(3):
+        _look(cast)
+    newest = AccessEvent.objects.latest("id")
+    assert list(AccessEvent.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE audit_accessevent SET seq = %s WHERE id = %s", [9, newest.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    broken = first_break()
+    assert broken is not None and broken.event_id == newest.pk and "numbered 9 where 3 was due" in broken.problem

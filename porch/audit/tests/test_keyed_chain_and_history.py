@@ -94,7 +94,7 @@ def test_rows_written_before_the_chain_was_keyed_still_verify(cast: Cast, settin
             "client_ip": "",
         }
         digest = unkeyed_row_hash(previous, values)
-        old_rows.append(AccessEvent(**values, previous_hash=previous, row_hash=digest))
+        old_rows.append(AccessEvent(**values, seq=minute + 1, previous_hash=previous, row_hash=digest))
         previous = digest
     AccessEvent.objects.bulk_create(old_rows)  # chain 1, the only one there was
     some_events(cast, 2)  # written after the upgrade: keyed
