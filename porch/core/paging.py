@@ -2,8 +2,9 @@
 
 A page number needs a count of everything before it, which grows with the table; a
 position is one indexed range scan, as quick on the ten-thousandth page as on the first.
-For lists ordered newest first by (-<moment>, -id), the moment field named by `by`
-("at" for the audit log, "reported_at" for repairs)."""
+For lists ordered by (<moment>, id), the moment field named by `by` ("at" for the audit
+log, "reported_at" for repairs), newest first unless `ascending` (a queue of the longest
+overdue first, by "due_at"). "Older" is the way the list runs, "newer" the way back."""
 
 from __future__ import annotations
 
@@ -21,16 +22,19 @@ class Page:
     older: int | None  # show the rows older than this one (a link on), or None on the last page
 
 
-def page_of(rows: QuerySet[Any], query: QueryDict, *, size: int, by: str = "at") -> Page:
+def page_of(rows: QuerySet[Any], query: QueryDict, *, size: int, by: str = "at", ascending: bool = False) -> Page:
     """The page the query string asks for (?older=ID or ?newer=ID, ID one of these rows).
-    Anything else, including an id that is not among these rows, gives the newest page."""
+    Anything else, including an id that is not among these rows, gives the newest page.
+    The rows come ordered by (-by, -id), or (by, id) when ascending."""
+    on, back = (_after, _before) if ascending else (_before, _after)
+    backwards = (f"-{by}", "-id") if ascending else (by, "id")
     older, newer = _position(rows, query.get("older"), by), _position(rows, query.get("newer"), by)
     if older is not None:
-        items = list(rows.filter(_before(older, by))[: size + 1])
+        items = list(rows.filter(on(older, by))[: size + 1])
         if items:
             return Page(items[:size], newer=items[0].pk, older=_last_if_more(items, size))
     if newer is not None:
-        items = list(rows.filter(_after(newer, by)).order_by(by, "id")[: size + 1])[::-1]
+        items = list(rows.filter(back(newer, by)).order_by(*backwards)[: size + 1])[::-1]
         if items:
             more_newer = len(items) > size
             items = items[-size:]

@@ -5,15 +5,17 @@ every list, and each costs the same few queries however many rows a page shows."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from porch.core.actor import Actor
+from porch.core.paging import Page, page_of
 from porch.core.roles import PATCH_SCOPED
 from porch.housing.models import Block
 from porch.housing.synthetic import TEST_PATCH
@@ -64,9 +66,57 @@ def in_block(block: Block) -> Q:
     return Q(block=block) | Q(tenancy__property__block=block)
 
 
+def queue_page(actor: Actor, filters: dict[str, Any], now: datetime.datetime, query: QueryDict, size: int) -> Page:
+    """The page of the queue the query string asks for, paged by position: a count of every
+    open repair would grow with the table. Breached repairs come the longest overdue first,
+    the rest the latest reported first."""
+    if filters.get("clock") == BREACHED:
+        return _overdue_first_page(actor, filters, now, query, size)
+    return page_of(queue(actor, filters, now), query, size=size, by="reported_at")
+
+
 def queue(actor: Actor, filters: dict[str, Any], now: datetime.datetime) -> RepairQuerySet:
     """The repairs the filters choose, newest first (the index on status and reported_at
     serves it), each with its next due date."""
+    found = _chosen(actor, filters)
+    if filters.get("clock") or filters.get("law"):
+        clock = open_clocks().filter(repair=OuterRef("pk"))
+        if filters.get("clock"):
+            clock = clock.filter(bucket(filters["clock"], now))
+        if filters.get("law"):
+            clock = clock.filter(kind__in=LAWS[filters["law"]])
+        found = found.filter(Exists(clock))
+    return found.annotate(next_due_at=next_due()).order_by("-reported_at", "-id")
+
+
+def overdue_clocks(actor: Actor, filters: dict[str, Any], now: datetime.datetime) -> QuerySet[RepairClock]:
+    """For each breached repair the filters choose, its earliest open clock (of the chosen
+    law's kinds), the longest overdue first. A repair with any such clock past due has its
+    earliest one past due, so each breached repair comes once. The database walks the open
+    clocks' index by due date and stops when the page is full, however many are open."""
+    kinds = LAWS[filters["law"]] if filters.get("law") else [kind for law in LAWS.values() for kind in law]
+    candidates = open_clocks().filter(kind__in=kinds)
+    earlier = candidates.filter(repair=OuterRef("repair")).filter(
+        Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), id__lt=OuterRef("id"))
+    )
+    return (
+        candidates.filter(due_at__lt=now, repair__in=_chosen(actor, filters).values("pk"))
+        .exclude(Exists(earlier))
+        .order_by("due_at", "id")
+    )
+
+
+def _overdue_first_page(
+    actor: Actor, filters: dict[str, Any], now: datetime.datetime, query: QueryDict, size: int
+) -> Page:
+    """A page of overdue clocks (the positions in the links are theirs), shown as their repairs."""
+    page = page_of(overdue_clocks(actor, filters, now), query, size=size, by="due_at", ascending=True)
+    repairs = _chosen(actor, filters).annotate(next_due_at=next_due()).in_bulk([c.repair_id for c in page.items])
+    return dataclasses.replace(page, items=[repairs[clock.repair_id] for clock in page.items])
+
+
+def _chosen(actor: Actor, filters: dict[str, Any]) -> RepairQuerySet:
+    """The repairs the actor may see that the status, priority, area and block filters choose."""
     found = access.repairs_for_staff(actor)
     status = filters.get("status") or OPEN
     if status == OPEN:
@@ -81,14 +131,7 @@ def queue(actor: Actor, filters: dict[str, Any], now: datetime.datetime) -> Repa
     if filters.get("block"):
         block = Block.objects.filter(uuid=filters["block"]).first()
         found = found.filter(in_block(block)) if block else found.none()
-    if filters.get("clock") or filters.get("law"):
-        clock = open_clocks().filter(repair=OuterRef("pk"))
-        if filters.get("clock"):
-            clock = clock.filter(bucket(filters["clock"], now))
-        if filters.get("law"):
-            clock = clock.filter(kind__in=LAWS[filters["law"]])
-        found = found.filter(Exists(clock))
-    return found.annotate(next_due_at=next_due()).order_by("-reported_at", "-id")
+    return found
 
 
 def clock_counts(actor: Actor, now: datetime.datetime) -> dict[str, dict[str, int]]:

@@ -29,6 +29,7 @@ from porch.repairs import access, services, staff_queue, triage
 from porch.repairs.models import COORDINATORS, STAFF_READERS, Repair
 from porch.repairs.photos import photo_response
 from porch.repairs.staff_forms import (
+    BREACHED,
     AssignForm,
     CloseForm,
     NoteForm,
@@ -78,13 +79,13 @@ def staff_queue_page(request: PorchRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and form.errors:
-        found = access.repairs_for_staff(actor).none()
+        page = page_of(access.repairs_for_staff(actor).none(), request.GET, size=PAGE_SIZE)
     else:
-        found = staff_queue.queue(actor, filters, timezone.now())
-    # By position, not page number: a count of every open repair would grow with the table.
-    page = page_of(found, request.GET, size=PAGE_SIZE, by="reported_at")
+        page = staff_queue.queue_page(actor, filters, timezone.now(), request.GET, PAGE_SIZE)
     services.record_reads(actor, "list", page.items, request)
     context = {"form": form, "page": page, "repairs": page.items, "now": timezone.now(), "filters": filters}
+    overdue_first = filters.get("clock") == BREACHED
+    context["caption"] = "Repairs, the longest overdue first" if overdue_first else "Repairs, the latest reported first"
     return render(request, "repairs/staff/queue.html", context)
 
 

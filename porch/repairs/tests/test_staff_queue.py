@@ -180,10 +180,43 @@ def test_the_queue_is_paged_fifty_at_a_time_keeping_the_filters(cast: Cast) -> N
     oldest = Repair.objects.get(description="Repair 0")
     assert first.count("/staff/repairs/") >= 50 and oldest.reference not in first
     older = re.search(r'href="\?priority=routine&amp;older=(\d+)"', first)
-    assert older is not None and "Newer" not in first  # by position: no count of every open repair
+    assert older is not None and "Previous" not in first  # by position: no count of every open repair
     second = client.get(QUEUE, {"priority": "routine", "older": older[1]}).content.decode()
     assert oldest.reference in second and Repair.objects.get(description="Repair 50").reference not in second
     assert "newer=" in second and "older=" not in second
+
+
+def overdue_by(repair: Repair, hours: int, kind: str = clocks.Kind.COMPLETE) -> None:
+    repair.clocks.filter(kind=kind).update(due_at=timezone.now() - datetime.timedelta(hours=hours))
+
+
+def test_breached_repairs_come_the_longest_overdue_first_each_once(cast: Cast) -> None:
+    """Not the latest reported first: a breached repair is an old one, so that order would
+    walk every newer open repair to fill a page, and the longest overdue is the one to do."""
+    slightly, badly, twice = (make_repair(cast, description=d) for d in ("Slightly", "Badly", "Twice"))
+    overdue_by(slightly, 2)
+    overdue_by(badly, 200)
+    overdue_by(twice, 50)
+    overdue_by(twice, 60, clocks.Kind.ATTEND)  # two clocks past due: listed once, by the earlier
+    page = client_for(cast, "repairs").get(QUEUE, {"clock": "breached"})
+    html = page.content.decode()
+    assert [r.reference for r in page.context["repairs"]] == [badly.reference, twice.reference, slightly.reference]
+    assert "the longest overdue first" in html
+
+
+def test_breached_repairs_are_paged_by_position_both_ways(cast: Cast) -> None:
+    repairs = [make_repair(cast, description=f"Late {n}") for n in range(52)]
+    for hours, repair in enumerate(reversed(repairs), start=1):
+        overdue_by(repair, hours)  # "Late 0" is the longest overdue
+    client = client_for(cast, "repairs")
+    first = client.get(QUEUE, {"clock": "breached"})
+    assert [r.description for r in first.context["repairs"]][:2] == ["Late 0", "Late 1"]
+    assert len(first.context["repairs"]) == 50 and first.context["page"].newer is None
+    second = client.get(QUEUE, {"clock": "breached", "older": first.context["page"].older})
+    assert [r.description for r in second.context["repairs"]] == ["Late 50", "Late 51"]
+    assert second.context["page"].older is None
+    back = client.get(QUEUE, {"clock": "breached", "newer": second.context["page"].newer})
+    assert [r.description for r in back.context["repairs"]] == [f"Late {n}" for n in range(50)]
 
 
 def test_the_queue_is_audited_as_a_list_one_row_per_person(cast: Cast) -> None:
@@ -213,6 +246,18 @@ def test_the_queue_costs_the_same_queries_for_one_row_or_many(cast: Cast) -> Non
     many = queries_for(client, QUEUE)
     assert many == few
     assert many <= 20
+
+
+def test_the_breached_queue_costs_the_same_queries_for_one_row_or_many(cast: Cast) -> None:
+    breach(make_repair(cast))
+    client = client_for(cast, "repairs")
+    client.get(QUEUE)
+    url = f"{QUEUE}?clock=breached"
+    few = queries_for(client, url)
+    for n in range(12):
+        breach(make_repair(cast, household=("smith" if n % 2 else "cole"), reporter=("sam" if n % 2 else "carol")))
+        breach(make_repair(cast, code="communal_leak", communal=True))
+    assert queries_for(client, url) == few
 
 
 # --- The clocks dashboard ----------------------------------------------------------------------
