@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from porch.core.env import EnvError, env_bool, env_colour, env_int, env_list, env_str
+from porch.core.env import EnvError, env_bool, env_colour, env_int, env_list, env_share, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "porch.incidents",
     "porch.exposure",
     "porch.canaries",
+    "porch.feed",
     "porch.portal",
     "porch.demo",
 ]
@@ -278,6 +279,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # --- The landlord -------------------------------------------------------------
 LANDLORD_NAME = env_str("LANDLORD_NAME", "Porch Housing")
 LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
+
+# The housing record feed (porch/feed, docs/feed.md). A batch that would end more than this
+# share of current tenancies, or move more than this many people between tenancies, waits for
+# a second person's approval; files larger than this are refused at the door.
+FEED_MAX_ENDING_SHARE = env_share("FEED_MAX_ENDING_SHARE", 0.02)
+FEED_MAX_MOVES = env_int("FEED_MAX_MOVES", 25, minimum=0)
+FEED_MAX_MEGABYTES = env_int("FEED_MAX_MEGABYTES", 500, minimum=1)
 # Working days skip weekends and the bank holidays of the landlord's nation:
 # ENG (England), WLS (Wales), SCT (Scotland) or NIR (Northern Ireland).
 BANK_HOLIDAYS_REGION = env_str("BANK_HOLIDAYS_REGION", "ENG")

@@ -46,6 +46,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def env_share(name: str, default: float) -> float:
+    """A share between 0 and 1 ("0.02" is 2%)."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        share = float(value)
+    except ValueError as exc:
+        raise EnvError(f"{name} must be a number between 0 and 1, not {value!r}.") from exc
+    if not 0 <= share <= 1:
+        raise EnvError(f"{name} must be between 0 and 1 (0.02 is 2%), not {share}.")
+    return share
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]

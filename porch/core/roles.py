@@ -48,4 +48,6 @@ PLAIN_ROLE: dict[str, str] = {
     StaffRole.SYSADMIN: "a system administrator",
     StaffRole.VIEW_AS: "a member of our staff",
     StaffRole.TEST_RESIDENTS: "a member of our staff",
+    # Not a role: changes to the housing record arriving from the landlord's housing system (porch.feed).
+    "feed": "our housing records, updated from our housing management system,",
 }

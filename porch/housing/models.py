@@ -75,6 +75,8 @@ class Patch(models.Model):
 
 class Estate(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # The housing management system's own reference: the feed matches on it, and on nothing else.
+    hms_reference = models.CharField("HMS reference", max_length=40, unique=True, null=True, blank=True)
     name = models.CharField(max_length=100)
     patch = models.ForeignKey(Patch, on_delete=models.PROTECT, related_name="estates")
 
@@ -84,6 +86,8 @@ class Estate(models.Model):
 
 class Block(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # The housing management system's own reference: the feed matches on it, and on nothing else.
+    hms_reference = models.CharField("HMS reference", max_length=40, unique=True, null=True, blank=True)
     name = models.CharField(max_length=100)
     estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="blocks")
 
@@ -93,6 +97,8 @@ class Block(models.Model):
 
 class Property(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # The housing management system's own reference: the feed matches on it, and on nothing else.
+    hms_reference = models.CharField("HMS reference", max_length=40, unique=True, null=True, blank=True)
     block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="properties")
     address_line_1 = models.CharField(max_length=200)
     address_line_2 = models.CharField(max_length=200, blank=True)
@@ -310,6 +316,8 @@ class Membership(models.Model):
     ACCOUNT_ROLES = (Role.LEAD_TENANT, Role.JOINT_TENANT, Role.HOMEOWNER)
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # The housing management system's own reference: the feed matches on it, and on nothing else.
+    hms_reference = models.CharField("HMS reference", max_length=40, unique=True, null=True, blank=True)
     tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)

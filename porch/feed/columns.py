@@ -1,0 +1,130 @@
+"""The columns of each file the housing management system sends, and how a value is read.
+
+Each column reads one text value (CSV cell, or JSON string) into a Python value, or says in
+plain English what is wrong with it. The same declarations write docs/feed.md
+(`manage.py feed_docs`), so the published layout is the one the code reads."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from porch.core.phones import normalise_phone
+
+# A UK postcode, spaces anywhere (checked on the form without them).
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}")
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*")
+
+
+class BadValue(ValueError):
+    """A value that cannot be read; the message is for the person fixing the file."""
+
+
+Reader = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    about: str  # what it holds, for docs/feed.md
+    read: Reader
+    required: bool = True
+    example: str = ""
+
+    def value(self, text: str | None) -> Any:
+        text = (text or "").strip()
+        if not text:
+            if self.required:
+                raise BadValue("This value is missing.")
+            return None
+        return self.read(text)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One entity's file: its columns, and the one that holds the HMS's own reference."""
+
+    entity: str
+    title: str
+    about: str
+    key: str
+    columns: Sequence[Column]
+    load_after: Sequence[str] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [column.name for column in self.columns if column.required]
+
+
+def text(max_length: int) -> Reader:
+    def read(value: str) -> str:
+        if len(value) > max_length:
+            raise BadValue(f"This is {len(value)} characters long; the most we keep is {max_length}.")
+        return value
+
+    return read
+
+
+def reference(value: str) -> str:
+    if len(value) > 30 or not REFERENCE.fullmatch(value):
+        raise BadValue("A reference is up to 30 letters, digits and the marks / _ . - with no spaces.")
+    return value.upper()
+
+
+def choice(options: Sequence[str]) -> Reader:
+    def read(value: str) -> str:
+        if value not in options:
+            raise BadValue(f"This must be one of: {', '.join(options)}.")
+        return value
+
+    return read
+
+
+def date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if len(value) == 10 else _not_a_date()
+    except ValueError:
+        raise BadValue("A date is written year-month-day, like 2026-04-01.") from None
+
+
+def _not_a_date() -> datetime.date:
+    raise ValueError
+
+
+def email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise BadValue("This is not an email address.") from None
+    if len(value) > 254:
+        raise BadValue("An email address is at most 254 characters.")
+    return value
+
+
+def mobile(value: str) -> str:
+    if not normalise_phone(value):
+        raise BadValue("This is not a phone number.")
+    return value
+
+
+def postcode(value: str) -> str:
+    squeezed = re.sub(r"\s+", "", value).upper()
+    if not POSTCODE.fullmatch(squeezed):
+        raise BadValue("This is not a UK postcode.")
+    return f"{squeezed[:-3]} {squeezed[-3:]}"
+
+
+def uprn(value: str) -> str:
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        raise BadValue("A UPRN is up to 12 digits.")
+    return value

@@ -1,0 +1,67 @@
+"""A batch that would end more than the set share of current tenancies, or move more than the
+set number of people, waits for a second person; below the limits it is applied by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Cast
+from porch.accounts.actors import actor_for_user
+from porch.feed import pipeline
+from porch.feed.models import FeedBatch
+from porch.feed.services import CannotApply, batch_apply, batch_withdraw
+from porch.feed.tests.files import previewed, tenancies
+from porch.housing.models import Property, Tenancy
+from porch.rollout.approvals import ApprovalRefused, change_decide
+from porch.rollout.models import ChangeProposal
+
+pytestmark = pytest.mark.django_db
+
+
+def _ending_every_tenancy(cast: Cast) -> bytes:
+    rows = []
+    for number, tenancy in enumerate(Tenancy.objects.current().select_related("property"), start=1):
+        home = tenancy.property
+        home.hms_reference = f"PR-{number}"
+        home.save(update_fields=["hms_reference"])
+        rows.append((tenancy.reference, home.hms_reference, tenancy.start_date.isoformat(), "2026-01-01"))
+    return tenancies(*rows)
+
+
+def test_a_batch_ending_many_tenancies_waits_for_a_second_person(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    batch = previewed("tenancies", _ending_every_tenancy(cast))
+    assert batch.status == FeedBatch.Status.WAITING_APPROVAL
+    assert batch.preview["ends_tenancy"] == 4 and batch.preview["current_tenancies"] == 4
+    admin, dpo = (actor_for_user(cast.staff[who], verified=True) for who in ("admin", "dpo"))
+    message = batch_apply(actor=admin, batch=batch)
+    assert "second person" in message
+    proposal = ChangeProposal.objects.get(kind="feed_apply_large_batch")
+    with pytest.raises(ApprovalRefused):
+        change_decide(actor=admin, proposal=proposal, approve=True)
+    assert Tenancy.objects.current().count() == 4  # nothing applied yet
+    with django_capture_on_commit_callbacks(execute=False):
+        change_decide(actor=dpo, proposal=proposal, approve=True)
+    batch.refresh_from_db()
+    assert batch.status == FeedBatch.Status.APPLYING and batch.applied_by == cast.staff["dpo"]
+    pipeline.apply(batch.pk)
+    assert Tenancy.objects.current().count() == 0
+
+
+def test_a_small_batch_is_applied_by_one_person_and_cannot_be_applied_twice(cast: Cast) -> None:
+    home = Property.objects.first()
+    assert home is not None
+    home.hms_reference = "PR-1"
+    home.save(update_fields=["hms_reference"])
+    batch = previewed("tenancies", tenancies(("T-NEW", "PR-1", "2026-01-01", "")))
+    assert batch.status == FeedBatch.Status.PREVIEWED
+    admin = actor_for_user(cast.staff["admin"], verified=True)
+    assert "being applied" in batch_apply(actor=admin, batch=batch)
+    with pytest.raises(CannotApply):
+        batch_apply(actor=admin, batch=batch)  # a double click: already applying
+    with pytest.raises(CannotApply):
+        batch_withdraw(actor=admin, batch=batch)
+    pipeline.apply(batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == (FeedBatch.Status.APPLIED, 1)
