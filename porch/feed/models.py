@@ -51,6 +51,9 @@ class FeedBatch(models.Model):
     )
     # The housing system connection that sent it (the integrations app), by name.
     sent_by_system = models.CharField(max_length=100, blank=True)
+    # Applied as soon as it is previewed, if no second person is needed: a connection's
+    # batches, when the connection is trusted to apply (a large one still waits).
+    apply_when_previewed = models.BooleanField(default=False)
     rows = models.PositiveIntegerField(default=0)  # data rows in the file, from the check
     # The preview: what applying would do, worked out by applying and rolling back.
     preview = models.JSONField(default=dict, blank=True)

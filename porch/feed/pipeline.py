@@ -69,6 +69,27 @@ def preview(batch_id: int) -> None:
     FeedBatch.objects.filter(pk=batch.pk).update(status=status, preview=summary, previewed_at=timezone.now())
 
 
+def applied_when_previewed(batch_id: int) -> bool:
+    """Start applying a previewed batch marked to be applied at once (not one waiting for a
+    second person); whether it was started (the caller queues the work)."""
+    with transaction.atomic():
+        batch = FeedBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.PREVIEWED or not batch.apply_when_previewed:
+            return False
+        apply_start(batch, user_id=None)
+        return True
+
+
+def apply_start(batch: FeedBatch, *, user_id: int | None) -> None:
+    """Mark a locked batch as applying; the caller queues the work (porch.feed.tasks.apply_later)."""
+    batch.status = Status.APPLYING
+    batch.reason = ""
+    batch.applied_by_id = batch.applied_by_id or user_id
+    batch.apply_started_at = batch.apply_started_at or timezone.now()
+    batch.progress_at = timezone.now()
+    batch.save(update_fields=["status", "reason", "applied_by", "apply_started_at", "progress_at"])
+
+
 def needs_second_person(summary: dict[str, Any]) -> bool:
     """Whether applying would end more than the set share of current tenancies, or move more
     than the set number of people from one tenancy to another: then a second person decides."""

@@ -19,7 +19,7 @@ from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.approvals import Target, change_propose
 from porch.core.modules import ApprovalKind, ApprovalRefused
-from porch.feed import tasks
+from porch.feed import pipeline, tasks
 from porch.feed.models import FeedBatch, HeldPerson
 from porch.housing.models import Person
 
@@ -96,7 +96,8 @@ def batch_apply(*, actor: Actor, batch: FeedBatch, request: HttpRequest | None =
             return "This batch is large, so a second person must approve it. They will find it with the other changes waiting for approval."
         if not _may_start(locked):
             raise CannotApply("This batch cannot be applied now: " + locked.get_status_display().lower() + ".")
-        _start(locked, actor.user_id)
+        pipeline.apply_start(locked, user_id=actor.user_id)
+        tasks.apply_later(locked.pk)
         record(
             actor=actor,
             action="update",
@@ -113,16 +114,6 @@ def _may_start(batch: FeedBatch) -> bool:
         return True
     stalled = batch.progress_at or batch.apply_started_at
     return batch.status == Status.APPLYING and stalled is not None and stalled < timezone.now() - STALLED_AFTER
-
-
-def _start(batch: FeedBatch, user_id: int | None) -> None:
-    batch.status = Status.APPLYING
-    batch.reason = ""
-    batch.applied_by_id = batch.applied_by_id or user_id
-    batch.apply_started_at = batch.apply_started_at or timezone.now()
-    batch.progress_at = timezone.now()
-    batch.save(update_fields=["status", "reason", "applied_by", "apply_started_at", "progress_at"])
-    tasks.apply_later(batch.pk)
 
 
 def _propose(actor: Actor, batch: FeedBatch, request: HttpRequest | None) -> None:
@@ -143,7 +134,8 @@ def _approved_apply(target: str, approver: object) -> None:
     batch = FeedBatch.objects.select_for_update().filter(uuid=BatchTarget.parse(target).batch).first()
     if batch is None or batch.status != Status.WAITING_APPROVAL:
         raise ApprovalRefused("This batch is no longer waiting to be applied.")
-    _start(batch, getattr(approver, "user_id", None))
+    pipeline.apply_start(batch, user_id=getattr(approver, "user_id", None))
+    tasks.apply_later(batch.pk)
 
 
 APPLY_LARGE_BATCH = ApprovalKind("feed_apply_large_batch", "Apply a large housing record batch", apply=_approved_apply)

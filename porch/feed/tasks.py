@@ -17,6 +17,8 @@ logger = logging.getLogger("porch.feed")
 def feed_check(batch_id: int) -> None:
     try:
         pipeline.check(batch_id)
+        if pipeline.applied_when_previewed(batch_id):
+            feed_apply.enqueue(batch_id)
     except Exception:
         logger.exception("feed batch %s could not be checked", batch_id)
         _stopped(batch_id, FeedBatch.Status.REFUSED, "The file could not be checked because of an error on our side.")

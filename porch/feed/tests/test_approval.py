@@ -65,3 +65,19 @@ def test_a_small_batch_is_applied_by_one_person_and_cannot_be_applied_twice(cast
     pipeline.apply(batch.pk)
     batch.refresh_from_db()
     assert (batch.status, batch.created) == (FeedBatch.Status.APPLIED, 1)
+
+
+def test_a_connections_batch_marked_to_apply_goes_in_once_previewed_unless_large(cast: Cast, settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    from porch.feed.tasks import feed_check
+    from porch.feed.tests.files import receive
+
+    large_file = _ending_every_tenancy(cast)  # gives the homes PR-1.. their references
+    small = receive("tenancies", tenancies(("T-NEW", "PR-1", "2026-01-01", "")))
+    large = receive("tenancies", large_file, name="large.csv")
+    FeedBatch.objects.update(apply_when_previewed=True)
+    for batch in (small, large):
+        feed_check.enqueue(batch.pk)
+        batch.refresh_from_db()
+    assert (small.status, small.created) == (FeedBatch.Status.APPLIED, 1)
+    assert large.status == FeedBatch.Status.WAITING_APPROVAL
