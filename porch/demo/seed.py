@@ -700,6 +700,7 @@ class Writer:
         self.tenancy_number = 0
         self.person_number = 0
         self.uprn_number = 0
+        self.membership_number = 0
         self.counts = {"properties": 0, "tenancies": 0, "people": 0, "memberships": 0, "documents": 0}
         self.people_by_key: dict[str, int] = {}
         self.tenancies_by_key: dict[str, Tenancy] = {}
@@ -717,6 +718,8 @@ class Writer:
                     postcode=home.postcode,
                     postcode_normalised=normalise_postcode(home.postcode),
                     uprn=f"{990000000000 + self.uprn_number}",
+                    # The housing system's references, as the feed would have loaded them (docs/feed.md).
+                    hms_reference=f"PR-{self.uprn_number:07d}",
                 )
             )
         Property.objects.bulk_create(properties, batch_size=BATCH_SIZE)
@@ -778,8 +781,10 @@ class Writer:
                     and member.person.date_of_birth > start
                 ):
                     start = member.person.date_of_birth
+                self.membership_number += 1
                 memberships.append(
                     Membership(
+                        hms_reference=f"M-{self.membership_number:08d}",
                         tenancy_id=tenancy.pk,
                         person_id=person.pk,
                         role=member.role,
@@ -939,7 +944,9 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
         estates = []
         for e in range(layout.estates):
             name = CAST_ESTATE if e == 0 else generator.estate_name()
-            estates.append(Estate(name=name, patch_id=patches[layout.patch_of_estate(e)].pk))
+            estates.append(
+                Estate(name=name, patch_id=patches[layout.patch_of_estate(e)].pk, hms_reference=f"ES-{e + 1:05d}")
+            )
         Estate.objects.bulk_create(estates, batch_size=BATCH_SIZE)
         blocks, places = [], []
         for b in range(layout.blocks):
@@ -947,7 +954,9 @@ def seed(homes: int, seed: int = 1, say: Say | None = None) -> Summary:
             if b == 0:
                 place = (CAST_BLOCK, CAST_STREET, CAST_TOWN, CAST_POSTCODE, True)
             places.append(place)
-            blocks.append(Block(name=place[0], estate_id=estates[layout.estate_of_block(b)].pk))
+            blocks.append(
+                Block(name=place[0], estate_id=estates[layout.estate_of_block(b)].pk, hms_reference=f"BL-{b + 1:06d}")
+            )
         Block.objects.bulk_create(blocks, batch_size=BATCH_SIZE)
         say(f"{len(patches)} patches, {len(estates)} estates, {len(blocks)} blocks")
 

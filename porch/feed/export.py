@@ -1,0 +1,83 @@
+"""The housing record as feed files: what a housing system would send for the homes here.
+
+Used for the published sample set (docs/feed-sample/, from the demo data) and for the
+benchmarks' full and nightly loads. Streams each table (never a whole table in memory) and
+leaves out records with no housing system reference (test households, and anything made
+before references were kept)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from porch.feed.entities import ENTITIES, ORDER
+from porch.housing.models import Membership, Person, Property, Tenancy
+
+CHUNK = 5000
+
+
+def _properties(limit: int | None) -> Iterator[list[Any]]:
+    homes = Property.objects.filter(hms_reference__isnull=False, is_test=False).order_by("id")
+    fields = ("hms_reference", "uprn", "address_line_1", "address_line_2", "town", "postcode")
+    place = ("block__hms_reference", "block__name", "block__estate__hms_reference", "block__estate__name")
+    for row in homes.values_list(*fields, *place, "block__estate__patch__name")[:limit].iterator(CHUNK):
+        yield list(row)
+
+
+def _homes(limit: int | None) -> Any:
+    return Property.objects.filter(hms_reference__isnull=False, is_test=False).order_by("id")[:limit].values("id")
+
+
+def _tenancies(limit: int | None) -> Iterator[list[Any]]:
+    found = Tenancy.objects.filter(property__in=_homes(limit), is_test=False).order_by("id")
+    yield from found.values_list("reference", "property__hms_reference", "kind", "start_date", "end_date").iterator(
+        CHUNK
+    )
+
+
+def _memberships(limit: int | None) -> Any:
+    tenancies = Tenancy.objects.filter(property__in=_homes(limit), is_test=False).values("id")
+    return Membership.objects.filter(tenancy__in=tenancies, hms_reference__isnull=False).order_by("id")
+
+
+def _people(limit: int | None) -> Iterator[list[Any]]:
+    found = Person.objects.filter(id__in=_memberships(limit).values("person_id"), is_test=False).order_by("id")
+    yield from found.values_list("housing_reference", "first_name", "last_name", "date_of_birth").iterator(CHUNK)
+
+
+def _contacts(limit: int | None) -> Iterator[list[Any]]:
+    found = Person.objects.filter(id__in=_memberships(limit).values("person_id"), is_test=False).order_by("id")
+    yield from found.values_list("housing_reference", "email", "mobile").iterator(CHUNK)
+
+
+def _membership_rows(limit: int | None) -> Iterator[list[Any]]:
+    fields = ("hms_reference", "tenancy__reference", "person__housing_reference", "role", "start_date", "end_date")
+    yield from _memberships(limit).values_list(*fields).iterator(CHUNK)
+
+
+ROWS = {
+    "properties": _properties,
+    "people": _people,
+    "tenancies": _tenancies,
+    "contacts": _contacts,
+    "memberships": _membership_rows,
+}
+
+
+def files_write(folder: Path, *, homes: int | None = None) -> dict[str, int]:
+    """One CSV file per entity in folder, named after the entity; the rows in each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for entity in ORDER:
+        path = folder / f"{entity}.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(ENTITIES[entity].layout.names)
+            count = 0
+            for row in ROWS[entity](homes):
+                writer.writerow(["" if value is None else value for value in row])
+                count += 1
+        written[entity] = count
+    return written
