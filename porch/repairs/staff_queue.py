@@ -94,8 +94,9 @@ def overdue_clocks(actor: Actor, filters: dict[str, Any], now: datetime.datetime
     law's kinds), the longest overdue first. A repair with any such clock past due has its
     earliest one past due, so each breached repair comes once. The database walks the open
     clocks' index by due date and stops when the page is full, however many are open."""
-    kinds = LAWS[filters["law"]] if filters.get("law") else [kind for law in LAWS.values() for kind in law]
-    candidates = open_clocks().filter(kind__in=kinds)
+    candidates = open_clocks()
+    if filters.get("law"):
+        candidates = candidates.filter(kind__in=LAWS[filters["law"]])
     earlier = candidates.filter(repair=OuterRef("repair")).filter(
         Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), id__lt=OuterRef("id"))
     )
