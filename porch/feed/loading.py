@@ -85,7 +85,8 @@ class Entity(Protocol):
 
     def write(self, run: Run, plans: Sequence[Plan]) -> None:
         """Write the planned rows in bulk, with their audit rows and what follows from them
-        (sessions ended, people told). Raises DatabaseError if the database refuses any."""
+        (sessions ended, people told). Raises DatabaseError if the database refuses any.
+        Never called in a preview."""
         ...
 
 
@@ -99,8 +100,11 @@ def load(run: Run, entity: Entity, rows: Sequence[Row]) -> list[Outcome]:
     plans: list[Plan] = []
     for planned in entity.plan(run, parsed):
         (plans if isinstance(planned, Plan) else outcomes).append(planned)  # type: ignore[arg-type]
-    outcomes += _write(run, entity, [plan for plan in plans if plan.outcome.result != UNCHANGED])
-    outcomes += [plan.outcome for plan in plans if plan.outcome.result == UNCHANGED]
+    if run.dry_run:
+        outcomes += [plan.outcome for plan in plans]  # a preview plans; it writes nothing
+    else:
+        outcomes += _write(run, entity, [plan for plan in plans if plan.outcome.result != UNCHANGED])
+        outcomes += [plan.outcome for plan in plans if plan.outcome.result == UNCHANGED]
     return sorted(outcomes, key=lambda outcome: outcome.line)
 
 

@@ -31,6 +31,7 @@ from porch.feed.loading import (
     refuse,
 )
 from porch.feed.models import HeldPerson
+from porch.feed.saving import changed_rows_save
 from porch.housing.models import Person, normalise_name
 
 NAME_FIELDS = {"first_name": "first_name", "last_name": "last_name", "date_of_birth": "date_of_birth"}
@@ -78,7 +79,7 @@ class People:
         changed = [plan.record for plan in plans if plan.outcome.result == CHANGED]
         for person in changed:
             person.last_name_normalised, person.full_name_normalised = person.names_normalised()
-        Person.objects.bulk_update(changed, [*NAME_FIELDS.values(), "last_name_normalised", "full_name_normalised"])
+        changed_rows_save(Person, changed, [*NAME_FIELDS.values(), "last_name_normalised", "full_name_normalised"])
         HeldPerson.objects.bulk_create(
             [_hold(run, plan) for plan in plans if plan.outcome.result == HELD], ignore_conflicts=True
         )
@@ -180,7 +181,7 @@ class Contacts:
         people = [plan.record for plan in plans]
         for person in people:
             person.mobile_normalised = normalise_phone(person.mobile)
-        Person.objects.bulk_update(people, ["email", "mobile", "mobile_normalised"])
+        changed_rows_save(Person, people, ["email", "mobile", "mobile_normalised"])
         reason = f"from the housing system (batch {run.batch_id})"
         audit(run.actor, "update", "person", [_changed_seen(plan, reason) for plan in plans])
         for plan in plans:

@@ -50,8 +50,11 @@ def check(batch_id: int) -> None:
 
 
 def preview(batch_id: int) -> None:
-    """Apply every row and roll each chunk back: the counts, problems and changes that applying
-    would give, by the same code, with nothing kept, nobody told and no session ended."""
+    """Plan every row as applying would, by the same code, and write nothing: the counts,
+    problems and changes that applying would give. Each chunk runs in a transaction that is
+    rolled back all the same, so nothing a plan might do could be kept. Only a refusal that
+    the database alone can see (a clash with a record's uniqueness the plan does not check)
+    is found when applying, and not before."""
     batch = FeedBatch.objects.get(pk=batch_id)
     run = Run(batch_id=batch.pk, actor=feed_actor(None), dry_run=True)
     tally: Counter[str] = Counter()

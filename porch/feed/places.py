@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from porch.feed import columns as c
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, differences, given, refuse
+from porch.feed.saving import changed_rows_save
 from porch.housing.models import AddressKey, Block, Estate, Patch, Property, normalise_postcode
 
 PROPERTY_FIELDS = {
@@ -53,6 +54,10 @@ class Properties:
             uprn = row.values.get("uprn")
             if uprn and uprn_owner.get(uprn, row.key) != row.key:
                 planned.append(refuse(row, "uprn", "This UPRN belongs to another home here."))
+                continue
+            first = run.remembered("uprns").setdefault(uprn, row.line) if uprn else row.line
+            if first != row.line:
+                planned.append(refuse(row, "uprn", f"Line {first} gives this UPRN to another home."))
                 continue
             planned.append(self._plan_home(row, homes.get(row.key)))
         return planned
@@ -105,8 +110,8 @@ class Properties:
         for plan in changed:
             plan.record.block_id = block_ids[plan.parsed.values["block_ref"]]
             plan.record.postcode_normalised = normalise_postcode(plan.record.postcode)
-        Property.objects.bulk_update(
-            [plan.record for plan in changed], [*PROPERTY_FIELDS.values(), "postcode_normalised", "block"]
+        changed_rows_save(
+            Property, [plan.record for plan in changed], [*PROPERTY_FIELDS.values(), "postcode_normalised", "block"]
         )
         readdressed = [plan.record for plan in changed if "address_line_1" in plan.changed]
         AddressKey.objects.filter(property__in=readdressed).delete()
@@ -145,5 +150,5 @@ def _upsert(model: type[Estate] | type[Block], parent: str, wanted: dict[str, tu
             setattr(row, f"{parent}_id", parent_id)
             changed.append(row)
     model.objects.bulk_create([row for row in here.values() if row.pk is None])
-    model.objects.bulk_update(changed, ["name", parent])
+    changed_rows_save(model, changed, ["name", parent])
     return {reference: row.pk for reference, row in here.items()}

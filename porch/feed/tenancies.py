@@ -19,6 +19,7 @@ from porch.feed import columns as c
 from porch.feed.effects import audit, sessions_end
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, differences, given, refuse
 from porch.feed.people import UNKNOWN_PERSON
+from porch.feed.saving import changed_rows_save
 from porch.housing.models import Membership, Person, Property, Tenancy, normalise_reference
 
 TENANCY_FIELDS = {"kind": "kind", "start_date": "start_date", "end_date": "end_date"}
@@ -89,7 +90,7 @@ class Tenancies:
         ]
         Tenancy.objects.bulk_create(new)
         changed = [plan for plan in plans if plan.outcome.result == CHANGED]
-        Tenancy.objects.bulk_update([plan.record for plan in changed], list(TENANCY_FIELDS.values()))
+        changed_rows_save(Tenancy, [plan.record for plan in changed], list(TENANCY_FIELDS.values()))
         members = _members_of([plan.record.pk for plan in changed])
         reason = f"from the housing system (batch {run.batch_id})"
         audit(
@@ -203,7 +204,7 @@ class Memberships:
         ]
         Membership.objects.bulk_create(new)
         changed = [plan for plan in plans if plan.outcome.result == CHANGED]
-        Membership.objects.bulk_update([plan.record for plan in changed], list(MEMBERSHIP_FIELDS.values()))
+        changed_rows_save(Membership, [plan.record for plan in changed], list(MEMBERSHIP_FIELDS.values()))
         reason = f"from the housing system (batch {run.batch_id})"
         seen = [Seen(m.uuid, [m.person_id], m.tenancy_id, f"membership {m.hms_reference} added {reason}") for m in new]
         seen += [

@@ -4,13 +4,21 @@ all or nothing, the same file twice changing nothing, and every refusal said pla
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 import pytest
+from django.db import transaction
 
 from porch.audit.models import AccessEvent
 from porch.feed import pipeline
+from porch.feed.columns import Column, Layout, text
+from porch.feed.effects import feed_actor
+from porch.feed.loading import CREATED, REFUSED, Outcome, Parsed, Plan, Run, load
 from porch.feed.models import FeedBatch, FeedProblem, HeldPerson
+from porch.feed.reading import Row
 from porch.feed.tests.files import (
+    PLACE,
+    PROPERTIES,
     applied,
     csv_bytes,
     jsonl_bytes,
@@ -121,33 +129,44 @@ def test_bad_rows_are_refused_alone_and_the_good_rows_go_in() -> None:
     assert problems[6] == ("tenancy_ref", "This reference is also on line 2: once a file.")
 
 
-def test_a_row_the_database_refuses_is_refused_alone() -> None:
-    """Two homes with the same UPRN in one chunk: the bulk write fails, the rows go in one
-    at a time, and only the second is refused."""
-    header = [
-        "property_ref",
-        "uprn",
-        "address_line_1",
-        "town",
-        "postcode",
-        "block_ref",
-        "block_name",
-        "estate_ref",
-        "estate_name",
-        "patch",
-    ]
+def test_two_new_homes_with_one_uprn_are_refused_after_the_first() -> None:
+    header = PROPERTIES + PLACE
     place = ["BL-1", "Ash House", "ES-1", "Elm Estate", "North"]
     content = csv_bytes(
         header,
         [
-            ["PR-1", "100001", "Flat 1", "Manchester", "M14 5TQ", *place],
-            ["PR-2", "100001", "Flat 2", "Manchester", "M14 5TQ", *place],
-            ["PR-3", "", "Flat 3", "Manchester", "M14 5TQ", *place],
+            ["PR-1", "100001", "Flat 1", "", "Manchester", "M14 5TQ", *place],
+            ["PR-2", "100001", "Flat 2", "", "Manchester", "M14 5TQ", *place],
+            ["PR-3", "", "Flat 3", "", "Manchester", "M14 5TQ", *place],
         ],
     )
     batch = applied("properties", content)
     assert set(Property.objects.values_list("hms_reference", flat=True)) == {"PR-1", "PR-3"}
-    assert [line for line, _, _ in _problems(batch)] == [3]
+    assert _problems(batch) == [(3, "uprn", "Line 2 gives this UPRN to another home.")]
+
+
+class PatchNames:
+    """A stand-in entity writing real rows whose uniqueness only the database checks (patch
+    names), to show what happens when the database refuses a row the plan let through."""
+
+    layout = Layout(entity="patches", title="Patches", about="", key="name", columns=(Column("name", "", text(100)),))
+
+    def plan(self, run: Run, rows: Sequence[Parsed]) -> list[Plan | Outcome]:
+        return [Plan(row, Outcome(row.line, CREATED)) for row in rows]
+
+    def write(self, run: Run, plans: Sequence[Plan]) -> None:
+        Patch.objects.bulk_create([Patch(name=plan.parsed.key) for plan in plans])
+
+
+def test_a_row_the_database_refuses_is_refused_alone_and_the_rest_of_its_chunk_goes_in() -> None:
+    Patch.objects.create(name="Taken")
+    rows = [Row(line, {"name": name}) for line, name in ((2, "North"), (3, "Taken"), (4, "South"))]
+    run = Run(batch_id=0, actor=feed_actor(None), dry_run=False)
+    with transaction.atomic():
+        outcomes = load(run, PatchNames(), rows)
+    assert [(o.line, o.result) for o in outcomes] == [(2, CREATED), (3, REFUSED), (4, CREATED)]
+    assert "clashes with a record already here" in outcomes[1].why
+    assert set(Patch.objects.values_list("name", flat=True)) == {"North", "Taken", "South"}
 
 
 def test_a_tenancy_stays_with_its_home_and_a_membership_with_its_tenancy() -> None:

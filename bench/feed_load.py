@@ -1,0 +1,89 @@
+"""The housing record feed at 150,000 homes (issue 12): a full load from files into an empty
+PostgreSQL database, then a nightly delta of 1% of the rows.
+
+    # Files: the record of a database seeded with the demo homes (seed_demo.sh 150000 ...)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/porch_bench_50m DEBUG=1 \\
+        .venv/bin/python manage.py feed_export /tmp/feed150k
+    # A delta of 1% of each file's rows, changed as a night's changes would be
+    DEBUG=1 .venv/bin/python bench/feed_load.py delta /tmp/feed150k /tmp/feed150k-delta
+    # Load both into a fresh database (dropped and made again), timing each file
+    DEBUG=1 .venv/bin/python bench/feed_load.py load porch_bench_feed /tmp/feed150k /tmp/feed150k-delta
+
+`load` runs `manage.py feed_import FOLDER --apply` for each folder, in a child process of its
+own (so its peak memory is its own), on a database made afresh and migrated; it prints each
+file's time, the whole folder's time and the child's peak resident memory. The delta folder
+holds for each entity the 1% of rows (every hundredth) changed: people's last names, contact
+details, tenancies' and memberships' end dates set to today (ending about 1% of tenancies,
+under the 2% that would need a second person), homes' second address line; so its rows are
+changes, not creations, each applied with its audit row and what follows from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+TODAY = datetime.date.today().isoformat()
+CHANGE = {
+    "properties": lambda row: {**row, "address_line_2": (row["address_line_2"] + " (rear)").strip()},
+    "people": lambda row: {**row, "last_name": row["last_name"] + "-Smith"},
+    "contacts": lambda row: {**row, "mobile": "07700 900999", "email": ""},
+    "tenancies": lambda row: {**row, "end_date": row["end_date"] or TODAY},
+    "memberships": lambda row: {**row, "end_date": row["end_date"] or TODAY},
+}
+
+
+def delta(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.csv")):
+        entity = path.stem
+        with path.open(newline="", encoding="utf-8") as inp, (target / path.name).open("w", newline="") as out:
+            reader = csv.DictReader(inp)
+            writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+            writer.writeheader()
+            written = 0
+            for number, row in enumerate(reader):
+                if number % 100 == 0:
+                    writer.writerow(CHANGE[entity](row))
+                    written += 1
+        print(f"{path.name}: {written:,} changed rows")
+
+
+def load(database: str, folders: list[Path]) -> None:
+    for command in (["dropdb", "--if-exists"], ["createdb"]):
+        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S603 - the bench's own arguments
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
+    env["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"{database}-media-")
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603 - as above
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
+    for folder in folders:
+        began = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        importing = [PYTHON, "manage.py", "feed_import", str(folder), "--apply", "--keep"]
+        subprocess.run(importing, cwd=ROOT, env=env, check=True)  # noqa: S603 - the bench's own arguments
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        took = time.perf_counter() - began
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print(
+            f"{folder}: {took:.0f} s in all ({cpu:.0f} s of the process's CPU), peak memory of the "
+            f"loading process {after.ru_maxrss / 1024:.0f} MB, load average {os.getloadavg()[0]:.2f} after"
+        )
+
+
+if __name__ == "__main__":
+    what, *rest = sys.argv[1:]
+    if what == "delta":
+        delta(Path(rest[0]), Path(rest[1]))
+    elif what == "load":
+        load(rest[0], [Path(folder) for folder in rest[1:]])
+    else:
+        raise SystemExit(__doc__)
