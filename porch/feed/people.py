@@ -11,8 +11,9 @@ from typing import ClassVar
 
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from porch.accounts.models import User
+from porch.accounts.models import SignupCode, User
 from porch.audit.services import Seen
 from porch.core.phones import normalise_phone
 from porch.feed import columns as c
@@ -144,13 +145,26 @@ def _hold(run: Run, plan: Plan) -> HeldPerson:
     )
 
 
+CHANNEL_OF = {"email": SignupCode.Channel.EMAIL, "mobile": SignupCode.Channel.SMS}
+
+
+def _unused_codes_withdraw(plans: Sequence[Plan]) -> None:
+    """A sign-up code sent to an email address or mobile that is no longer the person's stops
+    working now: whoever holds the old address must not finish signing up as them."""
+    for field, channel in CHANNEL_OF.items():
+        people = [plan.record.pk for plan in plans if field in plan.changed]
+        if people:
+            unused = SignupCode.objects.filter(person_id__in=people, channel=channel, used_at__isnull=True)
+            unused.filter(expires_at__gt=timezone.now()).update(expires_at=timezone.now())
+
+
 class Contacts:
     layout: ClassVar[c.Layout] = c.Layout(
         entity="contacts",
         title="Contact details",
         about="The email address and mobile number each person signs up and signs in with. A column left out "
         "of the file is left as it is; an empty value clears it. When an account's email or mobile changes, "
-        "the old one is told.",
+        "the old one is told, and a sign-up code sent to the old one stops working.",
         key="person_ref",
         columns=(
             c.Column("person_ref", "The HMS's reference for the person.", c.reference, example="P-0004711"),
@@ -182,6 +196,7 @@ class Contacts:
         for person in people:
             person.mobile_normalised = normalise_phone(person.mobile)
         changed_rows_save(Person, people, ["email", "mobile", "mobile_normalised"])
+        _unused_codes_withdraw(plans)
         reason = f"from the housing system (batch {run.batch_id})"
         audit(run.actor, "update", "person", [_changed_seen(plan, reason) for plan in plans])
         for plan in plans:

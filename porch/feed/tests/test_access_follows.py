@@ -149,3 +149,22 @@ def test_a_column_left_out_is_left_as_it_is(cast: Cast) -> None:
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_sign_up_code_sent_to_the_old_email_stops_working(cast: Cast) -> None:
+    from django.utils import timezone
+
+    from porch.accounts.models import SignupCode
+
+    carol = cast["cole"].people["carol"]
+    later = timezone.now() + datetime.timedelta(days=7)
+    by_email = SignupCode.objects.create(
+        person=carol, tenancy=cast["cole"].tenancy, channel="email", code_hash="x", expires_at=later
+    )
+    by_post = SignupCode.objects.create(
+        person=carol, tenancy=cast["cole"].tenancy, channel="post", code_hash="y", expires_at=later
+    )
+    applied("contacts", csv_bytes(["person_ref", "email"], [[carol.housing_reference, "carol.new@example.org"]]))
+    by_email.refresh_from_db()
+    by_post.refresh_from_db()
+    assert by_email.expires_at <= timezone.now() < by_post.expires_at
