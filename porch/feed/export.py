@@ -8,7 +8,7 @@ before references were kept)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from porch.housing.models import Membership, Person, Property, Tenancy
 CHUNK = 5000
 
 
-def _properties(limit: int | None) -> Iterator[list[Any]]:
+def _properties(limit: int | None) -> Iterator[Sequence[Any]]:
     homes = Property.objects.filter(hms_reference__isnull=False, is_test=False).order_by("id")
     fields = ("hms_reference", "uprn", "address_line_1", "address_line_2", "town", "postcode")
     place = ("block__hms_reference", "block__name", "block__estate__hms_reference", "block__estate__name")
@@ -30,7 +30,7 @@ def _homes(limit: int | None) -> Any:
     return Property.objects.filter(hms_reference__isnull=False, is_test=False).order_by("id")[:limit].values("id")
 
 
-def _tenancies(limit: int | None) -> Iterator[list[Any]]:
+def _tenancies(limit: int | None) -> Iterator[Sequence[Any]]:
     found = Tenancy.objects.filter(property__in=_homes(limit), is_test=False).order_by("id")
     yield from found.values_list("reference", "property__hms_reference", "kind", "start_date", "end_date").iterator(
         CHUNK
@@ -42,17 +42,17 @@ def _memberships(limit: int | None) -> Any:
     return Membership.objects.filter(tenancy__in=tenancies, hms_reference__isnull=False).order_by("id")
 
 
-def _people(limit: int | None) -> Iterator[list[Any]]:
+def _people(limit: int | None) -> Iterator[Sequence[Any]]:
     found = Person.objects.filter(id__in=_memberships(limit).values("person_id"), is_test=False).order_by("id")
     yield from found.values_list("housing_reference", "first_name", "last_name", "date_of_birth").iterator(CHUNK)
 
 
-def _contacts(limit: int | None) -> Iterator[list[Any]]:
+def _contacts(limit: int | None) -> Iterator[Sequence[Any]]:
     found = Person.objects.filter(id__in=_memberships(limit).values("person_id"), is_test=False).order_by("id")
     yield from found.values_list("housing_reference", "email", "mobile").iterator(CHUNK)
 
 
-def _membership_rows(limit: int | None) -> Iterator[list[Any]]:
+def _membership_rows(limit: int | None) -> Iterator[Sequence[Any]]:
     fields = ("hms_reference", "tenancy__reference", "person__housing_reference", "role", "start_date", "end_date")
     yield from _memberships(limit).values_list(*fields).iterator(CHUNK)
 
