@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from porch.core.phones import normalise_phone
 
@@ -95,6 +96,20 @@ def date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value) if len(value) == 10 else _not_a_date()
     except ValueError:
         raise BadValue("A date is written year-month-day, like 2026-04-01.") from None
+
+
+def moment(value: str) -> datetime.datetime:
+    """A date and time with its offset (2026-04-01T09:30:00+01:00), or a date (taken as midnight
+    where the landlord is)."""
+    try:
+        if len(value) == 10:
+            return timezone.make_aware(datetime.datetime.combine(date(value), datetime.time()))
+        when = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise BadValue("A time is written like 2026-04-01T09:30:00+01:00, or a date like 2026-04-01.") from None
+    if when.tzinfo is None:
+        raise BadValue("A time needs its offset from UTC, like 2026-04-01T09:30:00+01:00 (or Z for UTC).")
+    return when
 
 
 def _not_a_date() -> datetime.date:

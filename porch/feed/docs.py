@@ -10,8 +10,8 @@ INTRO = """# The housing record feed: file layout
 <!-- Written by `manage.py feed_docs` from porch/feed/: edit the code, then run it again. -->
 
 Porch keeps a copy of the landlord's housing record (homes, tenancies, people, who belongs to
-which tenancy, contact details) in step with the housing management system (HMS). The HMS
-sends one file per kind of record:
+which tenancy, contact details, repairs jobs raised there) in step with the housing management
+system (HMS). The HMS sends one file per kind of record:
 
 - **uploaded** by a system administrator on the staff pages (Staff home, Housing record feed);
 - **dropped into an import folder** and loaded by `manage.py feed_import FOLDER --apply` (run

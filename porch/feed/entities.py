@@ -5,10 +5,12 @@ from __future__ import annotations
 from porch.feed.loading import Entity
 from porch.feed.people import Contacts, People
 from porch.feed.places import Properties
+from porch.feed.repairs_jobs import RepairsJobs
 from porch.feed.tenancies import Memberships, Tenancies
 
 ENTITIES: dict[str, Entity] = {
-    entity.layout.entity: entity for entity in (Properties(), People(), Tenancies(), Contacts(), Memberships())
+    entity.layout.entity: entity
+    for entity in (Properties(), People(), Tenancies(), Contacts(), Memberships(), RepairsJobs())
 }
 ORDER = tuple(ENTITIES)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from porch.feed.entities import ENTITIES, ORDER
 from porch.housing.models import Membership, Person, Property, Tenancy
+from porch.repairs.models import Repair
 
 CHUNK = 5000
 
@@ -57,17 +58,29 @@ def _membership_rows(limit: int | None) -> Iterator[Sequence[Any]]:
     yield from _memberships(limit).values_list(*fields).iterator(CHUNK)
 
 
+def _repairs_jobs(limit: int | None) -> Iterator[Sequence[Any]]:
+    """Only jobs that came from the housing system: repairs reported here go back through the outbox."""
+    found = Repair.objects.exclude(external_ref="").filter(is_test=False).order_by("id")
+    fields = ("external_ref", "tenancy__reference", "block__hms_reference", "category", "description", "reported_at")
+    for row in found.values_list(*fields, "status").iterator(CHUNK):
+        *values, status = row
+        values[-1] = values[-1].isoformat()
+        yield [*values, "open" if status not in ("completed", "cancelled") else status]
+
+
 ROWS = {
     "properties": _properties,
     "people": _people,
     "tenancies": _tenancies,
     "contacts": _contacts,
     "memberships": _membership_rows,
+    "repairs": _repairs_jobs,
 }
 
 
 def files_write(folder: Path, *, homes: int | None = None) -> dict[str, int]:
-    """One CSV file per entity in folder, named after the entity; the rows in each."""
+    """One CSV file per entity in folder, named after the entity; the rows in each. An entity
+    with no rows gets no file (the feed refuses a file with none)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for entity in ORDER:
@@ -79,5 +92,7 @@ def files_write(folder: Path, *, homes: int | None = None) -> dict[str, int]:
             for row in ROWS[entity](homes):
                 writer.writerow(["" if value is None else value for value in row])
                 count += 1
+        if not count:
+            path.unlink()
         written[entity] = count
     return written

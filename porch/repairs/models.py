@@ -172,6 +172,8 @@ class Repair(models.Model):
                 name="repair_is_for_one_home_or_one_shared_area",
             ),
             models.CheckConstraint(condition=Q(priority__in=[p.value for p in Priority]), name="repair_priority_known"),
+            # A job raised in the housing system arrives once: the feed matches on its reference.
+            models.UniqueConstraint(fields=["external_ref"], condition=~Q(external_ref=""), name="repair_one_per_job"),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | Q(completed_at__isnull=False) | Q(cancelled_at__isnull=False),
                 name="repair_closed_by_completion_or_cancellation",

@@ -90,6 +90,29 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
     return repair
 
 
+def repair_from_housing_system(
+    *, actor: Actor, report: Report, external_ref: str, reported_at: datetime.datetime
+) -> Repair:
+    """A repair raised in the landlord's housing system, arriving through the feed: its clocks run
+    from when it was raised there, and nobody here reported it (so nobody here is told of it)."""
+    repair = Repair(
+        category=report.category.code,
+        priority=report.category.priority.value,
+        description=report.description,
+        tenancy=report.tenancy,
+        block=report.block,
+        external_ref=external_ref,
+        reported_at=reported_at,
+        nation=clocks.nation(),
+        is_test=_is_test(report),
+    )
+    _save_with_a_fresh_reference(repair)
+    start_clocks(repair)
+    RepairEvent.objects.create(repair=repair, kind=RepairEvent.Kind.REPORTED, at=reported_at, published=True)
+    record_change(actor, repair, None, action="create", reason="raised in the housing system")
+    return repair
+
+
 def _is_test(report: Report) -> bool:
     """A test household's repair, or one to a test block's or estate's shared areas (test
     households live in blocks of their own, porch.housing.synthetic)."""
