@@ -9,8 +9,9 @@ import json
 import pytest
 from django.db import transaction
 
+from porch.outbox import pull
 from porch.outbox.models import OutboxEvent
-from porch.outbox.pull import MAX_LIMIT, as_json, body, events_after
+from porch.outbox.pull import as_json, body, events_after
 from porch.outbox.services import About, emit
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +53,14 @@ def test_every_event_is_collected_whatever_its_webhook_delivery() -> None:
     assert [event.pk for event in events_after(None, 10)] == [first.pk, second.pk, third.pk]
 
 
-def test_one_call_hands_back_at_most_the_limit() -> None:
-    emitted(3)
+def test_one_call_hands_back_at_most_the_limit_and_never_more_than_the_most_there_can_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = emitted(3)
     assert events_after(None, 0) == [] and events_after(None, -1) == []
-    assert MAX_LIMIT == 500  # however many are asked for (the API's callers cannot ask for the whole table)
+    assert [event.pk for event in events_after(None, 2)] == [events[0].pk, events[1].pk]
+    monkeypatch.setattr(pull, "MAX_LIMIT", 2)  # however many a caller asks for
+    assert len(pull.events_after(None, 1000)) == 2
 
 
 def test_an_event_reads_as_its_id_position_topic_reference_payload_and_time() -> None:

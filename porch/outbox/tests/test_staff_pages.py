@@ -9,13 +9,18 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import Cast, sign_in
+from porch.accounts.actors import actor_for_user
 from porch.audit.models import AccessEvent
+from porch.exposure.rules import served_outside_model
 from porch.outbox.models import OutboxEvent
+from porch.outbox.services import payload_read
 
 from .hms import SECRET, hms_server
 
@@ -80,13 +85,17 @@ def test_the_list_is_paged_by_position_the_newest_first(cast: Cast) -> None:
     ]
 
 
-def test_the_list_reads_in_constant_queries(cast: Cast, django_assert_max_num_queries: Any) -> None:
-    for _ in range(30):
-        event_about_alice(cast)
+def test_the_list_reads_in_the_same_number_of_queries_however_many_updates_it_shows(cast: Cast) -> None:
     client = staff(cast, "admin")
-    client.get(LIST)  # the session and the actor are warm
-    with django_assert_max_num_queries(20):
+    event_about_alice(cast)
+    client.get(LIST)  # the first page of a session does more (the session's first save, and so on)
+    with CaptureQueriesContext(connection) as one:
         assert client.get(LIST).status_code == 200
+    for _ in range(40):
+        event_about_alice(cast)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(LIST).status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)
 
 
 def test_an_update_page_shows_its_deliveries_but_no_personal_data_to_a_system_administrator(cast: Cast) -> None:
@@ -200,3 +209,17 @@ def test_the_staff_home_links_to_the_outbox_for_those_it_admits(cast: Cast) -> N
     assert LIST in staff(cast, "admin").get("/staff/").content.decode()
     assert LIST in staff(cast, "dpo").get("/staff/").content.decode()
     assert LIST not in staff(cast, "cs").get("/staff/").content.decode()
+
+
+def test_the_exposure_report_counts_the_dpos_look_as_allowed_and_anyone_elses_as_not(cast: Cast, rf: Any) -> None:
+    """Why system administrators do not read payloads: the access model gives them no
+    residents' data, so every look by one would be data served outside the rules."""
+    event = event_about_alice(cast)
+    staff(cast, "dpo").get(f"{LIST}{event.uuid}/payload/")
+    looks = AccessEvent.objects.filter(object_type="outbox_event")
+    assert looks.count() == 1 and not served_outside_model(looks).exists()
+    request = rf.get("/")
+    payload_read(actor=actor_for_user(cast.staff["admin"], verified=True), event=event, request=request)
+    assert [look.actor for look in served_outside_model(AccessEvent.objects.filter(object_type="outbox_event"))] == [
+        cast.staff["admin"]
+    ]
