@@ -223,8 +223,8 @@ def _approved(change: DetailsChangeRequest, person: Person, changed: list[str]) 
     value is the resident's own words and the portal's record has not changed."""
     value = change.new_value if change.field == Field.OTHER else clean_new_value(change.field, change.new_value)
     said: dict[str, object] = {
-        "person": person.housing_reference,
-        "tenancy": change.tenancy.reference,
+        "person_ref": person.housing_reference,
+        "tenancy_ref": change.tenancy.reference,
         "request": str(change.uuid),
         "field": change.field,
         "new_value": value,

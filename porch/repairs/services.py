@@ -98,15 +98,16 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
 
 def _reported(repair: Repair) -> dict[str, object]:
     """What the housing management system hears of a new repair (porch.outbox, docs/outbox.md):
-    which repair, where (the tenancy, or the block or estate of a shared area) and what is wrong.
-    Never who can let a contractor in, when, or their phone: the repairs team passes those on."""
+    which repair, where (the tenancy, or the block or estate of a shared area, by the HMS's own
+    references) and what is wrong. Never who can let a contractor in, when, or their phone:
+    the repairs team passes those on."""
     return {
         "reference": repair.reference,
         "id": str(repair.uuid),
         "external_ref": repair.external_ref or None,
-        "tenancy": repair.tenancy.reference if repair.tenancy else None,
-        "block": {"id": str(repair.block.uuid), "name": repair.block.name} if repair.block else None,
-        "estate": {"id": str(repair.estate.uuid), "name": repair.estate.name} if repair.estate else None,
+        "tenancy_ref": repair.tenancy.reference if repair.tenancy else None,
+        "block": {"ref": repair.block.hms_reference, "name": repair.block.name} if repair.block else None,
+        "estate": {"ref": repair.estate.hms_reference, "name": repair.estate.name} if repair.estate else None,
         "category": repair.category,
         "category_label": repair.kind.label,
         "priority": repair.priority,

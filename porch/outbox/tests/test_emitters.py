@@ -58,8 +58,8 @@ def test_approving_a_change_emits_one_event_with_the_new_value(cast: Cast) -> No
         [alice.pk],
     )
     assert event.payload == {
-        "person": alice.housing_reference,
-        "tenancy": cast["ashton"].tenancy.reference,
+        "person_ref": alice.housing_reference,
+        "tenancy_ref": cast["ashton"].tenancy.reference,
         "request": str(change.uuid),
         "field": "mobile",
         "new_value": "07700 900982",
@@ -122,7 +122,7 @@ def test_reporting_a_repair_emits_one_event_and_a_double_submit_still_one(cast: 
         "reference": repair.reference,
         "id": str(repair.uuid),
         "external_ref": None,
-        "tenancy": cast["ashton"].tenancy.reference,
+        "tenancy_ref": cast["ashton"].tenancy.reference,
         "block": None,
         "estate": None,
         "category": "kitchen_tap",
@@ -137,15 +137,17 @@ def test_reporting_a_repair_emits_one_event_and_a_double_submit_still_one(cast: 
     assert "Dog in the garden" not in str(event.payload) and "07700" not in str(event.payload)
 
 
-def test_a_shared_area_repair_names_the_block(cast: Cast) -> None:
+def test_a_shared_area_repair_names_the_block_by_the_housing_systems_reference(cast: Cast) -> None:
     block = cast["ashton"].tenancy.property.block
+    block.hms_reference = "BL-0042"
+    block.save(update_fields=["hms_reference"])
     report = Report(
         category=categories.category("communal_lighting"), description="The stair light is out.", block=block
     )
     repair = report_repair(actor=actor_of(cast, "alice"), report=report, key=uuid.uuid4())
     event = OutboxEvent.objects.get()
     assert event.about == repair.reference
-    assert event.payload["tenancy"] is None and event.payload["block"] == {"id": str(block.uuid), "name": "Ash House"}
+    assert event.payload["tenancy_ref"] is None and event.payload["block"] == {"ref": "BL-0042", "name": "Ash House"}
     assert event.subject_ids == [cast["ashton"].people["alice"].pk]  # who reported it
 
 

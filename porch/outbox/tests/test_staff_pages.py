@@ -38,7 +38,7 @@ def event_about_alice(cast: Cast, state: str = OutboxEvent.State.DEAD, **fields:
     values: dict[str, Any] = {
         "topic": "details_change.approved",
         "about": alice.housing_reference,
-        "payload": {"person": alice.housing_reference, "field": "mobile", "new_value": "07700 900982"},
+        "payload": {"person_ref": alice.housing_reference, "field": "mobile", "new_value": "07700 900982"},
         "subject_ids": [alice.pk],
         "state": state,
         "attempts": 8 if state == OutboxEvent.State.DEAD else 1,
