@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "porch.accounts",
     "porch.housing",
     "porch.audit",
+    "porch.outbox",
     "porch.documents",
     "porch.notices",
     "porch.repairs",
@@ -225,6 +226,29 @@ if CANARY_GUARD_ACTION not in ("alert", "switch_off"):
     raise EnvError(f"CANARY_GUARD_ACTION must be alert or switch_off, not {CANARY_GUARD_ACTION!r}.")
 # Trips of the same module within this many minutes of the last join its open incident.
 CANARY_INCIDENT_JOIN_MINUTES = env_int("CANARY_INCIDENT_JOIN_MINUTES", 60, minimum=1)
+
+# --- The outbox to the housing management system (ADR 0019, docs/outbox.md) ------
+# Where the task worker posts each update. Empty: nothing is posted; the housing system
+# collects updates itself, in order, from the API.
+OUTBOX_WEBHOOK_URL = env_str("OUTBOX_WEBHOOK_URL", "")
+# Signs every post (HMAC-SHA256): shared with the housing system, at least 32 characters.
+OUTBOX_WEBHOOK_SECRET = env_str("OUTBOX_WEBHOOK_SECRET", "")
+if OUTBOX_WEBHOOK_URL:
+    if not OUTBOX_WEBHOOK_URL.startswith(("https://", "http://")) or (
+        not DEBUG and not OUTBOX_WEBHOOK_URL.startswith("https://")
+    ):
+        raise EnvError("OUTBOX_WEBHOOK_URL must start with https:// (http:// only with DEBUG on).")
+    if len(OUTBOX_WEBHOOK_SECRET) < 32 or OUTBOX_WEBHOOK_SECRET in (SECRET_KEY, AUDIT_KEY):
+        raise EnvError(
+            "OUTBOX_WEBHOOK_SECRET must be set when OUTBOX_WEBHOOK_URL is: at least 32 characters, "
+            "and not SECRET_KEY or AUDIT_KEY."
+        )
+# How long to wait for the housing system's answer to one post, in seconds.
+OUTBOX_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# The wait after the first failed try, in seconds; each later wait is twice the one before.
+OUTBOX_RETRY_FIRST_SECONDS = env_int("OUTBOX_RETRY_FIRST_SECONDS", 60, minimum=1)
+# Give up on an update after this many failed tries (staff can send it again).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Email and SMS ------------------------------------------------------------
 # Development prints each email readably (porch/core/mail.py): Django's console

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/change-requests/", include("porch.housing.staff_urls")),
     path("", include("porch.incidents.urls")),
     path("", include("porch.exposure.urls")),
+    path("", include("porch.outbox.urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
 ]
 

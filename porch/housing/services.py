@@ -20,6 +20,7 @@ from porch.core.idempotency import create_once
 from porch.core.phones import normalise_phone
 from porch.core.working_days import add_working_days
 from porch.housing.models import DetailsChangeRequest, Person, Tenancy
+from porch.outbox.services import About, emit
 
 Field = DetailsChangeRequest.Field
 
@@ -208,7 +209,31 @@ def details_change_request_approve(
                 request=request,
             )
         _tell_resident(contacts | _contacts(person), is_test=person.is_test)
+        emit(
+            "details_change.approved",
+            about=About(person.housing_reference, [person.id], person.is_test),
+            payload=_approved(locked, person, changed),
+        )
     return locked
+
+
+def _approved(change: DetailsChangeRequest, person: Person, changed: list[str]) -> dict[str, object]:
+    """What the housing management system hears of an approval (porch.outbox, docs/outbox.md):
+    whose record, the field and its value now. "Something else" is changed by hand, so the
+    value is the resident's own words and the portal's record has not changed."""
+    value = change.new_value if change.field == Field.OTHER else clean_new_value(change.field, change.new_value)
+    said: dict[str, object] = {
+        "person_ref": person.housing_reference,
+        "tenancy_ref": change.tenancy.reference,
+        "request": str(change.uuid),
+        "field": change.field,
+        "new_value": value,
+        "changed_in_portal": bool(changed),
+        "decided_at": change.decided_at,
+    }
+    if change.field == Field.NAME:
+        said |= {"first_name": person.first_name, "last_name": person.last_name}
+    return said
 
 
 def details_change_request_decline(

@@ -20,6 +20,7 @@ from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.core.modules import AuditKind
 from porch.housing.models import Block, Estate, Membership, Property, Tenancy
+from porch.outbox.services import About, emit
 from porch.repairs import clocks
 from porch.repairs.categories import Category, Priority
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR
@@ -87,6 +88,11 @@ def _create(actor: Actor, report: Report, key: uuid.UUID, request: HttpRequest |
     start_clocks(repair)
     RepairEvent.objects.create(repair=repair, kind=RepairEvent.Kind.REPORTED, at=now, published=True)
     record_change(actor, repair, request, action="create")
+    emit(
+        "repair.reported",
+        about=About(repair.reference, subjects_of([repair])[repair.pk], repair.is_test),
+        payload=_reported(repair),
+    )
     return repair
 
 
@@ -111,6 +117,26 @@ def repair_from_housing_system(
     RepairEvent.objects.create(repair=repair, kind=RepairEvent.Kind.REPORTED, at=reported_at, published=True)
     record_change(actor, repair, None, action="create", reason="raised in the housing system")
     return repair
+
+
+def _reported(repair: Repair) -> dict[str, object]:
+    """What the housing management system hears of a new repair (porch.outbox, docs/outbox.md):
+    which repair, where (the tenancy, or the block or estate of a shared area, by the HMS's own
+    references) and what is wrong. Never who can let a contractor in, when, or their phone:
+    the repairs team passes those on."""
+    return {
+        "reference": repair.reference,
+        "id": str(repair.uuid),
+        "external_ref": repair.external_ref or None,
+        "tenancy_ref": repair.tenancy.reference if repair.tenancy else None,
+        "block": {"ref": repair.block.hms_reference, "name": repair.block.name} if repair.block else None,
+        "estate": {"ref": repair.estate.hms_reference, "name": repair.estate.name} if repair.estate else None,
+        "category": repair.category,
+        "category_label": repair.kind.label,
+        "priority": repair.priority,
+        "description": repair.description,
+        "reported_at": repair.reported_at,
+    }
 
 
 def _is_test(report: Report) -> bool:
