@@ -21,7 +21,16 @@ from conftest import Cast, sign_in
 from porch.audit.models import AccessEvent
 from porch.feed import pipeline
 from porch.feed.models import FeedBatch, FeedProblem, HeldPerson
-from porch.feed.tests.files import PLACE, PROPERTIES, csv_bytes, jsonl_bytes, people, previewed, receive, tenancies
+from porch.feed.tests.files import (
+    PLACE,
+    PROPERTIES,
+    csv_bytes,
+    ending_every_tenancy,
+    jsonl_bytes,
+    people,
+    previewed,
+    receive,
+)
 from porch.housing.models import Person, Property, Tenancy
 from porch.rollout.models import ChangeProposal
 
@@ -315,7 +324,7 @@ def test_pressing_apply_twice_applies_once(cast: Cast) -> None:
 
 
 def test_a_large_batch_asks_for_a_second_persons_approval(cast: Cast) -> None:
-    batch = previewed("tenancies", _ending_every_tenancy())
+    batch = previewed("tenancies", ending_every_tenancy())
     assert batch.status == Status.WAITING_APPROVAL
     client = client_for(cast, "staff:admin")
     page = client.get(page_of(batch)).content.decode()
@@ -461,16 +470,6 @@ def test_a_decision_that_is_neither_is_refused(cast: Cast, data: dict[str, str])
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def _ending_every_tenancy() -> bytes:
-    rows = []
-    for number, tenancy in enumerate(Tenancy.objects.current().select_related("property"), start=1):
-        home = tenancy.property
-        home.hms_reference = f"PR-{number}"
-        home.save(update_fields=["hms_reference"])
-        rows.append((tenancy.reference, home.hms_reference, tenancy.start_date.isoformat(), "2026-01-01"))
-    return tenancies(*rows)
 
 
 def _value(page: str, key: str) -> str:
