@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),
     path("staff/change-requests/", include("porch.housing.staff_urls")),
+    path("staff/feed/", include("porch.feed.staff_urls")),
     path("", include("porch.incidents.urls")),
     path("", include("porch.exposure.urls")),
     path("", include("porch.outbox.urls")),

@@ -1,12 +1,9 @@
 """The housing record feed: the landlord's housing management system's record, loaded and kept in step."""
 
-from porch.core.modules import AuditKind, Module, Owner, PersonalModel, ResidentRule, register
+from porch.core.modules import Link, Module, Owner, PersonalModel, register
+from porch.feed import staff_urls
+from porch.feed.kinds import FEED_BATCH
 from porch.feed.services import APPLY_LARGE_BATCH
-
-# A batch's file holds the record it carries; its pages show references and what changes.
-FEED_BATCH = AuditKind(
-    "feed_batch", "a batch of the housing record from the housing system", "household", residents=ResidentRule.NEVER
-)
 
 register(
     Module(
@@ -17,6 +14,11 @@ register(
             PersonalModel("feed.FeedBatch", Owner.STAFF, "received_by"),
             PersonalModel("feed.FeedProblem", Owner.STAFF, "batch"),
             PersonalModel("feed.HeldPerson", Owner.STAFF, "batch"),
+        ),
+        pages=staff_urls.PAGES,
+        staff_links=(
+            Link("feed:staff_list", "Housing record feed", "send a file from the housing system, preview it, apply it"),
+            Link("feed:staff_held", "People held by the housing record feed", "new people who look like someone here"),
         ),
         approvals=(APPLY_LARGE_BATCH,),
     )

@@ -26,6 +26,8 @@ from porch.housing.models import Person
 Status = FeedBatch.Status
 # An applying batch with no chunk committed for this long has lost its worker: it may be restarted.
 STALLED_AFTER = datetime.timedelta(minutes=10)
+# Neither being checked or applied, nor done: a batch in any of these may be withdrawn.
+WITHDRAWABLE = (Status.PREVIEWED, Status.WAITING_APPROVAL, Status.REFUSED, Status.FAILED)
 
 
 class CannotApply(Exception):
@@ -78,6 +80,34 @@ def batch_receive(
     return batch
 
 
+def batch_upload(
+    *, actor: Actor, entity: str, fmt: str, filename: str, stream: IO[bytes], request: HttpRequest | None = None
+) -> tuple[FeedBatch, bool]:
+    """A file a staff member uploads: received as any batch is (the same file sent twice is the
+    one batch), its arrival on the record. The batch, and whether this upload made it."""
+    since = timezone.now()
+    with transaction.atomic():
+        batch = batch_receive(
+            entity=entity,
+            fmt=fmt,
+            filename=filename,
+            stream=stream,
+            source=FeedBatch.Source.UPLOAD,
+            received_by=actor.user_id,
+        )
+        made = batch.received_at >= since
+        if made:
+            record(
+                actor=actor,
+                action="create",
+                object_type="feed_batch",
+                object_id=batch.uuid,
+                reason=f"uploaded: {entity}",
+                request=request,
+            )
+    return batch, made
+
+
 def _digest(stream: IO[bytes]) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     for chunk in iter(lambda: stream.read(1 << 16), b""):
@@ -94,7 +124,7 @@ def batch_apply(*, actor: Actor, batch: FeedBatch, request: HttpRequest | None =
         if locked.status == Status.WAITING_APPROVAL:
             _propose(actor, locked, request)
             return "This batch is large, so a second person must approve it. They will find it with the other changes waiting for approval."
-        if not _may_start(locked):
+        if not may_start(locked):
             raise CannotApply("This batch cannot be applied now: " + locked.get_status_display().lower() + ".")
         pipeline.apply_start(locked, user_id=actor.user_id)
         tasks.apply_later(locked.pk)
@@ -109,7 +139,12 @@ def batch_apply(*, actor: Actor, batch: FeedBatch, request: HttpRequest | None =
     return "The batch is being applied. This page shows how far it has got."
 
 
-def _may_start(batch: FeedBatch) -> bool:
+def may_withdraw(batch: FeedBatch) -> bool:
+    return batch.status in WITHDRAWABLE
+
+
+def may_start(batch: FeedBatch) -> bool:
+    """Whether Apply would start this batch now, or carry on with one that stopped (its page asks too)."""
     if batch.status in (Status.PREVIEWED, Status.FAILED):
         return True
     stalled = batch.progress_at or batch.apply_started_at
@@ -144,7 +179,7 @@ APPLY_LARGE_BATCH = ApprovalKind("feed_apply_large_batch", "Apply a large housin
 def batch_withdraw(*, actor: Actor, batch: FeedBatch, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         locked = FeedBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status not in (Status.PREVIEWED, Status.WAITING_APPROVAL, Status.REFUSED, Status.FAILED):
+        if not may_withdraw(locked):
             raise CannotApply("Only a batch that is not being applied can be withdrawn.")
         locked.status = Status.WITHDRAWN
         locked.save(update_fields=["status"])

@@ -10,6 +10,7 @@ from typing import Any
 from porch.feed import pipeline
 from porch.feed.models import FeedBatch
 from porch.feed.services import batch_receive
+from porch.housing.models import Tenancy
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
@@ -80,3 +81,15 @@ def memberships(*rows: tuple[str, str, str, str, str, str]) -> bytes:
     """(membership_ref, tenancy_ref, person_ref, role, start_date, end_date)."""
     header = ["membership_ref", "tenancy_ref", "person_ref", "role", "start_date", "end_date"]
     return csv_bytes(header, [list(row) for row in rows])
+
+
+def ending_every_tenancy() -> bytes:
+    """A tenancies file that ends every current tenancy (giving their homes references PR-1...):
+    over any share of tenancies a batch may end without a second person."""
+    rows = []
+    for number, tenancy in enumerate(Tenancy.objects.current().select_related("property"), start=1):
+        home = tenancy.property
+        home.hms_reference = f"PR-{number}"
+        home.save(update_fields=["hms_reference"])
+        rows.append((tenancy.reference, home.hms_reference, tenancy.start_date.isoformat(), "2026-01-01"))
+    return tenancies(*rows)

@@ -10,7 +10,7 @@ from porch.accounts.actors import actor_for_user
 from porch.feed import pipeline
 from porch.feed.models import FeedBatch
 from porch.feed.services import CannotApply, batch_apply, batch_withdraw
-from porch.feed.tests.files import previewed, tenancies
+from porch.feed.tests.files import ending_every_tenancy, previewed, tenancies
 from porch.housing.models import Property, Tenancy
 from porch.rollout.approvals import ApprovalRefused, change_decide
 from porch.rollout.models import ChangeProposal
@@ -18,20 +18,10 @@ from porch.rollout.models import ChangeProposal
 pytestmark = pytest.mark.django_db
 
 
-def _ending_every_tenancy(cast: Cast) -> bytes:
-    rows = []
-    for number, tenancy in enumerate(Tenancy.objects.current().select_related("property"), start=1):
-        home = tenancy.property
-        home.hms_reference = f"PR-{number}"
-        home.save(update_fields=["hms_reference"])
-        rows.append((tenancy.reference, home.hms_reference, tenancy.start_date.isoformat(), "2026-01-01"))
-    return tenancies(*rows)
-
-
 def test_a_batch_ending_many_tenancies_waits_for_a_second_person(
     cast: Cast, django_capture_on_commit_callbacks
 ) -> None:
-    batch = previewed("tenancies", _ending_every_tenancy(cast))
+    batch = previewed("tenancies", ending_every_tenancy())
     assert batch.status == FeedBatch.Status.WAITING_APPROVAL
     assert batch.preview["ends_tenancy"] == 4 and batch.preview["current_tenancies"] == 4
     admin, dpo = (actor_for_user(cast.staff[who], verified=True) for who in ("admin", "dpo"))
@@ -72,7 +62,7 @@ def test_a_connections_batch_marked_to_apply_goes_in_once_previewed_unless_large
     from porch.feed.tasks import feed_check
     from porch.feed.tests.files import receive
 
-    large_file = _ending_every_tenancy(cast)  # gives the homes PR-1.. their references
+    large_file = ending_every_tenancy()  # gives the homes PR-1.. their references
     small = receive("tenancies", tenancies(("T-NEW", "PR-1", "2026-01-01", "")))
     large = receive("tenancies", large_file, name="large.csv")
     FeedBatch.objects.update(apply_when_previewed=True)
