@@ -22,6 +22,8 @@ urlpatterns = [
     path("staff/change-requests/", include("porch.housing.staff_urls")),
     path("", include("porch.incidents.urls")),
     path("", include("porch.exposure.urls")),
+    path("staff/connections/", include("porch.integrations.urls")),
+    path("api/feed/v1/", include("porch.integrations.api_urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),
 ]
 
