@@ -105,6 +105,8 @@ def connection_change(request: PorchRequest, code: UUID) -> HttpResponse:
 @require_POST
 def connection_rotate(request: PorchRequest, code: UUID) -> HttpResponse:
     connection = _to_change(request, code)
+    if not settings.FEED_API_KEY:
+        return render(request, "integrations/staff/not_set_up.html")
     form = RotateForm(request.POST, prefix="rotate")
     if not (form.is_valid() and _password_confirmed(request, form)):
         return _detail_page(request, connection, rotate_form=form)

@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+from django.db import connection as db
 
 from conftest import Cast
 from porch.audit.models import AccessEvent
@@ -175,3 +176,32 @@ def test_a_column_the_entity_does_not_have_refuses_the_batch_whole(
     status = hms.get(f"/api/feed/v1/batches/{sent['id']}").json()
     assert status["status"] == "refused"
     assert "shoe_size" in status["reason"]
+
+
+@pytest.mark.skipif(
+    db.vendor != "postgresql", reason="SQLite's in-memory test database locks whole tables between threads"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_batch_sent_twice_at_once_makes_one_batch(cast: Cast) -> None:
+    """A retry racing the first attempt (two workers of the housing system): one batch, one 202,
+    the second answered from the first's batch once its insert meets the first's row."""
+    import threading
+
+    added, secret = connection(cast)
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send() -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers.append(Hms(added, secret).batch("people", PEOPLE, batch_key="raced").status_code)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [200, 202]
+    assert FeedBatch.objects.filter(source=FeedBatch.Source.API).count() == 1

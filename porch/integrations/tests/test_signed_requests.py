@@ -39,6 +39,7 @@ def test_a_signed_request_from_the_housing_system_makes_a_batch(hms: Hms) -> Non
     assert batch.sent_by_system == "Housing management system"
     assert body["batch_key"] == "batch-1" and body["status"] == "received"
     assert response["Cache-Control"] == "no-store"
+    assert not response.cookies  # nothing for a browser to keep: no session, no CSRF cookie
 
 
 def test_a_request_with_no_signature_is_refused_and_says_what_is_missing(hms: Hms) -> None:

@@ -110,12 +110,18 @@ def test_a_name_already_taken_is_refused(cast: Cast, admin: Client) -> None:
     assert Connection.objects.count() == 1
 
 
-def test_without_the_server_key_no_connection_can_be_added(admin: Client, settings) -> None:
+def test_without_the_server_key_no_connection_can_be_added_or_rotated(cast: Cast, admin: Client, settings) -> None:
+    added, _ = connection(cast)
     settings.FEED_API_KEY = ""
     assert "not set up" in admin.get("/staff/connections/").content.decode()
     response = admin.post(NEW, add_form())
     assert "FEED_API_KEY" in response.content.decode()
-    assert Connection.objects.count() == 0
+    assert Connection.objects.count() == 1
+    rotate = admin.post(
+        f"/staff/connections/{added.uuid}/rotate/", {"rotate-version": "1", "rotate-password": PASSWORD}
+    )
+    assert "FEED_API_KEY" in rotate.content.decode()
+    assert Connection.objects.get().key_version == 1
 
 
 def test_adding_is_audited_without_the_secret(cast: Cast, admin: Client) -> None:
