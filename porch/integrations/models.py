@@ -66,7 +66,7 @@ class ConnectionBatch(models.Model):
     and a connection reads only its own batches."""
 
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="batches")
-    batch = models.OneToOneField(FeedBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.OneToOneField(FeedBatch, on_delete=models.CASCADE, related_name="+")
     batch_key = models.CharField(max_length=50)
     received_at = models.DateTimeField(auto_now_add=True)
 
