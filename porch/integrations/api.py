@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, NinjaAPI, P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security.base import AuthBase
@@ -24,6 +25,7 @@ from porch.integrations import access, gate, services, signing
 from porch.integrations.models import Connection, ConnectionBatch
 
 VERSION = "1"
+PREFIX = "/api/feed/v1"  # where config/urls.py mounts it: the schema's paths start here
 PROBLEMS_PAGE = 500
 
 BatchStatus = Literal[
@@ -283,7 +285,7 @@ def openapi(request: ApiRequest) -> dict[str, Any]:
 
 def schema() -> dict[str, Any]:
     """The schema as JSON has it (status codes as text), the same served and written to docs/."""
-    loaded: dict[str, Any] = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/feed/v1")))
+    loaded: dict[str, Any] = json.loads(json.dumps(api.get_openapi_schema(path_prefix=PREFIX)))
     return loaded
 
 
@@ -311,7 +313,7 @@ def batch_out(sent: ConnectionBatch) -> BatchOut:
         applied_at=batch.applied_at,
         preview=Preview(**{name: int(previewed.get(name, 0)) for name in Preview.model_fields}) if previewed else None,
         counts=Counts(**batch.counts),
-        problems=f"/api/feed/v1/batches/{batch.uuid}/problems",
+        problems=reverse("feed_api:batch_problems", args=[batch.uuid]),
     )
 
 

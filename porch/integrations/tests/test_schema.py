@@ -35,6 +35,14 @@ def test_the_check_fails_when_the_file_is_behind(tmp_path, monkeypatch) -> None:
     assert stale.read_text(encoding="utf-8") == schema_text()
 
 
+def test_the_schema_is_written_for_where_the_api_is_mounted() -> None:
+    from django.urls import reverse
+
+    from porch.integrations.api import PREFIX
+
+    assert reverse("feed_api:openapi") == f"{PREFIX}/openapi.json"
+
+
 def test_a_signed_request_reads_the_same_schema(cast: Cast) -> None:
     hms = Hms(*connection(cast, scopes=[]))  # no scope is needed to read it
     response = hms.get("/api/feed/v1/openapi.json")

@@ -244,3 +244,16 @@ def test_the_signature_is_over_the_lines_the_docs_describe() -> None:
     text = f"POST\n{SUBMIT}\n1764460800\nabcdefghijklmnop\n{hashlib.sha256(body).hexdigest()}".encode()
     expected = hmac.new(b"porch_feed_secret", text, hashlib.sha256).hexdigest()
     assert signing.signature("porch_feed_secret", "POST", SUBMIT, "1764460800", "abcdefghijklmnop", body) == expected
+
+
+def test_a_session_still_setting_up_two_factor_is_answered_like_any_other(cast: Cast, hms: Hms) -> None:
+    """Not sent to set up two-factor: the API has nothing to do with a browser's session."""
+    from conftest import make_staff
+
+    unverified = make_staff("new@staff.example.org", ["sysadmin"], [])
+    unverified.totpdevice_set.all().delete()
+    client = Client()
+    client.force_login(unverified)
+    response = client.get("/api/feed/v1/openapi.json", REMOTE_ADDR=hms.address)
+    assert response.status_code == 401
+    assert list(response.json()) == ["error"]
