@@ -29,7 +29,8 @@ def logged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             _log(request, 500, "failed: an error on our side")
             raise
         response["Cache-Control"] = "no-store"
-        _log(request, response.status_code, getattr(request, "feed_api_refusal", "") or "accepted")
+        refusal = getattr(request, "feed_api_refusal", "") or ("refused" if response.status_code >= 400 else "")
+        _log(request, response.status_code, refusal or "accepted")
         return response
 
     return answer

@@ -222,11 +222,13 @@ def test_every_request_accepted_or_refused_is_logged(hms: Hms, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="porch.integrations"):
         hms.batch("people", PEOPLE)
         hms.batch("people", PEOPLE, secret="porch_feed_wrong")
+        hms.get("/api/feed/v1/entities/people/batches")  # a method it does not take
     lines = [record.getMessage() for record in caplog.records if record.name == "porch.integrations"]
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert f"connection {hms.connection.uuid}: 202 accepted" in lines[0]
     assert f"from {hms.address}" in lines[0]
     assert "(not admitted): 401 The signature does not match" in lines[1]
+    assert lines[2].endswith("(not admitted): 405 refused")
 
 
 def test_the_connection_notes_when_it_was_last_used(hms: Hms) -> None:
