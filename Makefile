@@ -83,6 +83,7 @@ migrations-check: install ## Fail if models and migrations disagree
 
 deploy-check: install ## Django's deployment checks under production-like settings
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) AUDIT_KEY=$$(head -c 48 /dev/urandom | base64) \
+		FEED_API_KEY=$$(head -c 48 /dev/urandom | base64) \
 		DATABASE_URL=$(SQLITE_DB) ALLOWED_HOSTS=porch.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

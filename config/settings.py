@@ -1,7 +1,8 @@
 """Porch settings: one file, driven by environment variables.
 
 Every variable is documented in .env.example. Bad values stop start-up.
-Production (DEBUG off) must set SECRET_KEY, AUDIT_KEY, DATABASE_URL and ALLOWED_HOSTS.
+Production (DEBUG off) must set SECRET_KEY, AUDIT_KEY, DATABASE_URL and ALLOWED_HOSTS, and
+FEED_API_KEY (the deploy check refuses it empty).
 """
 
 from pathlib import Path
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "porch.exposure",
     "porch.canaries",
     "porch.feed",
+    "porch.integrations",
     "porch.portal",
     "porch.demo",
 ]
@@ -310,6 +312,16 @@ LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
 FEED_MAX_ENDING_SHARE = env_share("FEED_MAX_ENDING_SHARE", 0.02)
 FEED_MAX_MOVES = env_int("FEED_MAX_MOVES", 25, minimum=0)
 FEED_MAX_MEGABYTES = env_int("FEED_MAX_MEGABYTES", 500, minimum=1)
+# Housing system connections: the signed API under /api/feed/v1/ (porch/integrations, ADR 0021).
+# Each connection's signing secret is worked out from this key, the connection's id and its key
+# version, and only a hash of the secret is stored: the database alone cannot sign a request.
+# Changing the key stops every connection's secret; each must then be rotated. Empty (allowed in
+# development only): the deploy check refuses it, and the API refuses every request.
+FEED_API_KEY = env_str("FEED_API_KEY", "insecure-development-feed-api-key-never-use-in-production" if DEBUG else "")
+if FEED_API_KEY and (len(FEED_API_KEY) < 32 or len(set(FEED_API_KEY)) < 12 or FEED_API_KEY in (SECRET_KEY, AUDIT_KEY)):
+    raise EnvError("FEED_API_KEY must be a random string of at least 32 characters, not SECRET_KEY or AUDIT_KEY.")
+# Requests one connection may make in a minute; beyond it the API answers 429 until the minute ends.
+FEED_API_REQUESTS_PER_MINUTE = env_int("FEED_API_REQUESTS_PER_MINUTE", 120, minimum=1)
 # Working days skip weekends and the bank holidays of the landlord's nation:
 # ENG (England), WLS (Wales), SCT (Scotland) or NIR (Northern Ireland).
 BANK_HOLIDAYS_REGION = env_str("BANK_HOLIDAYS_REGION", "ENG")

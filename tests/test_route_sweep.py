@@ -5,6 +5,8 @@ ladder: in ROUTES, or for a module's pages in porch/<app>/tests/ladders.py."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Cast, sign_in
+from porch.feed.models import FeedBatch
 from tests.ladders import Ladder, module_ladders
 
 # The explicit allow-list of pages anyone may open without signing in.
@@ -33,6 +36,34 @@ PUBLIC_ROUTES = {
     "incidents:acknowledge",
     "contractors:invitation",
 }
+
+# The explicit allow-list of routes that answer a housing system connection's signed requests
+# (porch.integrations, /api/feed/v1/), each with the method it takes. No session admits them:
+# nobody signed out and no signed-in role gets anything but 401 and the reason.
+SIGNED_ROUTES = {
+    "feed_api:batch_submit": "POST",
+    "feed_api:batch": "GET",
+    "feed_api:batch_problems": "GET",
+    "feed_api:openapi": "GET",
+}
+# Every kind of browser session the cast has: signed out, residents (current, former, a
+# homeowner, another patch), every staff role, staff viewing as a resident, a contractor.
+EVERY_SESSION = [
+    None,
+    "alice",
+    "carol",
+    "dan",
+    "erin",
+    "sam",
+    "staff:north",
+    "staff:south",
+    "staff:cs",
+    "staff:asb",
+    "staff:dpo",
+    "staff:admin",
+    "viewing",
+    "contractor:a",
+]
 
 
 ROUTES: dict[str, Ladder] = {
@@ -149,11 +180,19 @@ def test_public_routes_are_exactly_the_allow_list() -> None:
     assert public == PUBLIC_ROUTES
 
 
+def test_signed_routes_are_exactly_the_allow_list() -> None:
+    signed = {name for name, _, view in ROUTE_LIST if getattr(getattr(view, "porch_audience", None), "signed", False)}
+    assert signed == set(SIGNED_ROUTES)
+
+
 def test_every_route_has_a_role_ladder() -> None:
     missing = [
         name
         for name, _, _ in ROUTE_LIST
-        if name not in ROUTES and name not in PUBLIC_ROUTES and not name.startswith("admin:")
+        if name not in ROUTES
+        and name not in PUBLIC_ROUTES
+        and name not in SIGNED_ROUTES
+        and not name.startswith("admin:")
     ]
     assert missing == []
 
@@ -328,7 +367,7 @@ def viewer(cast: Cast, *, viewing: bool) -> Client:
     return client
 
 
-PROTECTED = [(name, route) for name, route, view in ROUTE_LIST if name not in PUBLIC_ROUTES]
+PROTECTED = [(name, route) for name, route, view in ROUTE_LIST if name not in PUBLIC_ROUTES | SIGNED_ROUTES.keys()]
 
 
 @pytest.mark.parametrize(("name", "route"), PROTECTED, ids=[name for name, _ in PROTECTED])
@@ -354,6 +393,32 @@ def test_role_ladder(name: str, route: str, cast: Cast) -> None:
         assert right.status_code == ladder.get_status, url
     assert right["Cache-Control"] == "private, no-store", url
     assert "Cookie" in right.get("Vary", ""), url
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_ROUTES))
+def test_signed_routes_refuse_every_session(name: str, cast: Cast) -> None:
+    """A browser's session is no connection, whoever is signed in: 401, the reason and no data,
+    sent with or without a CSRF token, to a real batch of a real connection."""
+    from porch.integrations.tests.helpers import PEOPLE, Hms, connection
+
+    hms = Hms(*connection(cast))
+    sent = hms.batch("people", PEOPLE).json()
+    route = next(route for n, route, _ in ROUTE_LIST if n == name)
+    url = "/" + re.sub(r"<(\w+:)?code>", sent["id"], route.replace("<entity>", "people"))
+    assert (
+        hms.send(SIGNED_ROUTES[name], url, b'{"batch_key": "sweep", "rows": [{"person_ref": "P-1"}]}').status_code < 300
+    )
+    body = json.dumps({"batch_key": "from-a-browser", "rows": PEOPLE})
+    for who in EVERY_SESSION:
+        client = client_for(who, cast)
+        response = client.generic(
+            SIGNED_ROUTES[name], url, body, content_type="application/json", REMOTE_ADDR=hms.address
+        )
+        assert response.status_code == 401, (url, who)
+        assert list(response.json()) == ["error"], (url, who)
+        assert sent["id"] not in response.content.decode(), (url, who)
+        assert "no-store" in response["Cache-Control"], (url, who)
+    assert FeedBatch.objects.filter(source=FeedBatch.Source.API).count() == 1 + (name == "feed_api:batch_submit")
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_ROUTES))

@@ -62,12 +62,17 @@ def _keys(action: str, subjects: tuple[str, ...], address: str) -> list[tuple[st
     return keys
 
 
-def _count(key: str) -> tuple[int, datetime.datetime]:
-    """Add one attempt to the key's current window (starting a new one if it has ended).
+# What a count that could not be made reads as: more than any limit, so the caller pauses.
+FAIL_CLOSED = 2**31
+
+
+def _count(key: str, window: datetime.timedelta | None = None) -> tuple[int, datetime.datetime]:
+    """Add one attempt to the key's current window (starting a new one if it has ended), a
+    window of RATE_LIMIT_PAUSE_MINUTES unless the caller gives its own.
 
     Returns the count so far and when the window ends."""
     now = timezone.now()
-    window = datetime.timedelta(minutes=settings.RATE_LIMIT_PAUSE_MINUTES)
+    window = window or datetime.timedelta(minutes=settings.RATE_LIMIT_PAUSE_MINUTES)
     for _ in range(3):
         with transaction.atomic():
             if AttemptCounter.objects.filter(key=key, window_ends__gt=now).update(count=F("count") + 1):
@@ -80,7 +85,7 @@ def _count(key: str) -> tuple[int, datetime.datetime]:
                 return 1, now + window
             except IntegrityError:
                 continue  # another request started the window first: count in it
-    return max(settings.RATE_LIMIT_FAILURES, settings.RATE_LIMIT_ADDRESS_FAILURES) + 1, now + window  # fail closed
+    return FAIL_CLOSED, now + window
 
 
 def attempt(action: str, *subjects: str, address: str = "") -> int:
@@ -98,6 +103,13 @@ def attempt(action: str, *subjects: str, address: str = "") -> int:
     if paused_until is None:
         return 0
     return max(1, math.ceil((paused_until - now).total_seconds() / 60))
+
+
+def counted(action: str, subject: str, *, window: datetime.timedelta) -> tuple[int, datetime.datetime]:
+    """Count one use by a subject in a fixed window of the given length (a housing system
+    connection's requests in a minute): the uses so far in the window, and when it ends.
+    Every use counts; nothing is taken back."""
+    return _count(_key(action, subject), window)
 
 
 def succeeded(action: str, *subjects: str, address: str = "") -> None:

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from porch.core.actor import Actor
 from porch.core.types import PorchRequest
@@ -39,6 +40,10 @@ class Audience:
     writes_during_view_as: bool = False
     # Open without signing in: only the explicit allow-list in the route sweep.
     public: bool = False
+    # Answered only to a request signed with a housing system connection's secret
+    # (porch.integrations): no session admits it, whoever is signed in, and no cookie is
+    # read, so CSRF does not apply. The view checks the signature and refuses the rest (401).
+    signed: bool = False
 
     def allows(self, actor: Actor) -> bool:
         return self.check(actor)
@@ -72,6 +77,8 @@ PORTAL = Audience(
     during_view_as=True,
 )
 RESIDENT = Audience("resident", lambda actor: actor.is_resident, during_view_as=True)
+# The housing system's API (/api/feed/v1/): the signed-routes allow-list in the route sweep.
+SIGNED_CONNECTION = Audience("a housing system connection, by signed request", lambda actor: False, signed=True)
 VIEWING_AS = Audience(
     "viewing as a resident",
     lambda actor: actor.is_viewing_as,
@@ -104,11 +111,18 @@ def staff(*roles: str, personal_data: bool = False) -> Audience:
 def audience(declared: Audience) -> Callable[[V], V]:
     def decorate(view: V) -> V:
         view.porch_audience = declared  # type: ignore[attr-defined]
-        if declared.public:
-            return login_not_required(view)
-        return view
+        return _opened(view, declared)
 
     return decorate
+
+
+def _opened[F: Callable[..., Any]](view: F, declared: Audience) -> F:
+    """Public and signed views need no session; a signed one carries no cookie to forge a request with."""
+    if declared.signed:
+        return csrf_exempt(login_not_required(view))
+    if declared.public:
+        return login_not_required(view)
+    return view
 
 
 def module(name: str) -> Callable[[V], V]:
@@ -141,7 +155,7 @@ def _declared(view: Callable[..., Any], declared: Audience) -> Callable[..., Any
             return bound(*args, **kwargs)
 
     view.porch_audience = declared  # type: ignore[attr-defined]
-    return view
+    return _opened(view, declared)
 
 
 def may_open(actor: Actor, view_name: str, *args: object) -> bool:
@@ -174,6 +188,8 @@ class AudienceMiddleware:
         declared: Audience | None = getattr(view_func, "porch_audience", None)
         if declared is None:
             raise PermissionDenied("This page has no declared audience.")
+        if declared.signed:
+            return None  # the session plays no part: the view answers a valid signature only
         actor = request.actor
         if actor.needs_mfa_setup and not declared.during_mfa_setup:
             return HttpResponseRedirect(reverse("accounts:mfa_setup"))

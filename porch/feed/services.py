@@ -49,9 +49,11 @@ def batch_receive(
     received_by: int | None = None,
     sent_by_system: str = "",
     key: str = "",
+    apply_when_previewed: bool = False,
 ) -> FeedBatch:
     """Keep the file and queue its check. The same file (or the same key) sent again is the
-    batch already made: an upload sent twice, or a connection's retry, makes one batch."""
+    batch already made: an upload sent twice, or a connection's retry, makes one batch.
+    A connection trusted to apply has its batch marked to be applied once previewed."""
     digest, size = _digest(stream)
     key = key or f"{entity}:{digest}:{filename}"
     existing = FeedBatch.objects.filter(idempotency_key=key).first()
@@ -67,6 +69,7 @@ def batch_receive(
         idempotency_key=key,
         received_by_id=received_by,
         sent_by_system=sent_by_system,
+        apply_when_previewed=apply_when_previewed,
     )
     stream.seek(0)
     batch.file.save(f"{uuid.uuid4()}.{fmt}", File(stream), save=False)
