@@ -44,6 +44,7 @@ SIGNED_ROUTES = {
     "feed_api:batch_submit": "POST",
     "feed_api:batch": "GET",
     "feed_api:batch_problems": "GET",
+    "feed_api:outbox_events": "GET",
     "feed_api:openapi": "GET",
 }
 # Every kind of browser session the cast has: signed out, residents (current, former, a
@@ -401,7 +402,7 @@ def test_signed_routes_refuse_every_session(name: str, cast: Cast) -> None:
     sent with or without a CSRF token, to a real batch of a real connection."""
     from porch.integrations.tests.helpers import PEOPLE, Hms, connection
 
-    hms = Hms(*connection(cast))
+    hms = Hms(*connection(cast, scopes=("people", "outbox")))
     sent = hms.batch("people", PEOPLE).json()
     route = next(route for n, route, _ in ROUTE_LIST if n == name)
     url = "/" + re.sub(r"<(\w+:)?code>", sent["id"], route.replace("<entity>", "people"))

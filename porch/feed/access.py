@@ -2,7 +2,8 @@
 
 Only the guardians (the Data Protection Officer and system administrators) run the feed, and
 only with current data-protection training: a batch's file and pages carry the housing
-record, and a held person is someone's name and date of birth. Anyone else sees none of it
+record. A held person is someone's name and date of birth beside another's: only the DPO
+decides about them (system administrators see no residents' data, docs/access-model.md). Anyone else sees none of it
 (the route's audience refuses them first, with 403). Not found, or not theirs to see: 404."""
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from porch.core.actor import Actor
-from porch.core.roles import GUARDIANS
+from porch.core.roles import GUARDIANS, StaffRole
 from porch.feed.models import FeedBatch, FeedProblem, HeldPerson
 from porch.housing.models import Membership
 
 
 def may_run_feed(actor: Actor) -> bool:
     return actor.has_role(*GUARDIANS) and actor.reads_personal_data
+
+
+def may_decide_held(actor: Actor) -> bool:
+    return actor.has_role(StaffRole.DPO) and actor.reads_personal_data
 
 
 def batches_for_staff(actor: Actor) -> QuerySet[FeedBatch]:
@@ -46,7 +51,7 @@ def problems_of(batch: FeedBatch, stage: str) -> QuerySet[FeedProblem]:
 
 def held_waiting(actor: Actor) -> QuerySet[HeldPerson]:
     """The people waiting for a decision, the longest waiting first, with the person each looks like."""
-    if not may_run_feed(actor):
+    if not may_decide_held(actor):
         return HeldPerson.objects.none()
     waiting = HeldPerson.objects.filter(decision=HeldPerson.Decision.WAITING)
     return waiting.select_related("looks_like", "batch").order_by("id")
@@ -54,7 +59,7 @@ def held_waiting(actor: Actor) -> QuerySet[HeldPerson]:
 
 def get_held_for(actor: Actor, code: UUID | str) -> HeldPerson:
     """A held person, decided or not (deciding twice is refused by the service, with a reason)."""
-    if not may_run_feed(actor):
+    if not may_decide_held(actor):
         raise Http404
     held = HeldPerson.objects.filter(uuid=code).first()
     if held is None:

@@ -41,7 +41,7 @@ class FeedBatch(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     # The same file sent twice is one batch (an upload double-submitted, an API retry).
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     # Why a whole file was refused, or why a run stopped, in plain English.
     reason = models.TextField(blank=True)

@@ -22,6 +22,7 @@ from porch.core.modules import ApprovalKind, ApprovalRefused
 from porch.feed import pipeline, tasks
 from porch.feed.models import FeedBatch, HeldPerson
 from porch.housing.models import Person
+from porch.rollout.approvals import proposals_withdraw
 
 Status = FeedBatch.Status
 # An applying batch with no chunk committed for this long has lost its worker: it may be restarted.
@@ -55,7 +56,7 @@ def batch_receive(
     batch already made: an upload sent twice, or a connection's retry, makes one batch.
     A connection trusted to apply has its batch marked to be applied once previewed."""
     digest, size = _digest(stream)
-    key = key or f"{entity}:{digest}:{filename}"
+    key = key or hashlib.sha256(f"{entity}\n{digest}\n{filename}".encode()).hexdigest()
     existing = FeedBatch.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -185,7 +186,10 @@ def batch_withdraw(*, actor: Actor, batch: FeedBatch, request: HttpRequest | Non
         if not may_withdraw(locked):
             raise CannotApply("Only a batch that is not being applied can be withdrawn.")
         locked.status = Status.WITHDRAWN
-        locked.save(update_fields=["status"])
+        # The same file may be sent again to start over: it makes a new batch, not this one.
+        locked.idempotency_key = f"withdrawn:{uuid.uuid4().hex}"
+        locked.save(update_fields=["status", "idempotency_key"])
+        proposals_withdraw(kind=APPLY_LARGE_BATCH, target=BatchTarget(locked.uuid))
         record(
             actor=actor,
             action="update",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from porch.audit.services import Seen, record, record_many
 from porch.core.modules import ApprovalRefused
 from porch.core.paging import page_of
-from porch.core.roles import GUARDIANS
+from porch.core.roles import GUARDIANS, StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.feed import access, services
@@ -32,6 +32,7 @@ from porch.feed.pipeline import PREVIEW_LIST
 from porch.feed.staff_forms import NEITHER, HeldDecisionForm, UploadForm
 
 FEED_STAFF = staff(*sorted(GUARDIANS), personal_data=True)
+HELD_STAFF = staff(StaffRole.DPO, personal_data=True)
 PAGE_SIZE = 25
 PROBLEMS_SHOWN = 50
 REFRESH_SECONDS = 5
@@ -207,7 +208,7 @@ def staff_withdraw(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("feed:staff_batch", code=batch.uuid)
 
 
-@audience(FEED_STAFF)
+@audience(HELD_STAFF)
 def staff_held(request: PorchRequest) -> HttpResponse:
     """The people waiting, the longest waiting first, each beside the person they look like."""
     actor = request.actor
@@ -220,7 +221,7 @@ def staff_held(request: PorchRequest) -> HttpResponse:
     return render(request, "feed/staff/held.html", {"page": page, "held": held})
 
 
-@audience(FEED_STAFF)
+@audience(HELD_STAFF)
 @require_POST
 def staff_held_decide(request: PorchRequest, code: UUID) -> HttpResponse:
     held = access.get_held_for(request.actor, code)

@@ -23,6 +23,8 @@ from porch.feed.entities import ENTITIES
 from porch.feed.models import FeedBatch
 from porch.integrations import access, gate, services, signing
 from porch.integrations.models import Connection, ConnectionBatch
+from porch.integrations.scopes import OUTBOX
+from porch.outbox import pull
 
 VERSION = "1"
 PREFIX = "/api/feed/v1"  # where config/urls.py mounts it: the schema's paths start here
@@ -165,6 +167,7 @@ class ProblemsOut(Schema):
     next_after_line: int | None = Field(description="Ask again with after_line set to this for more; null at the end.")
 
 
+OUTBOX_PAGE = 500
 REFUSALS: dict[int, type[Schema]] = {
     401: Error,
     403: Error,
@@ -268,6 +271,50 @@ def batch_problems(
         stage=chosen,
         problems=[Problem(line=p.line, field=p.field, why=p.why) for p in shown],
         next_after_line=shown[-1].line if more else None,
+    )
+
+
+class OutboxEventOut(Schema):
+    id: UUID = Field(description="The event's id: the same on every delivery, so a repeat can be dropped.")
+    position: int = Field(description="Where it is in the outbox: ask again with after set to the last one.")
+    topic: str = Field(description="What happened, for example repair.reported or details_change.approved.")
+    about: str = Field(description="The housing system's reference of what it is about.")
+    payload: dict[str, Any]
+    created_at: datetime.datetime
+
+
+class OutboxPage(Schema):
+    events: list[OutboxEventOut]
+    next_after: int | None = Field(
+        description="Ask again with after set to this for more; null when none are left now."
+    )
+
+
+@api.get(
+    "/outbox/events",
+    url_name="outbox_events",
+    operation_id="outbox_events",
+    response={200: OutboxPage, 400: Invalid, **REFUSALS},
+    summary="Collect the updates waiting for the housing system, in order",
+    description=(
+        "The same events the webhook posts (docs/outbox.md), in position order, whatever their webhook "
+        f"delivery. Up to {OUTBOX_PAGE} at a time. Needs the outbox scope. Each collection is recorded, "
+        "per person an update is about."
+    ),
+)
+def outbox_events(
+    request: ApiRequest,
+    after: QueryEx[int, P(ge=0, description="Only events after this position (0: from the first).")] = 0,
+    limit: QueryEx[int, P(ge=1, le=OUTBOX_PAGE, description="How many at most.")] = 100,
+) -> OutboxPage:
+    connection = request.auth
+    gate.require_scope(connection, OUTBOX, "read the updates waiting for the housing system")
+    events = services.outbox_collect(connection=connection, after=after, limit=limit + 1)
+    shown = events[:limit]
+    services.outbox_collected(connection=connection, events=shown, request=request)
+    return OutboxPage(
+        events=[OutboxEventOut(**pull.as_json(event)) for event in shown],
+        next_after=shown[-1].id if len(events) > limit else None,
     )
 
 

@@ -21,6 +21,7 @@ register(
             "feed_api:batch_submit": "Housing system: Send a batch of the housing record",
             "feed_api:batch": "Housing system: A batch's status",
             "feed_api:batch_problems": "Housing system: A batch's refused rows",
+            "feed_api:outbox_events": "Housing system: Collect the updates waiting for it (the outbox)",
             "feed_api:openapi": "Housing system: The API's description (OpenAPI)",
         },
         staff_links=(

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
 from porch.feed.effects import feed_actor
 from porch.feed.models import FeedBatch
@@ -25,6 +25,9 @@ from porch.integrations import access, keys
 from porch.integrations.kinds import CONNECTION
 from porch.integrations.models import Connection, ConnectionBatch
 from porch.integrations.scopes import scope_words
+from porch.outbox.kinds import OUTBOX_EVENT
+from porch.outbox.models import OutboxEvent
+from porch.outbox.pull import events_after
 
 Row = dict[str, str | None]
 
@@ -221,3 +224,16 @@ def connection_used(connection: Connection) -> None:
     now = timezone.now()
     stale = now - datetime.timedelta(minutes=1)
     Connection.objects.filter(pk=connection.pk).exclude(last_used_at__gt=stale).update(last_used_at=now)
+
+
+def outbox_collect(*, connection: Connection, after: int, limit: int) -> list[OutboxEvent]:
+    """The outbox's events after a position, for the connection to collect."""
+    return events_after(after, limit)
+
+
+def outbox_collected(*, connection: Connection, events: list[OutboxEvent], request: HttpRequest | None) -> None:
+    """Record the connection's look at what the events it was handed say: one row per person
+    each is about, as the feed's (the reason names the connection)."""
+    seen = [Seen(event.uuid, event.subject_ids or [None], reason=f"collected by {connection.name}") for event in events]
+    if seen:
+        record_many(actor=feed_actor(None), action="view", object_type=OUTBOX_EVENT, seen=seen, request=request)

@@ -33,8 +33,8 @@ def a_held_person(cast: Any) -> str:
 
 LADDERS = {
     "feed:staff_list": Ladder(right="staff:admin", wrong="staff:cs"),
-    "feed:staff_held": Ladder(right="staff:dpo", wrong="staff:north"),
-    "feed:staff_held_decide": Ladder(right="staff:admin", wrong="staff:cs", code=a_held_person, get_status=405),
+    "feed:staff_held": Ladder(right="staff:dpo", wrong="staff:admin"),
+    "feed:staff_held_decide": Ladder(right="staff:dpo", wrong="staff:admin", code=a_held_person, get_status=405),
     "feed:staff_batch": Ladder(right="staff:admin", wrong="staff:cs", code=a_batch),
     "feed:staff_problems": Ladder(right="staff:dpo", wrong="staff:asb", code=a_batch),
     "feed:staff_apply": Ladder(right="staff:admin", wrong="staff:north", code=a_batch, get_status=405),

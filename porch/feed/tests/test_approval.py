@@ -71,3 +71,16 @@ def test_a_connections_batch_marked_to_apply_goes_in_once_previewed_unless_large
         batch.refresh_from_db()
     assert (small.status, small.created) == (FeedBatch.Status.APPLIED, 1)
     assert large.status == FeedBatch.Status.WAITING_APPROVAL
+
+
+def test_a_withdrawn_batch_takes_its_request_for_approval_with_it_and_the_file_can_be_sent_again(cast: Cast) -> None:
+    content = ending_every_tenancy()
+    batch = previewed("tenancies", content)
+    admin = actor_for_user(cast.staff["admin"], verified=True)
+    batch_apply(actor=admin, batch=batch)
+    proposal = ChangeProposal.objects.get(kind="feed_apply_large_batch")
+    batch_withdraw(actor=admin, batch=batch)
+    proposal.refresh_from_db()
+    assert proposal.status == ChangeProposal.Status.REJECTED
+    again = previewed("tenancies", content)
+    assert again.pk != batch.pk and again.status == FeedBatch.Status.WAITING_APPROVAL

@@ -52,7 +52,13 @@ def test_a_signed_request_reads_the_same_schema(cast: Cast) -> None:
 
 def test_every_operation_is_signed_and_answers_refusals_in_json() -> None:
     operations = [op for path in schema()["paths"].values() for op in path.values()]
-    assert {op["operationId"] for op in operations} == {"batch_submit", "batch", "batch_problems", "openapi"}
+    assert {op["operationId"] for op in operations} == {
+        "batch_submit",
+        "batch",
+        "batch_problems",
+        "outbox_events",
+        "openapi",
+    }
     for operation in operations:
         assert operation["security"] == [{"SignedRequest": []}]
         assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
