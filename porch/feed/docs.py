@@ -60,8 +60,8 @@ All three go through the same pipeline.
 - When the email address or mobile number a resident signs in with changes, the old one is
   told (without the new one).
 
-A sample set, written from the demo data by `manage.py feed_export docs/feed-sample --homes 20`,
-is in `docs/feed-sample/`.
+A sample set is in `docs/feed-sample/`: the first 20 homes of the 1,000-home demo that
+`make run` seeds, written by `manage.py feed_export docs/feed-sample --homes 20`.
 """
 
 
