@@ -1,5 +1,5 @@
 """Batches of the housing record arriving from the landlord's housing management system
-(HMS), each one file of one entity, and what became of each row (ADR 0019)."""
+(HMS), each one file of one entity, and what became of each row (ADR 0020)."""
 
 from __future__ import annotations
 

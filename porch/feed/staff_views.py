@@ -78,6 +78,7 @@ def staff_list(request: PorchRequest) -> HttpResponse:
         return redirect("feed:staff_batch", code=batch.uuid)
     page = page_of(access.batches_for_staff(actor), request.GET, size=PAGE_SIZE, by="received_at")
     context = {"form": form, "page": page, "batches": [_listed(batch) for batch in page.items]}
+    context["may_decide_held"] = access.may_decide_held(request.actor)
     return render(request, "feed/staff/list.html", context)
 
 
@@ -114,6 +115,7 @@ def staff_batch(request: PorchRequest, code: UUID) -> HttpResponse:
         "preview": _preview(batch),
         "problems": {stage: _problems(batch, stage) for stage in (Stage.PREVIEW, Stage.APPLY)},
         "may_apply": services.may_start(batch),
+        "may_decide_held": access.may_decide_held(request.actor),
         "may_withdraw": services.may_withdraw(batch),
         "waiting": batch.status == Status.WAITING_APPROVAL,
     }

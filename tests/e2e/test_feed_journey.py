@@ -1,7 +1,7 @@
 """The housing record feed in a real browser: a system administrator signs in with a code,
 uploads a small file of homes with one bad row, reads the preview, applies it, sees it reach
-"Applied" and downloads the problem report; then decides about a person held as a lookalike. The task worker runs in this process, as
-`make run` runs it beside the server."""
+"Applied" and downloads the problem report; then the DPO decides about a person held as a
+lookalike. The task worker runs in this process, as `make run` runs it beside the server."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from porch.feed.tests.files import PLACE, PROPERTIES, csv_bytes
 from porch.housing.models import Property
 
 from .conftest import assert_styled, check_accessibility
+from .test_notice_journey import sign_out
 from .test_staff_journeys import sign_in_with_code
 
 pytestmark = pytest.mark.e2e
@@ -111,7 +112,10 @@ def test_an_administrator_uploads_previews_and_applies_a_batch(live_cast: Cast, 
         date_of_birth=alice.date_of_birth,
         looks_like=alice,
     )
-    page.get_by_role("link", name="Back to the housing record feed").click()
+    # Only the DPO decides about held people: their name and date of birth are residents' data.
+    sign_out(page)
+    sign_in_with_code(page, live_cast.staff["dpo"])
+    page.goto("/staff/feed/")
     page.get_by_role("link", name="people held by the feed").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People held by the housing record feed")
     expect(page.get_by_role("table")).to_contain_text(live_cast["ashton"].tenancy.reference)

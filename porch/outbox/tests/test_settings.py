@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = secrets.token_urlsafe(48)  # random, as `make deploy-check` makes them
 AUDIT_KEY = secrets.token_urlsafe(48)
+FEED_API_KEY = secrets.token_urlsafe(48)
 
 
 def deploy_check(tmp_path: Path, **outbox: str) -> subprocess.CompletedProcess[str]:
@@ -23,6 +24,7 @@ def deploy_check(tmp_path: Path, **outbox: str) -> subprocess.CompletedProcess[s
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "AUDIT_KEY": AUDIT_KEY,
+        "FEED_API_KEY": FEED_API_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "ALLOWED_HOSTS": "porch.example.org",
         **outbox,
