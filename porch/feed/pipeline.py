@@ -8,7 +8,6 @@ killed, a deploy) carries on where it stopped and nothing is counted or changed 
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
@@ -25,7 +24,6 @@ from porch.feed.models import FeedBatch, FeedProblem
 from porch.feed.reading import FileRefused, Row, count, rows
 from porch.housing.models import Tenancy
 
-logger = logging.getLogger("porch.feed")
 CHUNK = 1000
 # How many of the changes the preview lists (the counts cover them all).
 PREVIEW_LIST = 200

@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from typing import IO
 
-from django.conf import settings
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -244,7 +243,3 @@ def _person_from(actor: Actor, held: HeldPerson) -> Person:
         reason=reason,
     )
     return person
-
-
-def max_megabytes() -> int:
-    return settings.FEED_MAX_MEGABYTES
