@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "porch.notices",
     "porch.repairs",
     "porch.contractors",
+    "porch.money",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

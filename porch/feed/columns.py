@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from porch.core.phones import normalise_phone
 # A UK postcode, spaces anywhere (checked on the form without them).
 POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}")
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*")
+# Pounds and pence as a housing system writes them: 95, 95.5, 95.50, -12.30 (no £, no commas).
+POUNDS = re.compile(r"-?[0-9]{1,9}(\.[0-9]{1,2})?")
 
 
 class BadValue(ValueError):
@@ -143,3 +146,17 @@ def uprn(value: str) -> str:
     if not value.isascii() or not value.isdigit() or len(value) > 12:
         raise BadValue("A UPRN is up to 12 digits.")
     return value
+
+
+def pounds(value: str) -> int:
+    """An amount in pounds and pence, read as whole pennies (never through a float)."""
+    if not POUNDS.fullmatch(value):
+        raise BadValue("An amount is pounds and pence like 95.50 or -12.30: no £ sign, no commas, at most 2 decimals.")
+    return int(Decimal(value) * 100)
+
+
+def pounds_not_negative(value: str) -> int:
+    pence = pounds(value)
+    if pence < 0:
+        raise BadValue("This amount cannot be below nothing.")
+    return pence

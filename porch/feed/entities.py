@@ -5,12 +5,22 @@ from __future__ import annotations
 from porch.feed.loading import Entity
 from porch.feed.people import Contacts, People
 from porch.feed.places import Properties
+from porch.feed.rent import RentAccounts, RentTransactions
 from porch.feed.repairs_jobs import RepairsJobs
 from porch.feed.tenancies import Memberships, Tenancies
 
 ENTITIES: dict[str, Entity] = {
     entity.layout.entity: entity
-    for entity in (Properties(), People(), Tenancies(), Contacts(), Memberships(), RepairsJobs())
+    for entity in (
+        Properties(),
+        People(),
+        Tenancies(),
+        Contacts(),
+        Memberships(),
+        RentAccounts(),
+        RentTransactions(),
+        RepairsJobs(),
+    )
 }
 ORDER = tuple(ENTITIES)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from porch.feed.entities import ENTITIES, ORDER
 from porch.housing.models import Membership, Person, Property, Tenancy
+from porch.money.models import AccountTransaction, RentAccount
 from porch.repairs.models import Repair
 
 CHUNK = 5000
@@ -68,12 +69,51 @@ def _repairs_jobs(limit: int | None) -> Iterator[Sequence[Any]]:
         yield [*values, "open" if status not in ("completed", "cancelled") else status]
 
 
+def _accounts(limit: int | None) -> Any:
+    tenancies = Tenancy.objects.filter(property__in=_homes(limit), is_test=False).values("id")
+    return RentAccount.objects.filter(tenancy__in=tenancies).order_by("id")
+
+
+def _rent_accounts(limit: int | None) -> Iterator[Sequence[Any]]:
+    fields = ("hms_reference", "tenancy__reference", "kind", "balance_pence", "balance_at", "charge_pence")
+    for row in _accounts(limit).values_list(*fields, "charge_every", "next_due_pence", "next_due_on").iterator(CHUNK):
+        ref, tenancy, kind, balance, at, charge, every, next_due, next_due_on = row
+        yield [
+            ref,
+            tenancy,
+            kind,
+            pounds(balance),
+            at.isoformat(),
+            pounds(charge),
+            every,
+            pounds(next_due),
+            next_due_on,
+        ]
+
+
+def _rent_transactions(limit: int | None) -> Iterator[Sequence[Any]]:
+    found = AccountTransaction.objects.filter(account__in=_accounts(limit).values("id")).order_by("id")
+    fields = ("hms_reference", "account__hms_reference", "posted_on", "kind", "description", "amount_pence")
+    for *row, amount in found.values_list(*fields).iterator(CHUNK):
+        yield [*row, pounds(amount)]
+
+
+def pounds(pence: int | None) -> str | None:
+    """Whole pennies as the files write them: -12.30, 98.40."""
+    if pence is None:
+        return None
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
 ROWS = {
     "properties": _properties,
     "people": _people,
     "tenancies": _tenancies,
     "contacts": _contacts,
     "memberships": _membership_rows,
+    "rent_accounts": _rent_accounts,
+    "rent_transactions": _rent_transactions,
     "repairs": _repairs_jobs,
 }
 

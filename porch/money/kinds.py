@@ -1,0 +1,20 @@
+"""The audit log's kinds for money, declared here so services can record with them and
+module.py can register them without importing each other."""
+
+from porch.core.modules import AuditKind, Category, ResidentRule
+
+MONEY_DATA = Category(
+    "money",
+    "Rent and money",
+    "rent and service-charge accounts: balances, arrears, charges, payments and benefit credits",
+)
+
+# A tenancy's rent or service-charge account: the account holders' (lead and joint tenants,
+# homeowners), never the household's other members.
+RENT_ACCOUNT = AuditKind(
+    "rent_account",
+    "a rent or service-charge account",
+    MONEY_DATA.key,
+    words="your rent or service-charge account",
+    residents=ResidentRule.ABOUT_THEM,
+)
