@@ -13,7 +13,7 @@ from django.core.management import call_command
 from porch.feed.docs import feed_doc
 from porch.feed.models import FeedBatch
 from porch.housing.models import Membership, Person, Property, Tenancy
-from porch.money.models import AccountTransaction, RentAccount
+from porch.money.models import RentAccount
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 
