@@ -313,6 +313,9 @@ LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
 FEED_MAX_ENDING_SHARE = env_share("FEED_MAX_ENDING_SHARE", 0.02)
 FEED_MAX_MOVES = env_int("FEED_MAX_MOVES", 25, minimum=0)
 FEED_MAX_MEGABYTES = env_int("FEED_MAX_MEGABYTES", 500, minimum=1)
+# An API batch is read whole into memory to be parsed as JSON, so it is kept small: a night's
+# changes, not a first full load (which goes through the import folder, streamed).
+FEED_API_MAX_MEGABYTES = env_int("FEED_API_MAX_MEGABYTES", 25, minimum=1)
 # Housing system connections: the signed API under /api/feed/v1/ (porch/integrations, ADR 0021).
 # Each connection's signing secret is worked out from this key, the connection's id and its key
 # version, and only a hash of the secret is stored: the database alone cannot sign a request.

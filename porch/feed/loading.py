@@ -62,14 +62,15 @@ class Plan:
 
 @dataclass
 class Run:
-    """One pass over a batch (its preview, or applying it): who it acts as, and what the
-    pass remembers from row to row (which references it has met, and where)."""
+    """One pass over a batch (its preview, or applying it): who it acts as, the rows the check
+    found repeating an earlier row's reference (each refused, whichever chunk or run meets it),
+    and what the pass remembers from row to row."""
 
     batch_id: int
     actor: Actor
     dry_run: bool
     today: datetime.date = field(default_factory=timezone.localdate)
-    seen: dict[str, int] = field(default_factory=dict)
+    repeats: dict[int, int] = field(default_factory=dict)  # line: the earlier line with its reference
     memo: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def remembered(self, name: str) -> dict[Any, Any]:
@@ -117,13 +118,10 @@ def _read(run: Run, layout: Layout, row: Row) -> Parsed | Outcome:
             values[column.name] = column.value(row.values.get(column.name))
         except BadValue as bad:
             return Outcome(row.line, REFUSED, field=column.name, why=str(bad))
-    key = values[layout.key]
-    if key in run.seen:
-        return Outcome(
-            row.line, REFUSED, field=layout.key, why=f"This reference is also on line {run.seen[key]}: once a file."
-        )
-    run.seen[key] = row.line
-    return Parsed(row.line, key, values)
+    if row.line in run.repeats:
+        why = f"This reference is also on line {run.repeats[row.line]}: once a file."
+        return Outcome(row.line, REFUSED, field=layout.key, why=why)
+    return Parsed(row.line, values[layout.key], values)
 
 
 def _write(run: Run, entity: Entity, plans: list[Plan]) -> list[Outcome]:

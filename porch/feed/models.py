@@ -55,6 +55,8 @@ class FeedBatch(models.Model):
     # batches, when the connection is trusted to apply (a large one still waits).
     apply_when_previewed = models.BooleanField(default=False)
     rows = models.PositiveIntegerField(default=0)  # data rows in the file, from the check
+    # The rows the check found repeating an earlier row's reference: {line: earlier line}.
+    repeats = models.JSONField(default=dict, blank=True)
     # The preview: what applying would do, worked out by applying and rolling back.
     preview = models.JSONField(default=dict, blank=True)
     previewed_at = models.DateTimeField(null=True, blank=True)

@@ -21,17 +21,18 @@ from porch.feed.effects import feed_actor
 from porch.feed.entities import entity_for
 from porch.feed.loading import REFUSED, Outcome, Run, load
 from porch.feed.models import FeedBatch, FeedProblem
-from porch.feed.reading import FileRefused, Row, count, rows
+from porch.feed.reading import FileRefused, Row, rows, survey
 from porch.housing.models import Tenancy
 
-CHUNK = 1000
+CHUNK = 5000
 # How many of the changes the preview lists (the counts cover them all).
 PREVIEW_LIST = 200
 Status = FeedBatch.Status
 
 
 def check(batch_id: int) -> None:
-    """Read the file through (refusing a damaged one whole), then preview it."""
+    """Read the file through (refusing a damaged one whole, finding the rows that repeat a
+    reference), then preview it."""
     batch = FeedBatch.objects.get(pk=batch_id)
     if batch.status not in (Status.RECEIVED, Status.CHECKING):
         return
@@ -39,11 +40,11 @@ def check(batch_id: int) -> None:
     layout = entity_for(batch.entity).layout
     try:
         with batch.file.open("rb") as stream:
-            total = count(stream, batch.format, layout)
+            found = survey(stream, batch.format, layout)
     except FileRefused as refused:
         FeedBatch.objects.filter(pk=batch.pk).update(status=Status.REFUSED, reason=str(refused))
         return
-    FeedBatch.objects.filter(pk=batch.pk).update(rows=total)
+    FeedBatch.objects.filter(pk=batch.pk).update(rows=found.rows, repeats=found.repeats)
     preview(batch.pk)
 
 
@@ -54,7 +55,7 @@ def preview(batch_id: int) -> None:
     the database alone can see (a clash with a record's uniqueness the plan does not check)
     is found when applying, and not before."""
     batch = FeedBatch.objects.get(pk=batch_id)
-    run = Run(batch_id=batch.pk, actor=feed_actor(None), dry_run=True)
+    run = Run(batch_id=batch.pk, actor=feed_actor(None), dry_run=True, repeats=_repeats(batch))
     tally: Counter[str] = Counter()
     changes: list[dict[str, Any]] = []
     FeedProblem.objects.filter(batch=batch, stage=FeedProblem.Stage.PREVIEW).delete()
@@ -106,7 +107,7 @@ def apply(batch_id: int) -> None:
     batch = FeedBatch.objects.get(pk=batch_id)
     if batch.status != Status.APPLYING:
         return
-    run = Run(batch_id=batch.pk, actor=feed_actor(batch.applied_by_id), dry_run=False)
+    run = Run(batch_id=batch.pk, actor=feed_actor(batch.applied_by_id), dry_run=False, repeats=_repeats(batch))
     position = batch.position
     for chunk in _chunks(batch, start=position):
         if not _apply_chunk(run, batch.pk, batch.entity, position, chunk):
@@ -133,6 +134,10 @@ def _apply_chunk(run: Run, batch_id: int, entity: str, position: int, chunk: lis
         fields = ["position", "progress_at", "read", "created", "changed", "unchanged", "refused", "held"]
         batch.save(update_fields=fields)
     return True
+
+
+def _repeats(batch: FeedBatch) -> dict[int, int]:
+    return {int(line): earlier for line, earlier in batch.repeats.items()}  # JSON keeps keys as text
 
 
 def _chunks(batch: FeedBatch, *, start: int) -> Iterator[list[Row]]:

@@ -9,11 +9,19 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from itertools import batched
+from pathlib import Path
 from typing import IO
 
-from porch.feed.columns import Layout
+from porch.feed.columns import BadValue, Layout
+
+# A file where more rows than this repeat an earlier row's reference is not what was meant.
+MOST_REPEATS = 10_000
 
 
 class FileRefused(Exception):
@@ -32,14 +40,83 @@ def rows(stream: IO[bytes], fmt: str, layout: Layout) -> Iterator[Row]:
     return _csv_rows(text, layout) if fmt == "csv" else _json_rows(text, layout)
 
 
-def count(stream: IO[bytes], fmt: str, layout: Layout) -> int:
-    """Read the whole file through, checking its shape; the number of data rows."""
-    total = 0
-    for _ in rows(stream, fmt, layout):
-        total += 1
-    if total == 0:
+@dataclass
+class Survey:
+    """What reading a whole file through found: its rows, and each row that repeats an
+    earlier row's reference (its line, and the earlier row's)."""
+
+    rows: int = 0
+    repeats: dict[int, int] = field(default_factory=dict)
+
+
+def survey(stream: IO[bytes], fmt: str, layout: Layout) -> Survey:
+    """Read the whole file through, checking its shape: its rows, and the rows that repeat a
+    reference. Every later pass refuses those rows, however it is split or resumed."""
+    found = Survey()
+    with _KeyBook() as book:
+        for chunk in batched(_keys(rows(stream, fmt, layout), layout), 10_000):
+            found.rows += len(chunk)
+            book.add(chunk)
+        found.repeats = book.repeats()
+    if found.rows == 0:
         raise FileRefused("The file has no rows after its header.")
-    return total
+    return found
+
+
+def _keys(found: Iterable[Row], layout: Layout) -> Iterator[tuple[str, int]]:
+    key = next(column for column in layout.columns if column.name == layout.key)
+    for row in found:
+        try:
+            yield key.value(row.values.get(layout.key)), row.line
+        except BadValue:
+            yield "", row.line  # refused for its reference when it is read; never a repeat
+
+
+class _KeyBook:
+    """Every row's reference, kept on disk in a scratch SQLite file, not in memory: a file of
+    five million transactions has five million references."""
+
+    def __enter__(self) -> _KeyBook:
+        self._folder = tempfile.TemporaryDirectory(prefix="porch-feed-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "keys.sqlite3")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, line INTEGER NOT NULL)")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with closing(self._db):
+            self._folder.cleanup()
+
+    def add(self, keys: Iterable[tuple[str, int]]) -> None:
+        self._db.executemany("INSERT INTO keys VALUES (?, ?)", keys)
+
+    def repeats(self) -> dict[int, int]:
+        self._db.execute("CREATE INDEX keys_key ON keys (key, line)")
+        doubled = self._db.execute(
+            "SELECT key FROM keys WHERE key != '' GROUP BY key HAVING COUNT(*) > 1 LIMIT ?", (MOST_REPEATS + 1,)
+        ).fetchall()
+        if len(doubled) > MOST_REPEATS:
+            raise FileRefused(
+                f"More than {MOST_REPEATS:,} references are on more than one row: each reference comes "
+                "once a file. Check the export and send it again."
+            )
+        first: dict[str, int] = {}
+        repeats: dict[int, int] = {}
+        for key, line in self._db.execute(
+            "SELECT key, line FROM keys WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key, line",
+            (json.dumps([key for (key,) in doubled]),),
+        ):
+            if key in first:
+                repeats[line] = first[key]
+            else:
+                first[key] = line
+        if len(repeats) > MOST_REPEATS:
+            raise FileRefused(
+                f"More than {MOST_REPEATS:,} rows repeat the reference of an earlier row: each reference comes "
+                "once a file. Check the export and send it again."
+            )
+        return repeats
 
 
 class _TextLines:

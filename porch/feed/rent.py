@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from porch.audit.services import Seen
+from porch.core.bulk import rows_insert
 from porch.feed import columns as c
 from porch.feed.effects import audit
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, differences, given, refuse
@@ -195,17 +196,13 @@ class RentTransactions:
 
     def write(self, run: Run, plans: Sequence[Plan]) -> None:
         new = [plan for plan in plans if plan.outcome.result == CREATED]
-        AccountTransaction.objects.bulk_create(
-            [
-                AccountTransaction(
-                    hms_reference=plan.parsed.key,
-                    account_id=plan.extra["account"][0],
-                    tenancy_id=plan.extra["account"][1],
-                    **given(plan.parsed, TRANSACTION_FIELDS),
-                )
+        rows_insert(
+            AccountTransaction,
+            ("hms_reference", "account", "tenancy", *TRANSACTION_FIELDS.values()),
+            (
+                (plan.parsed.key, *plan.extra["account"][:2], *(plan.parsed.values[c] for c in TRANSACTION_FIELDS))
                 for plan in new
-            ],
-            batch_size=len(new) or None,
+            ),
         )
         changed = [plan for plan in plans if plan.outcome.result == CHANGED]
         changed_rows_save(AccountTransaction, [plan.record for plan in changed], list(TRANSACTION_FIELDS.values()))
@@ -222,10 +219,14 @@ def _audit(run: Run, *, added: Counter[tuple[int, int, Any]], corrected: Counter
     reason = f"from the housing system (batch {run.batch_id})"
     seen = []
     for account in sorted({*added, *corrected}):
-        said = [f"{added[account]} transactions added"] if added[account] else []
+        said = [f"{_transactions(added[account])} added"] if added[account] else []
         said += [f"{corrected[account]} corrected"] if corrected[account] else []
         seen.append(Seen(account[2], holders.get(account[1], [None]), account[1], f"{', '.join(said)} {reason}"))
     audit(run.actor, "update", RENT_ACCOUNT.key, seen)
+
+
+def _transactions(number: int) -> str:
+    return f"{number} transaction{'' if number == 1 else 's'}"
 
 
 def account_holders(tenancy_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -112,11 +112,15 @@ def _fresh(timestamp: str) -> None:
 
 
 def _body_read(request: PorchRequest) -> str:
-    """The SHA-256 of the body, read once, at most FEED_MAX_MEGABYTES, never held whole in
+    """The SHA-256 of the body, read once, at most FEED_API_MAX_MEGABYTES, never held whole in
     memory before the signature is checked. The bytes are then kept as the request's body,
     as Django keeps them when it reads a body itself, for the endpoint to parse."""
-    limit = settings.FEED_MAX_MEGABYTES * MEGABYTE
-    too_large = Refused(413, f"The body is larger than {settings.FEED_MAX_MEGABYTES} MB, the most we take.")
+    limit = settings.FEED_API_MAX_MEGABYTES * MEGABYTE
+    too_large = Refused(
+        413,
+        f"The body is larger than {settings.FEED_API_MAX_MEGABYTES} MB, the most one request may carry: "
+        "send it as several batches, or as files through the import folder.",
+    )
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > limit:
         raise too_large

@@ -76,7 +76,9 @@ class AccountTransaction(models.Model):
     # Indexed by the history's index below, which starts with it.
     account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="transactions", db_index=False)
     # The account's tenancy, kept on the row so that who may read it is decided by the row alone.
-    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+")
+    # Not indexed: rows are always found through their account; an index would cost every one
+    # of millions of inserts and serve no query.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+", db_index=False)
     posted_on = models.DateField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.CharField(max_length=200)

@@ -61,6 +61,9 @@ def test_the_unscoped_lookup_check_finds_a_direct_lookup_in_a_view() -> None:
     assert findings_in(Path("porch/documents/views.py"), bad)
     assert findings_in(Path("porch/documents/views.py"), good) == []
     assert findings_in(Path("porch/documents/services.py"), "cursor = connection.cursor()\n")
+    # The one allowed raw statement (ADR 0022) is allowed in its own file and nowhere else.
+    assert findings_in(Path("porch/core/bulk.py"), "cursor = connection.cursor()\n") == []
+    assert findings_in(Path("porch/feed/bulk.py"), "cursor = connection.cursor()\n")
 
 
 def test_the_unscoped_lookup_check_covers_every_views_and_forms_file_and_every_holder_of_personal_data() -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from porch.audit.models import AccessEvent
-from porch.feed import pipeline
+from porch.feed import pipeline, reading
 from porch.feed.columns import Column, Layout, text
 from porch.feed.effects import feed_actor
 from porch.feed.loading import CREATED, REFUSED, Outcome, Parsed, Plan, Run, load
@@ -251,3 +251,39 @@ def test_a_stopped_run_carries_on_where_it_stopped_without_doing_anything_twice(
     batch.refresh_from_db()
     assert (batch.status, batch.position, batch.created, batch.read) == (FeedBatch.Status.APPLIED, 5, 5, 5)
     assert Property.objects.count() == 5
+
+
+def test_a_row_repeating_a_reference_is_refused_even_when_a_stopped_run_carries_on_after_the_first(
+    monkeypatch,
+) -> None:
+    """The check finds the repeats once, for the whole file, and keeps them with the batch: a
+    run carrying on after a stop remembers nothing of the rows before, yet still refuses them."""
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    homes = [("PR-1", "Flat 1", "BL-1"), ("PR-2", "Flat 2", "BL-1"), ("pr-1", "Flat 1 again", "BL-1")]
+    batch = previewed("properties", properties(*homes))
+    assert batch.repeats == {"4": 2}
+    FeedBatch.objects.filter(pk=batch.pk).update(status=FeedBatch.Status.APPLYING)
+    real_load, calls = pipeline.load, []
+
+    def stop_on_the_second_chunk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker was stopped")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load", stop_on_the_second_chunk)
+    with pytest.raises(RuntimeError):
+        pipeline.apply(batch.pk)
+    monkeypatch.setattr(pipeline, "load", real_load)
+    pipeline.apply(batch.pk)  # a new run: it starts at the third row, knowing nothing of the first two
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, batch.refused) == (FeedBatch.Status.APPLIED, 2, 1)
+    assert _problems(batch) == [(4, "property_ref", "This reference is also on line 2: once a file.")]
+
+
+def test_a_file_full_of_repeated_references_is_refused_whole(monkeypatch) -> None:
+    monkeypatch.setattr(reading, "MOST_REPEATS", 2)
+    homes = [("PR-1", "Flat 1", "BL-1")] * 4
+    batch = previewed("properties", properties(*homes))
+    assert batch.status == FeedBatch.Status.REFUSED
+    assert batch.reason.startswith("More than 2 rows repeat the reference of an earlier row")

@@ -9,9 +9,11 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from conftest import Cast
 from porch.audit.models import AccessEvent
+from porch.core.bulk import rows_insert
 from porch.feed import pipeline
 from porch.feed.columns import BadValue, pounds, pounds_not_negative
 from porch.feed.models import FeedBatch, FeedProblem
@@ -247,3 +249,15 @@ def test_a_new_tenancy_of_the_home_has_its_own_account_and_nothing_of_the_last(
     assert {subject for subject, _ in audited(object_id=str(new.uuid))} == {nina.pk}
     old_account = RentAccount.objects.get(hms_reference="RA-1")
     assert nina.pk not in {subject for subject, _ in audited(object_id=str(old_account.uuid))}
+
+
+def test_new_rows_the_database_refuses_raise_its_own_error_so_the_loader_falls_back(two_accounts: Cast) -> None:
+    applied("rent_transactions", transactions(("TX-1", "RA-1", "10")))
+    first = AccountTransaction.objects.get(hms_reference="TX-1")
+    fields = ("hms_reference", "account", "tenancy", "posted_on", "kind", "description", "amount_pence")
+    row = ("TX-1", first.account_id, first.tenancy_id, datetime.date(2026, 11, 23), "charge", "Rent", 1000)
+    # On PostgreSQL by COPY, whose driver errors Django does not translate by itself.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(AccountTransaction, fields, [row])
+    rows_insert(AccountTransaction, fields, [("TX-2", *row[1:])])
+    assert refs(account=first.account_id) == {"TX-1", "TX-2"}

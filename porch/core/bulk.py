@@ -1,0 +1,62 @@
+"""Writing many new rows at once, as fast as the database takes them (ADR 0022).
+
+On PostgreSQL, by COPY: building and parsing an INSERT of thousands of values cost most of a
+full load of the housing record, in Python before the database saw a row. Elsewhere (SQLite),
+by bulk_create. For rows whose ids nobody needs back; each write is all or nothing, and a row
+the database refuses raises Django's own error, as bulk_create would.
+
+The one raw statement outside migrations: a write of new rows, which reaches nothing. Its
+table and columns are the model's own; its values travel apart from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+BATCH = 1000
+# Below this many rows one INSERT costs no more than COPY's extra round trip.
+COPY_FROM = 50
+
+
+def rows_insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert new rows, each the values of `fields` (field names: "account" takes an id) in order."""
+    if connection.vendor != "postgresql":
+        names = [_field(model, name).attname for name in fields]  # account_id, not account
+        model._default_manager.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=BATCH
+        )
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_field(model, name).column or name) for name in fields)
+    # Django translates the driver's errors for execute() but not for copy(): this does.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,  # noqa: TID251
+        cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def objects_insert(model: type[Model], objects: Sequence[Model]) -> None:
+    """Insert new model instances (their own ids left to the database), by COPY when there are
+    enough of them to gain from it."""
+    if connection.vendor != "postgresql" or len(objects) < COPY_FROM:
+        model._default_manager.bulk_create(objects, batch_size=BATCH)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows_insert(
+        model,
+        [f.name for f in fields],
+        ([f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects),
+    )
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
