@@ -10,12 +10,44 @@ on the row itself: its tenancy's account holders, never a former tenancy's or a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from django.db import models
 from django.db.models import Q
 
+from porch.core.roles import StaffRole
 from porch.housing.models import Tenancy
+
+if TYPE_CHECKING:
+    from porch.core.actor import Actor
+
+# Staff who read every account (with current data-protection training): the income team, and
+# the DPO. Customer services will see whether a payment went through, not the account (issue 13).
+ACCOUNT_READERS = frozenset({StaffRole.INCOME_OFFICER, StaffRole.DPO})
+
+
+def _tenancy_rule(actor: Actor) -> Q | None:
+    """The tenancies whose accounts the actor may read, as one predicate on the row's own
+    tenancy: residents, those they hold an account-holding membership of now; the income team
+    and the DPO, every one (None); anyone else, none."""
+    if actor.is_resident and actor.person_id:
+        return Q(tenancy_id__in=actor.tenancy_ids)
+    if actor.reads_personal_data and actor.roles & ACCOUNT_READERS:
+        return None
+    return Q(pk__in=[])
+
+
+class RentAccountQuerySet(models.QuerySet["RentAccount"]):
+    def visible_to(self, actor: Actor) -> RentAccountQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+
+class TransactionQuerySet(models.QuerySet["AccountTransaction"]):
+    def visible_to(self, actor: Actor) -> TransactionQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
 
 
 class Frequency(models.TextChoices):
@@ -46,6 +78,8 @@ class RentAccount(models.Model):
     charge_every = models.CharField(max_length=12, choices=Frequency.choices)
     next_due_pence = models.BigIntegerField(null=True, blank=True)
     next_due_on = models.DateField(null=True, blank=True)
+
+    objects = RentAccountQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -83,6 +117,8 @@ class AccountTransaction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.CharField(max_length=200)
     amount_pence = models.BigIntegerField()
+
+    objects = TransactionQuerySet.as_manager()
 
     class Meta:
         indexes = [

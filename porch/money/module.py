@@ -1,20 +1,31 @@
-"""Money: the rent and service-charge accounts the housing system keeps, as residents and
-the income team will see them (issue 13). Loaded by the housing record feed."""
+"""Money: the rent and service-charge accounts the housing system keeps, as residents see them
+(and, to come, the income team and payments: issue 13). Loaded by the housing record feed."""
 
-from porch.core.modules import Module, Owner, PersonalModel, register
+from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.money.demo import demo_accounts
 from porch.money.kinds import MONEY_DATA, RENT_ACCOUNT
+from porch.money.synthetic import probe_ids, synthetic_accounts_create
+from porch.money.urls import PAGES
+from porch.money.views import home_panel
+
+MONEY = Switch("money", "Rent and service charges")
 
 register(
     Module(
         app="money",
         name="Rent and money",
+        switch=MONEY,
         personal=(
             PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy"),
             PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
         audit_kinds=(RENT_ACCOUNT,),
+        pages=PAGES,
+        resident_links=(Link("money:accounts", "Rent and service charges"),),
+        home_panels=(Panel("money/home_panel.html", home_panel),),
+        probe_ids=probe_ids,
+        synthetic=synthetic_accounts_create,
         demo=demo_accounts,
     )
 )

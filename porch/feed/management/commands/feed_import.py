@@ -57,8 +57,10 @@ class Command(BaseCommand):
         with ProcessPoolExecutor(max_workers=options["lanes"], mp_context=context) as lanes:
             running: dict[Future[str], Path] = {}
             waiting = list(files)
+            first = _first_for_what_waits_on_it(files)
             while waiting or running:
-                for path in [p for p in waiting if _may_start(p, waiting, running.values())]:
+                ready = [p for p in waiting if _may_start(p, waiting, running.values())]
+                for path in sorted(ready, key=first, reverse=True)[: options["lanes"] - len(running)]:
                     waiting.remove(path)
                     running[lanes.submit(load, path, apply=options["apply"])] = path
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -93,6 +95,16 @@ def load(path: Path, *, apply: bool) -> str:
     counts = ", ".join(f"{name} {number:,}" for name, number in batch.counts.items())
     said = f"{path.name}: {batch.get_status_display()} ({counts}) in {time.perf_counter() - began:.1f} s"
     return f"{said}\n  {batch.reason}" if batch.status == FeedBatch.Status.REFUSED else said
+
+
+def _first_for_what_waits_on_it(files: list[Path]) -> Any:
+    """Which ready file to start first: the one with the most to read down the longest line of
+    files waiting on it (the homes before the people, when the rents wait on the homes)."""
+    line: dict[Path, int] = {}
+    for path in reversed(files):  # files sent after it come later in the order
+        after = [p for p in files if _entity_of(path) in entity_for(_entity_of(p)).layout.load_after]
+        line[path] = path.stat().st_size + max((line[p] for p in after), default=0)
+    return line.__getitem__
 
 
 def _may_start(path: Path, waiting: list[Path], running: Any) -> bool:

@@ -1,0 +1,65 @@
+"""The one way in to rent and service-charge accounts. Not visible: 404, the same as "does
+not exist". A transaction is reached only through its account."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from porch.core.actor import Actor
+from porch.money.models import AccountTransaction, RentAccount, RentAccountQuerySet
+
+PAGE_SIZE = 25
+
+
+def accounts_for_resident(actor: Actor) -> RentAccountQuerySet:
+    """The accounts of the tenancies the resident holds an account for now, with their homes."""
+    if not actor.is_resident:
+        return RentAccount.objects.none()
+    found = RentAccount.objects.visible_to(actor).select_related("tenancy__property")
+    return found.order_by("tenancy_id", "kind", "id")
+
+
+def get_account_for(actor: Actor, code: UUID | str) -> RentAccount:
+    account = accounts_for_resident(actor).filter(uuid=code).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+@dataclass(frozen=True)
+class Line:
+    """A transaction as the account page shows it: with the balance after it."""
+
+    transaction: AccountTransaction
+    balance_after: int
+
+
+@dataclass(frozen=True)
+class History:
+    page: Page[AccountTransaction]
+    lines: list[Line]
+
+
+def history_page(actor: Actor, account: RentAccount, *, since: datetime.date | None, number: str | None) -> History:
+    """A page of the account's transactions, newest first, each with the balance after it,
+    worked back from the balance the housing system gave (one sum, of the newer ones)."""
+    history = AccountTransaction.objects.visible_to(actor).filter(account=account).order_by("-posted_on", "-id")
+    shown = history.filter(posted_on__gte=since) if since else history
+    page = Paginator(shown, PAGE_SIZE).get_page(number)
+    rows = list(page.object_list)
+    if not rows:
+        return History(page, [])
+    first = rows[0]
+    newer = history.filter(Q(posted_on__gt=first.posted_on) | Q(posted_on=first.posted_on, id__gt=first.id))
+    balance = account.balance_pence - (newer.aggregate(total=Sum("amount_pence"))["total"] or 0)
+    lines = []
+    for row in rows:
+        lines.append(Line(row, balance))
+        balance -= row.amount_pence
+    return History(page, lines)

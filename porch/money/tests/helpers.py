@@ -1,0 +1,50 @@
+"""Accounts for the test cast, written as the housing record feed would leave them."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import count
+from typing import Any
+
+from django.utils import timezone
+
+from porch.housing.models import Tenancy
+from porch.money.models import AccountTransaction, Frequency, RentAccount
+
+_numbers = count(1)
+
+
+def an_account(tenancy: Tenancy, *history: tuple[str, int], balance: int | None = None) -> RentAccount:
+    """A weekly rent account whose transactions are (description, pence), oldest first, one a
+    day up to yesterday; its balance their sum unless given."""
+    amounts = [pence for _, pence in history]
+    account = RentAccount.objects.create(
+        hms_reference=f"RA-{next(_numbers)}",
+        tenancy=tenancy,
+        kind=RentAccount.Kind.RENT,
+        balance_pence=sum(amounts) if balance is None else balance,
+        balance_at=timezone.now(),
+        charge_pence=9840,
+        charge_every=Frequency.WEEK,
+        next_due_pence=9840,
+        next_due_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    AccountTransaction.objects.bulk_create(
+        AccountTransaction(
+            hms_reference=f"TX-{next(_numbers)}",
+            account=account,
+            tenancy=tenancy,
+            posted_on=yesterday - datetime.timedelta(days=len(history) - 1 - n),
+            kind=AccountTransaction.Kind.CHARGE if pence > 0 else AccountTransaction.Kind.PAYMENT,
+            description=description,
+            amount_pence=pence,
+        )
+        for n, (description, pence) in enumerate(history)
+    )
+    return account
+
+
+def ashton_account(cast: Any) -> str:
+    """The Ashtons' rent account (Alice and Bob hold it; Amy is a household member)."""
+    return str(an_account(cast["ashton"].tenancy, ("Rent", 9840), ("Payment, thank you", -9840)).uuid)

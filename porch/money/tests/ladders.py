@@ -1,0 +1,12 @@
+"""The role ladders of the rent pages, for the route sweep (tests/test_route_sweep.py)."""
+
+from __future__ import annotations
+
+from porch.money.tests.helpers import ashton_account
+from tests.ladders import Ladder
+
+LADDERS = {
+    "money:accounts": Ladder(right="alice", wrong="staff:dpo"),
+    # Another household's account: not there for them (404), like any id they were not given.
+    "money:account": Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account),
+}

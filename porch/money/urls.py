@@ -1,0 +1,15 @@
+"""Residents' rent and service-charge accounts under /rent/."""
+
+from django.urls import path
+
+from porch.money import views
+
+app_name = "money"
+urlpatterns = [
+    path("rent/", views.account_list, name="accounts"),
+    path("rent/<uuid:code>/", views.account_detail, name="account"),
+]
+PAGES = {
+    "money:accounts": "Residents: Your rent and service charges",
+    "money:account": "Residents: A rent or service-charge account and its transactions",
+}
