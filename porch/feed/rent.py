@@ -80,7 +80,8 @@ class RentAccounts:
             c.Column("next_due", "The next amount due; empty if none.", c.pounds_not_negative, required=False),
             c.Column("next_due_on", "When it is due, year-month-day; empty if none.", c.date, required=False),
         ),
-        load_after=("tenancies",),
+        # After the memberships too: the audit rows name the account holders, so they must be here.
+        load_after=("tenancies", "memberships"),
     )
 
     def plan(self, run: Run, rows: Sequence[Parsed]) -> list[Plan | Outcome]:
@@ -165,7 +166,7 @@ class RentTransactions:
                 example="98.40",
             ),
         ),
-        load_after=("rent_accounts",),
+        load_after=("rent_accounts", "memberships"),
     )
 
     def plan(self, run: Run, rows: Sequence[Parsed]) -> list[Plan | Outcome]:

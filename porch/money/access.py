@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from porch.core.actor import Actor
 from porch.money.models import AccountTransaction, RentAccount, RentAccountQuerySet
@@ -34,10 +35,11 @@ def get_account_for(actor: Actor, code: UUID | str) -> RentAccount:
 
 @dataclass(frozen=True)
 class Line:
-    """A transaction as the account page shows it: with the balance after it."""
+    """A transaction as the account page shows it: with the balance after it, or None for one
+    posted after the day the balance was worked out (it is not in that balance yet)."""
 
     transaction: AccountTransaction
-    balance_after: int
+    balance_after: int | None
 
 
 @dataclass(frozen=True)
@@ -48,18 +50,24 @@ class History:
 
 def history_page(actor: Actor, account: RentAccount, *, since: datetime.date | None, number: str | None) -> History:
     """A page of the account's transactions, newest first, each with the balance after it,
-    worked back from the balance the housing system gave (one sum, of the newer ones)."""
+    worked back from the balance the housing system gave (one sum, of the newer ones up to the
+    day it was worked out: a transaction posted later is not in it)."""
     history = AccountTransaction.objects.visible_to(actor).filter(account=account).order_by("-posted_on", "-id")
     shown = history.filter(posted_on__gte=since) if since else history
     page = Paginator(shown, PAGE_SIZE).get_page(number)
     rows = list(page.object_list)
     if not rows:
         return History(page, [])
+    worked_out_on = timezone.localdate(account.balance_at)
     first = rows[0]
     newer = history.filter(Q(posted_on__gt=first.posted_on) | Q(posted_on=first.posted_on, id__gt=first.id))
-    balance = account.balance_pence - (newer.aggregate(total=Sum("amount_pence"))["total"] or 0)
+    in_balance = newer.filter(posted_on__lte=worked_out_on)
+    balance = account.balance_pence - (in_balance.aggregate(total=Sum("amount_pence"))["total"] or 0)
     lines = []
     for row in rows:
+        if row.posted_on > worked_out_on:
+            lines.append(Line(row, None))
+            continue
         lines.append(Line(row, balance))
         balance -= row.amount_pence
     return History(page, lines)

@@ -27,12 +27,19 @@ if TYPE_CHECKING:
 ACCOUNT_READERS = frozenset({StaffRole.INCOME_OFFICER, StaffRole.DPO})
 
 
+def hidden_from_view_as(actor: Actor) -> bool:
+    """Staff viewing as a resident see the resident's pages, but no more than their own role
+    may read: customer services, say, never an account."""
+    return actor.is_viewing_as and not (actor.behind_roles & ACCOUNT_READERS)
+
+
 def _tenancy_rule(actor: Actor) -> Q | None:
     """The tenancies whose accounts the actor may read, as one predicate on the row's own
-    tenancy: residents, those they hold an account-holding membership of now; the income team
-    and the DPO, every one (None); anyone else, none."""
+    tenancy: residents, those they hold an account-holding membership of now (and staff
+    viewing as them, only if their own role reads accounts); the income team and the DPO,
+    every one (None); anyone else, none."""
     if actor.is_resident and actor.person_id:
-        return Q(tenancy_id__in=actor.tenancy_ids)
+        return Q(pk__in=[]) if hidden_from_view_as(actor) else Q(tenancy_id__in=actor.tenancy_ids)
     if actor.reads_personal_data and actor.roles & ACCOUNT_READERS:
         return None
     return Q(pk__in=[])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access
+from porch.money.models import hidden_from_view_as
 from porch.money.services import accounts_shown
 
 # The periods the history can be shown for: (key, words, days back; None is everything).
@@ -26,7 +27,8 @@ DEFAULT_PERIOD = "3m"
 def account_list(request: PorchRequest) -> HttpResponse:
     accounts = list(access.accounts_for_resident(request.actor))
     accounts_shown(actor=request.actor, accounts=accounts, request=request)
-    return render(request, "money/accounts.html", {"accounts": accounts})
+    context = {"accounts": accounts, "hidden_from_staff": hidden_from_view_as(request.actor)}
+    return render(request, "money/accounts.html", context)
 
 
 @audience(RESIDENT)

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD, Cast
 from porch.housing.models import Membership, Person
+from porch.money.tests.helpers import an_account
 
 from .conftest import assert_styled, check_accessibility
 
@@ -80,6 +81,8 @@ def test_alice_sees_her_home_downloads_her_letter_and_cannot_reach_the_coles(
     live_cast: Cast, page: Any, tmp_path: Path
 ) -> None:
     ashton, cole = live_cast["ashton"], live_cast["cole"]
+    an_account(ashton.tenancy, ("Rent and service charges", 9840), ("Payment, thank you", -5000))
+    coles = an_account(cole.tenancy, (f"Rent {cole.marker}", 9840))
     sign_in(page, "alice@example.org", PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/$"))
@@ -105,6 +108,17 @@ def test_alice_sees_her_home_downloads_her_letter_and_cannot_reach_the_coles(
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rent and service charges").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your rent and service charges")
+    expect(page.get_by_text("You owe £48.40: your account is in arrears")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("See your transactions")).click()
+    expect(page.get_by_role("table")).to_contain_text("Payment, thank you")
+    check_accessibility(page)
+    response = page.goto(f"/rent/{coles.uuid}/")
+    assert response is not None and response.status == 404
+    assert cole.marker not in response.text()
 
     response = page.goto(f"/documents/{cole.documents['letter'].uuid}/download/")
     assert response is not None and response.status == 404

@@ -20,9 +20,9 @@ def pounds(pence: int | None) -> str:
 def balance_words(pence: int) -> str:
     """The balance said plainly, from the resident's side."""
     if pence > 0:
-        return f"You are {pounds(pence)} in arrears"
+        return f"You owe {pounds(pence)}: your account is in arrears"
     if pence < 0:
-        return f"You are {pounds(pence)} in credit"
+        return f"You are {pounds(pence)} in credit: we owe you this"
     return "Your account is up to date: you owe nothing"
 
 
@@ -32,4 +32,4 @@ def running_words(pence: int) -> str:
         return f"{pounds(pence)} owed"
     if pence < 0:
         return f"{pounds(pence)} in credit"
-    return "£0.00"
+    return "£0.00, nothing owed"

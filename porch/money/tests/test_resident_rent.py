@@ -3,16 +3,20 @@ account holders of the tenancy now, and nobody else."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import TODAY, Cast, sign_in
+from conftest import PASSWORD, TODAY, Cast, make_staff, sign_in
+from porch.accounts.models import User
 from porch.audit.models import AccessEvent
+from porch.core.roles import StaffRole
 from porch.housing.models import Membership, Tenancy
 from porch.money.access import PAGE_SIZE
-from porch.money.models import RentAccount
+from porch.money.models import AccountTransaction, RentAccount
 from porch.money.templatetags.money import balance_words, pounds
 from porch.rollout.models import ModuleSwitch
 
@@ -38,10 +42,10 @@ def detail(account: RentAccount) -> str:
 @pytest.mark.parametrize(
     ("pence", "words"),
     [
-        (12345, "You are £123.45 in arrears"),
-        (-2000, "You are £20.00 in credit"),
+        (12345, "You owe £123.45: your account is in arrears"),
+        (-2000, "You are £20.00 in credit: we owe you this"),
         (0, "Your account is up to date: you owe nothing"),
-        (123456789, "You are £1,234,567.89 in arrears"),
+        (123456789, "You owe £1,234,567.89: your account is in arrears"),
     ],
 )
 def test_a_balance_is_said_plainly_from_the_residents_side(pence: int, words: str) -> None:
@@ -53,7 +57,7 @@ def test_a_balance_is_said_plainly_from_the_residents_side(pence: int, words: st
 def test_each_joint_tenant_sees_the_joint_account(cast: Cast, who: str) -> None:
     account = an_account(cast["ashton"].tenancy, ("Rent", 9840), ("Payment, thank you", -5000))
     shown = page(cast, who)
-    assert "You are £48.40 in arrears" in shown and "£98.40 every week" in shown
+    assert "You owe £48.40" in shown and "£98.40 every week" in shown
     assert "Payment, thank you" in page(cast, who, detail(account))
 
 
@@ -91,7 +95,7 @@ def test_a_new_tenancy_of_the_same_home_sees_nothing_of_the_last(cast: Cast) -> 
     sam = client_for(cast, "sam")
     assert sam.get(detail(old)).status_code == 404
     shown = sam.get(detail(new)).content.decode()
-    assert "Rent arrears from the last tenancy" not in shown and "You are £98.40 in arrears" in shown
+    assert "Rent arrears from the last tenancy" not in shown and "You owe £98.40" in shown
 
 
 def test_the_history_is_newest_first_with_the_balance_after_each_worked_back_a_page_at_a_time(cast: Cast) -> None:
@@ -148,3 +152,41 @@ def test_the_account_page_runs_the_same_queries_for_two_transactions_or_a_full_p
             assert client.get(detail(account)).status_code == 200
         counts.append(len([q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]))
     assert counts[0] == counts[1] <= 14, counts
+
+
+def test_a_transaction_posted_after_the_balance_was_worked_out_is_shown_but_not_counted(cast: Cast) -> None:
+    """The housing system's balance is as at its moment; a later payment is not in it yet."""
+    account = an_account(cast["ashton"].tenancy, ("Rent", 9840), balance=9840)
+    AccountTransaction.objects.create(
+        hms_reference="TX-LATER",
+        account=account,
+        tenancy=account.tenancy,
+        posted_on=TODAY + datetime.timedelta(days=1),
+        kind=AccountTransaction.Kind.PAYMENT,
+        description="Payment made after the balance",
+        amount_pence=-9840,
+    )
+    shown = page(cast, "alice", detail(account))
+    assert "Not in the balance yet" in shown and "£98.40 owed" in shown
+
+
+def test_staff_viewing_as_a_resident_see_no_account_unless_their_role_reads_accounts(cast: Cast) -> None:
+    """Customer services see Alice's pages as she does, but no more than their own role reads:
+    never her rent account. The income team, who read every account, see it as she does."""
+    account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
+    cs = viewing_as_alice(cast, cast.staff["cs"])
+    assert cs.get(detail(account)).status_code == 404
+    listed = cs.get(LIST).content.decode()
+    assert "£98.40" not in listed and "Your role cannot see rent accounts" in listed
+    income = make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], [])
+    assert viewing_as_alice(cast, income).get(detail(account)).status_code == 200
+
+
+def viewing_as_alice(cast: Cast, staff: User) -> Client:
+    staff.role_grants.create(role="view_as")
+    client = sign_in(Client(), staff)
+    client.post("/account/confirm-password/", {"password": PASSWORD, "next": "/staff/"})
+    alice = cast["ashton"].people["alice"]
+    started = client.post(f"/staff/people/{alice.uuid}/view-as/", {"reason": "call", "reference": "CALL-1"})
+    assert started["Location"] == "/", started
+    return client

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,18 @@ class Command(BaseCommand):
             for path in files:
                 self._done(folder, path, load(path, apply=options["apply"]), keep=options["keep"])
             return
+        failed = self._in_lanes(folder, files, options)
+        if failed:
+            raise CommandError(f"Not loaded, left in the folder: {', '.join(failed)}.")
+
+    def _in_lanes(self, folder: Path, files: list[Path], options: dict[str, Any]) -> list[str]:
+        """Load the files in lanes; the names of those that failed (and of those waiting on them,
+        never started). The others are finished and reported whatever happens to one."""
         connections.close_all()  # each process opens its own
         context = multiprocessing.get_context("fork")
+        failed: list[str] = []
         with ProcessPoolExecutor(max_workers=options["lanes"], mp_context=context) as lanes:
-            running: dict[Future[str], Path] = {}
+            running: dict[Future[Said], Path] = {}
             waiting = list(files)
             first = _first_for_what_waits_on_it(files)
             while waiting or running:
@@ -65,16 +74,35 @@ class Command(BaseCommand):
                     running[lanes.submit(load, path, apply=options["apply"])] = path
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    self._done(folder, running.pop(future), future.result(), keep=options["keep"])
+                    path = running.pop(future)
+                    try:
+                        self._done(folder, path, future.result(), keep=options["keep"])
+                    except Exception as error:
+                        self.stderr.write(f"{path.name}: stopped by an error: {error!r}")
+                        failed.append(path.name)
+                        stranded = [p for p in waiting if _waits_on(p, path)]
+                        waiting = [p for p in waiting if p not in stranded]
+                        failed += [p.name for p in stranded]
+        return failed
 
-    def _done(self, folder: Path, path: Path, said: str, *, keep: bool) -> None:
-        self.stdout.write(said)
+    def _done(self, folder: Path, path: Path, said: Said, *, keep: bool) -> None:
+        self.stdout.write(said.line)
+        if said.reason:
+            self.stderr.write(f"  {said.reason}")
         if not keep:
             (folder / "done").mkdir(exist_ok=True)
             path.rename(folder / "done" / path.name)
 
 
-def load(path: Path, *, apply: bool) -> str:
+@dataclass(frozen=True)
+class Said:
+    """What became of a file: a line for the log, and why it was refused, for stderr."""
+
+    line: str
+    reason: str = ""
+
+
+def load(path: Path, *, apply: bool) -> Said:
     """Receive, check, preview and (with apply) apply one file; what became of it, in a line."""
     began = time.perf_counter()
     with path.open("rb") as stream:
@@ -93,8 +121,8 @@ def load(path: Path, *, apply: bool) -> str:
             pipeline.apply(batch.pk)
         batch.refresh_from_db()
     counts = ", ".join(f"{name} {number:,}" for name, number in batch.counts.items())
-    said = f"{path.name}: {batch.get_status_display()} ({counts}) in {time.perf_counter() - began:.1f} s"
-    return f"{said}\n  {batch.reason}" if batch.status == FeedBatch.Status.REFUSED else said
+    line = f"{path.name}: {batch.get_status_display()} ({counts}) in {time.perf_counter() - began:.1f} s"
+    return Said(line, batch.reason if batch.status == FeedBatch.Status.REFUSED else "")
 
 
 def _first_for_what_waits_on_it(files: list[Path]) -> Any:
@@ -105,6 +133,20 @@ def _first_for_what_waits_on_it(files: list[Path]) -> Any:
         after = [p for p in files if _entity_of(path) in entity_for(_entity_of(p)).layout.load_after]
         line[path] = path.stat().st_size + max((line[p] for p in after), default=0)
     return line.__getitem__
+
+
+def _waits_on(path: Path, other: Path) -> bool:
+    """Whether path is sent after other's entity (or is a later file of the same entity), directly
+    or through files between."""
+    entity, before = _entity_of(path), _entity_of(other)
+    return entity == before or before in _all_before(entity)
+
+
+def _all_before(entity: str) -> set[str]:
+    found = set(entity_for(entity).layout.load_after)
+    for earlier in list(found):
+        found |= _all_before(earlier)
+    return found
 
 
 def _may_start(path: Path, waiting: list[Path], running: Any) -> bool:
