@@ -20,7 +20,7 @@ SAMPLE = Path(settings.BASE_DIR) / "docs" / "feed-sample"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="lanes need PostgreSQL; SQLite's refusal is below")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_in_two_lanes_every_file_loads_after_those_it_is_sent_after(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, tmp_path / "in")
     out = StringIO()
@@ -53,7 +53,7 @@ REAL_LOAD = feed_import.load
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="lanes need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_file_failing_in_a_lane_stops_what_waits_on_it_and_the_rest_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
