@@ -8,8 +8,10 @@ app_name = "money"
 urlpatterns = [
     path("rent/", views.account_list, name="accounts"),
     path("rent/<uuid:code>/", views.account_detail, name="account"),
+    path("rent/<uuid:code>/statement/", views.statement, name="statement"),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
     "money:account": "Residents: A rent or service-charge account and its transactions",
+    "money:statement": "Residents: A statement of a rent or service-charge account (CSV)",
 }

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
-from porch.money import access
+from porch.money import access, statements
+from porch.money.forms import StatementForm
 from porch.money.models import hidden_from_view_as
 from porch.money.services import accounts_shown
 
@@ -54,3 +55,20 @@ def home_panel(request: PorchRequest) -> Mapping[str, Any] | None:
     queries (porch/portal/tests/test_query_counts.py), and a balance on it would be a read of
     the account, audited, on every visit home."""
     return {}
+
+
+@audience(RESIDENT)
+@module("money")
+def statement(request: PorchRequest, code: str) -> HttpResponse:
+    """Ask for a period; a valid one downloads the statement as CSV."""
+    account = access.get_account_for(request.actor, code)
+    form = StatementForm(request.GET if "start_day" in request.GET else None)
+    if not form.is_valid():
+        return render(request, "money/statement.html", {"account": account, "form": form})
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    made = statements.statement_for(request.actor, account, start, end)
+    accounts_shown(actor=request.actor, accounts=[account], request=request, what=f"statement {start} to {end}")
+    response = HttpResponse(statements.as_csv(made), content_type="text/csv; charset=utf-8")
+    name = f"statement-{account.hms_reference}-{start}-to-{end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

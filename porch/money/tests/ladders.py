@@ -10,3 +10,4 @@ LADDERS = {
     # Another household's account: not there for them (404), like any id they were not given.
     "money:account": Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account),
 }
+LADDERS["money:statement"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)

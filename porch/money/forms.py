@@ -1,0 +1,28 @@
+"""The period of a statement: from one day to another, neither in the future, in order."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from porch.core.forms import GovukDateField, GovukForm
+
+
+class StatementForm(GovukForm):
+    start = GovukDateField(label="From", help_text="For example, 1 4 2026", error_name="the first day")
+    end = GovukDateField(label="To", help_text="For example, 31 3 2027", error_name="the last day")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        today = timezone.localdate()
+        if isinstance(end, datetime.date) and end > today:
+            self.add_error("end", ValidationError("The last day must be today or in the past"))
+        elif isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("end", ValidationError("The last day must be the same as or after the first day"))
+        if isinstance(start, datetime.date) and start > today:
+            self.add_error("start", ValidationError("The first day must be today or in the past"))
+        return cleaned
