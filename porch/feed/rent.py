@@ -23,7 +23,8 @@ from porch.feed import columns as c
 from porch.feed.effects import audit
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, differences, given, refuse
 from porch.feed.saving import changed_rows_save
-from porch.housing.models import Membership, Tenancy, normalise_reference
+from porch.feed.tenancies import NO_TENANCY, members_of, tenancy_ids_for
+from porch.housing.models import Membership, normalise_reference
 from porch.money.kinds import RENT_ACCOUNT
 from porch.money.models import AccountTransaction, Frequency, RentAccount
 
@@ -86,17 +87,13 @@ class RentAccounts:
 
     def plan(self, run: Run, rows: Sequence[Parsed]) -> list[Plan | Outcome]:
         here = {a.hms_reference: a for a in RentAccount.objects.filter(hms_reference__in=[r.key for r in rows])}
-        tenancies = dict(
-            Tenancy.objects.filter(
-                reference__in={normalise_reference(r.values["tenancy_ref"]) for r in rows}
-            ).values_list("reference", "id")
-        )
+        tenancies = tenancy_ids_for(rows)
         return [self._plan_one(row, here.get(row.key), tenancies) for row in rows]
 
     def _plan_one(self, row: Parsed, account: RentAccount | None, tenancies: dict[str, int]) -> Plan | Outcome:
         tenancy = tenancies.get(normalise_reference(row.values["tenancy_ref"]))
         if tenancy is None:
-            return refuse(row, "tenancy_ref", "No tenancy here has this reference: send the tenancies file first.")
+            return refuse(row, "tenancy_ref", NO_TENANCY)
         if ("next_due" in row.values) != ("next_due_on" in row.values) or (
             (row.values.get("next_due") is None) != (row.values.get("next_due_on") is None)
         ):
@@ -232,11 +229,7 @@ def _transactions(number: int) -> str:
 
 def account_holders(tenancy_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each tenancy's account holders, past and present: whose data its account is."""
-    holders: dict[int, list[int]] = {}
-    found = Membership.objects.filter(tenancy_id__in=set(tenancy_ids), role__in=Membership.ACCOUNT_ROLES)
-    for tenancy, person in found.values_list("tenancy_id", "person_id"):
-        holders.setdefault(tenancy, []).append(person)
-    return holders
+    return members_of(tenancy_ids, roles=Membership.ACCOUNT_ROLES)
 
 
 WORDS = {"balance_pence": "balance", "charge_pence": "charge", "next_due_pence": "next due", "amount_pence": "amount"}

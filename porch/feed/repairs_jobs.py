@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from porch.feed import columns as c
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, refuse
+from porch.feed.tenancies import NO_TENANCY
 from porch.housing.models import Block, Tenancy, normalise_reference
 from porch.repairs import services
 from porch.repairs.categories import BY_CODE, category
@@ -97,9 +98,7 @@ def _place(row: Parsed, tenancies: dict[str, Tenancy], blocks: dict[str | None, 
         )
     if tenancy_ref:
         tenancy = tenancies.get(normalise_reference(tenancy_ref))
-        return tenancy or refuse(
-            row, "tenancy_ref", "No tenancy here has this reference: send the tenancies file first."
-        )
+        return tenancy or refuse(row, "tenancy_ref", NO_TENANCY)
     block = blocks.get(block_ref)
     return block or refuse(row, "block_ref", "No block here has this reference: send the properties file first.")
 

@@ -25,6 +25,7 @@ from porch.housing.models import Membership, Person, Property, Tenancy, normalis
 TENANCY_FIELDS = {"kind": "kind", "start_date": "start_date", "end_date": "end_date"}
 MEMBERSHIP_FIELDS = {"role": "role", "start_date": "start_date", "end_date": "end_date"}
 ENDS_BEFORE_START = "The end date is before the start date."
+NO_TENANCY = "No tenancy here has this reference: send the tenancies file first."
 
 
 def _in_force(start: datetime.date, end: datetime.date | None, today: datetime.date) -> bool:
@@ -91,7 +92,7 @@ class Tenancies:
         Tenancy.objects.bulk_create(new)
         changed = [plan for plan in plans if plan.outcome.result == CHANGED]
         changed_rows_save(Tenancy, [plan.record for plan in changed], list(TENANCY_FIELDS.values()))
-        members = _members_of([plan.record.pk for plan in changed])
+        members = members_of([plan.record.pk for plan in changed])
         reason = f"from the housing system (batch {run.batch_id})"
         audit(
             run.actor,
@@ -111,12 +112,21 @@ class Tenancies:
         sessions_end(person for tenancy in ended for person in members.get(tenancy, []))
 
 
-def _members_of(tenancy_ids: list[int]) -> dict[int, list[int]]:
-    """Each tenancy's members, past and present: whose data a change to it is."""
+def members_of(tenancy_ids: Iterable[int], roles: Sequence[str] | None = None) -> dict[int, list[int]]:
+    """Each tenancy's members, past and present (of these roles, if given): whose data a change to it is."""
+    found = Membership.objects.filter(tenancy_id__in=set(tenancy_ids))
+    if roles is not None:
+        found = found.filter(role__in=roles)
     members: dict[int, list[int]] = {}
-    for tenancy, person in Membership.objects.filter(tenancy_id__in=tenancy_ids).values_list("tenancy_id", "person_id"):
+    for tenancy, person in found.values_list("tenancy_id", "person_id"):
         members.setdefault(tenancy, []).append(person)
     return members
+
+
+def tenancy_ids_for(rows: Sequence[Parsed]) -> dict[str, int]:
+    """The ids of the tenancies the rows' tenancy_ref name, by reference."""
+    wanted = {normalise_reference(row.values["tenancy_ref"]) for row in rows}
+    return dict(Tenancy.objects.filter(reference__in=wanted).values_list("reference", "id"))
 
 
 class Memberships:
@@ -140,11 +150,7 @@ class Memberships:
 
     def plan(self, run: Run, rows: Sequence[Parsed]) -> list[Plan | Outcome]:
         here = {m.hms_reference: m for m in Membership.objects.filter(hms_reference__in=[r.key for r in rows])}
-        tenancies = dict(
-            Tenancy.objects.filter(
-                reference__in={normalise_reference(r.values["tenancy_ref"]) for r in rows}
-            ).values_list("reference", "id")
-        )
+        tenancies = tenancy_ids_for(rows)
         people = dict(
             Person.objects.filter(housing_reference__in={r.values["person_ref"] for r in rows}).values_list(
                 "housing_reference", "id"
@@ -165,7 +171,7 @@ class Memberships:
         tenancy = tenancies.get(normalise_reference(row.values["tenancy_ref"]))
         person = people.get(row.values["person_ref"])
         if tenancy is None:
-            return refuse(row, "tenancy_ref", "No tenancy here has this reference: send the tenancies file first.")
+            return refuse(row, "tenancy_ref", NO_TENANCY)
         if person is None:
             return refuse(row, "person_ref", UNKNOWN_PERSON)
         end = row.values.get("end_date")

@@ -229,11 +229,8 @@ def test_a_lookalike_is_held_for_staff_never_merged() -> None:
     assert again.held == 1 and HeldPerson.objects.count() == 1
 
 
-def test_a_stopped_run_carries_on_where_it_stopped_without_doing_anything_twice(monkeypatch) -> None:
-    monkeypatch.setattr(pipeline, "CHUNK", 2)
-    homes = [(f"PR-{n}", f"Flat {n}", "BL-1") for n in range(1, 6)]
-    batch = previewed("properties", properties(*homes))
-    FeedBatch.objects.filter(pk=batch.pk).update(status=FeedBatch.Status.APPLYING)
+def _apply_stopped_on_the_second_chunk(monkeypatch: pytest.MonkeyPatch, batch: FeedBatch) -> None:
+    """Apply the batch as a worker stopped while loading its second chunk would (the first committed)."""
     real_load, calls = pipeline.load, []
 
     def stop_on_the_second_chunk(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -242,9 +239,18 @@ def test_a_stopped_run_carries_on_where_it_stopped_without_doing_anything_twice(
             raise RuntimeError("the worker was stopped")
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "load", stop_on_the_second_chunk)
-    with pytest.raises(RuntimeError):
-        pipeline.apply(batch.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "load", stop_on_the_second_chunk)
+        with pytest.raises(RuntimeError):
+            pipeline.apply(batch.pk)
+
+
+def test_a_stopped_run_carries_on_where_it_stopped_without_doing_anything_twice(monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    homes = [(f"PR-{n}", f"Flat {n}", "BL-1") for n in range(1, 6)]
+    batch = previewed("properties", properties(*homes))
+    FeedBatch.objects.filter(pk=batch.pk).update(status=FeedBatch.Status.APPLYING)
+    _apply_stopped_on_the_second_chunk(monkeypatch, batch)
     batch.refresh_from_db()
     assert (batch.position, batch.created, Property.objects.count()) == (2, 2, 2)
     pipeline.apply(batch.pk)
@@ -263,18 +269,7 @@ def test_a_row_repeating_a_reference_is_refused_even_when_a_stopped_run_carries_
     batch = previewed("properties", properties(*homes))
     assert batch.repeats == {"4": 2}
     FeedBatch.objects.filter(pk=batch.pk).update(status=FeedBatch.Status.APPLYING)
-    real_load, calls = pipeline.load, []
-
-    def stop_on_the_second_chunk(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the worker was stopped")
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "load", stop_on_the_second_chunk)
-    with pytest.raises(RuntimeError):
-        pipeline.apply(batch.pk)
-    monkeypatch.setattr(pipeline, "load", real_load)
+    _apply_stopped_on_the_second_chunk(monkeypatch, batch)
     pipeline.apply(batch.pk)  # a new run: it starts at the third row, knowing nothing of the first two
     batch.refresh_from_db()
     assert (batch.status, batch.created, batch.refused) == (FeedBatch.Status.APPLIED, 2, 1)
