@@ -4,6 +4,7 @@ outside the access model, and exactly the people who received it."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import replace
 
 import pytest
@@ -29,6 +30,14 @@ def actor(user: User) -> Actor:
 def window() -> Window:
     now = timezone.now()
     return Window(now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=1))
+
+
+def a_tick_later() -> None:
+    """Put a moment between a read and a change to the staff member's record. SQLite's
+    triggers date the staff history to the millisecond (its clock has no finer grain), so
+    a change in the same millisecond as a read could fall either side of it; PostgreSQL
+    dates both to the microsecond."""
+    time.sleep(0.002)
 
 
 def dpo(cast: Cast) -> Actor:
@@ -266,7 +275,9 @@ def test_training_recorded_later_does_not_cover_what_came_before(cast: Cast) -> 
     cs = cast.staff["cs"]
     User.objects.filter(pk=cs.pk).update(training_completed_on=None)
     record(actor=actor(cs), action="view", object_type="person", subject_ids=[alice.id])
+    a_tick_later()
     User.objects.filter(pk=cs.pk).update(training_completed_on=timezone.localdate())
+    a_tick_later()
     record(actor=actor(cs), action="view", object_type="person", subject_ids=[cast["dunn"].people["dan"].id])
     assert people_and_recipients(cast) == ({"Alice"}, {("cs@staff.example.org", "Alice")})
 
@@ -276,7 +287,9 @@ def test_a_role_covers_only_while_it_was_held(cast: Cast) -> None:
     cs = cast.staff["cs"]
     record(actor=actor(cs), action="view", object_type="person", subject_ids=[alice.id])
     cs_then = actor(cs)
+    a_tick_later()
     cs.role_grants.all().delete()
+    a_tick_later()
     record(actor=cs_then, action="view", object_type="person", subject_ids=[dan.id])  # served after losing the role
     assert people_and_recipients(cast) == ({"Dan"}, {("cs@staff.example.org", "Dan")})
 
@@ -288,7 +301,9 @@ def test_a_patch_covers_only_while_it_was_theirs(cast: Cast) -> None:
     record(
         actor=actor(north), action="view", object_type="tenancy", subject_ids=household, tenancy_id=ashton.tenancy.id
     )
+    a_tick_later()
     north.patches.clear()
+    a_tick_later()
     record(actor=actor(north), action="view", object_type="person", subject_ids=[ashton.people["amy"].id])
     assert people_and_recipients(cast) == ({"Amy"}, {("north@staff.example.org", "Amy")})
 
