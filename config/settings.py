@@ -326,6 +326,27 @@ if FEED_API_KEY and (len(FEED_API_KEY) < 32 or len(set(FEED_API_KEY)) < 12 or FE
     raise EnvError("FEED_API_KEY must be a random string of at least 32 characters, not SECRET_KEY or AUDIT_KEY.")
 # Requests one connection may make in a minute; beyond it the API answers 429 until the minute ends.
 FEED_API_REQUESTS_PER_MINUTE = env_int("FEED_API_REQUESTS_PER_MINUTE", 120, minimum=1)
+# --- Card payments (porch/money/providers.py, ADR 0024) -------------------------------------
+# Who takes residents' card payments on their hosted page: "govuk_pay" (GOV.UK Pay's API),
+# "sandbox" (a pretend page inside Porch for the demo: DEBUG only) or "" (no online payments:
+# the pay button is not shown).
+PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "sandbox" if DEBUG else "")
+if PAYMENTS_PROVIDER not in ("", "govuk_pay", "sandbox") or (PAYMENTS_PROVIDER == "sandbox" and not DEBUG):
+    raise EnvError("PAYMENTS_PROVIDER must be govuk_pay or empty (sandbox only with DEBUG on).")
+GOVUK_PAY_API_URL = env_str("GOVUK_PAY_API_URL", "https://publicapi.payments.service.gov.uk")
+# The API key from GOV.UK Pay's admin tool, and the signing secret of the webhook set up there.
+GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
+GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
+if PAYMENTS_PROVIDER == "govuk_pay":
+    if not GOVUK_PAY_API_KEY or len(GOVUK_PAY_WEBHOOK_SECRET) < 16:
+        raise EnvError("PAYMENTS_PROVIDER=govuk_pay needs GOVUK_PAY_API_KEY and GOVUK_PAY_WEBHOOK_SECRET.")
+    if not GOVUK_PAY_API_URL.startswith("https://") and not DEBUG:
+        raise EnvError("GOVUK_PAY_API_URL must start with https://.")
+# How long to wait for the provider's answer, in seconds; then the resident is told to try later.
+PAYMENTS_TIMEOUT_SECONDS = env_int("PAYMENTS_TIMEOUT_SECONDS", 10, minimum=1)
+# The most one card payment may be, in pence (GOV.UK Pay's own limit is £100,000).
+PAYMENTS_MOST_PENCE = env_int("PAYMENTS_MOST_PENCE", 500_000, minimum=100)
+
 # Working days skip weekends and the bank holidays of the landlord's nation:
 # ENG (England), WLS (Wales), SCT (Scotland) or NIR (Northern Ireland).
 BANK_HOLIDAYS_REGION = env_str("BANK_HOLIDAYS_REGION", "ENG")

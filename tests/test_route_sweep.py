@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Cast, sign_in
 from porch.feed.models import FeedBatch
@@ -47,6 +47,9 @@ SIGNED_ROUTES = {
     "feed_api:outbox_events": "GET",
     "feed_api:openapi": "GET",
 }
+# The card payment provider's callbacks (porch.money, ADR 0024): signed with the provider's
+# webhook secret; no session admits them either.
+PROVIDER_CALLBACKS = {"money:payment_callback"}
 # Every kind of browser session the cast has: signed out, residents (current, former, a
 # homeowner, another patch), every staff role, staff viewing as a resident, a contractor.
 EVERY_SESSION = [
@@ -183,7 +186,7 @@ def test_public_routes_are_exactly_the_allow_list() -> None:
 
 def test_signed_routes_are_exactly_the_allow_list() -> None:
     signed = {name for name, _, view in ROUTE_LIST if getattr(getattr(view, "porch_audience", None), "signed", False)}
-    assert signed == set(SIGNED_ROUTES)
+    assert signed == set(SIGNED_ROUTES) | PROVIDER_CALLBACKS
 
 
 def test_every_route_has_a_role_ladder() -> None:
@@ -193,6 +196,7 @@ def test_every_route_has_a_role_ladder() -> None:
         if name not in ROUTES
         and name not in PUBLIC_ROUTES
         and name not in SIGNED_ROUTES
+        and name not in PROVIDER_CALLBACKS
         and not name.startswith("admin:")
     ]
     assert missing == []
@@ -368,7 +372,11 @@ def viewer(cast: Cast, *, viewing: bool) -> Client:
     return client
 
 
-PROTECTED = [(name, route) for name, route, view in ROUTE_LIST if name not in PUBLIC_ROUTES | SIGNED_ROUTES.keys()]
+PROTECTED = [
+    (name, route)
+    for name, route, view in ROUTE_LIST
+    if name not in PUBLIC_ROUTES | SIGNED_ROUTES.keys() | PROVIDER_CALLBACKS
+]
 
 
 @pytest.mark.parametrize(("name", "route"), PROTECTED, ids=[name for name, _ in PROTECTED])
@@ -420,6 +428,32 @@ def test_signed_routes_refuse_every_session(name: str, cast: Cast) -> None:
         assert sent["id"] not in response.content.decode(), (url, who)
         assert "no-store" in response["Cache-Control"], (url, who)
     assert FeedBatch.objects.filter(source=FeedBatch.Source.API).count() == 1 + (name == "feed_api:batch_submit")
+
+
+@pytest.mark.parametrize("name", sorted(PROVIDER_CALLBACKS))
+def test_provider_callbacks_refuse_every_session(name: str, cast: Cast, settings: Any) -> None:
+    """A browser's session is no provider, whoever is signed in: a message that a real payment
+    went through, unsigned or signed with another secret, is refused (401) and changes nothing."""
+    from porch.money.models import Payment
+    from porch.money.tests.govuk_pay_server import sign
+    from porch.money.tests.helpers import ashton_payment
+
+    settings.PAYMENTS_PROVIDER, settings.GOVUK_PAY_API_KEY = "govuk_pay", "key"
+    settings.GOVUK_PAY_WEBHOOK_SECRET = "the-providers-webhook-secret"
+    payment = Payment.objects.get(uuid=ashton_payment(cast))
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.IN_PROGRESS, finished_at=None)
+    state = {"payment_id": payment.provider_id, "state": {"status": "success", "finished": True}}
+    body = json.dumps({"resource_type": "payment", "resource": state}).encode()
+    url = reverse(name)
+    for who in EVERY_SESSION:
+        for signature in ("", sign(body, "a-guessed-secret")):
+            response = client_for(who, cast).post(
+                url, body, content_type="application/json", headers={"Pay-Signature": signature}
+            )
+            assert response.status_code == 401, (url, who)
+            assert "no-store" in response["Cache-Control"], (url, who)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.IN_PROGRESS
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_ROUTES))

@@ -79,6 +79,9 @@ PORTAL = Audience(
 RESIDENT = Audience("resident", lambda actor: actor.is_resident, during_view_as=True)
 # The housing system's API (/api/feed/v1/): the signed-routes allow-list in the route sweep.
 SIGNED_CONNECTION = Audience("a housing system connection, by signed request", lambda actor: False, signed=True)
+# The card payment provider's callbacks (porch.money, ADR 0024): answered only to a message
+# signed with the provider's webhook secret, like the housing system's API.
+PAYMENT_PROVIDER = Audience("the card payment provider, by signed callback", lambda actor: False, signed=True)
 VIEWING_AS = Audience(
     "viewing as a resident",
     lambda actor: actor.is_viewing_as,

@@ -40,13 +40,14 @@ class Column:
     read: Reader
     required: bool = True
     example: str = ""
+    empty: Any = None  # an optional column's value when the cell is empty
 
     def value(self, text: str | None) -> Any:
         text = (text or "").strip()
         if not text:
             if self.required:
                 raise BadValue("This value is missing.")
-            return None
+            return self.empty
         return self.read(text)
 
 

@@ -94,8 +94,8 @@ def _rent_accounts(limit: int | None) -> Iterator[Sequence[Any]]:
 def _rent_transactions(limit: int | None) -> Iterator[Sequence[Any]]:
     found = AccountTransaction.objects.filter(account__in=_accounts(limit).values("id")).order_by("id")
     fields = ("hms_reference", "account__hms_reference", "posted_on", "kind", "description", "amount_pence")
-    for *row, amount in found.values_list(*fields).iterator(CHUNK):
-        yield [*row, pounds(amount)]
+    for *row, amount, payment in found.values_list(*fields, "payment_reference").iterator(CHUNK):
+        yield [*row, pounds(amount), payment]
 
 
 def pounds(pence: int | None) -> str | None:

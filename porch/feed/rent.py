@@ -42,6 +42,7 @@ TRANSACTION_FIELDS = {
     "kind": "kind",
     "description": "description",
     "amount": "amount_pence",
+    "payment_ref": "payment_reference",
 }
 NO_ACCOUNT = "No account here has this reference: send the rent accounts file first."
 
@@ -162,6 +163,15 @@ class RentTransactions:
                 c.pounds,
                 example="98.40",
             ),
+            c.Column(
+                "payment_ref",
+                "For a card payment made in Porch: its reference, as Porch sent it (payment.received). "
+                "The resident's account page then stops showing the payment as on its way.",
+                c.text(20),
+                required=False,
+                example="PAY-7KQ3M9XA",
+                empty="",
+            ),
         ),
         load_after=("rent_accounts", "memberships"),
     )
@@ -197,10 +207,7 @@ class RentTransactions:
         rows_insert(
             AccountTransaction,
             ("hms_reference", "account", "tenancy", *TRANSACTION_FIELDS.values()),
-            (
-                (plan.parsed.key, *plan.extra["account"][:2], *(plan.parsed.values[c] for c in TRANSACTION_FIELDS))
-                for plan in new
-            ),
+            (_new_transaction(plan) for plan in new),
         )
         changed = [plan for plan in plans if plan.outcome.result == CHANGED]
         changed_rows_save(AccountTransaction, [plan.record for plan in changed], list(TRANSACTION_FIELDS.values()))
@@ -209,6 +216,12 @@ class RentTransactions:
             added=Counter(plan.extra["account"] for plan in new),
             corrected=Counter(p.extra["account"] for p in changed),
         )
+
+
+def _new_transaction(plan: Plan) -> tuple[Any, ...]:
+    """A new transaction's row; a file without the optional payment_ref column links no payment."""
+    values = {"payment_reference": "", **given(plan.parsed, TRANSACTION_FIELDS)}
+    return (plan.parsed.key, *plan.extra["account"][:2], *(values[field] for field in TRANSACTION_FIELDS.values()))
 
 
 def _audit(run: Run, *, added: Counter[tuple[int, int, Any]], corrected: Counter[tuple[int, int, Any]]) -> None:

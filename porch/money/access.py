@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from porch.core.actor import Actor
-from porch.money.models import AccountTransaction, RentAccount, RentAccountQuerySet
+from porch.money.models import AccountTransaction, Payment, RentAccount, RentAccountQuerySet
 
 PAGE_SIZE = 25
 
@@ -31,6 +31,15 @@ def get_account_for(actor: Actor, code: UUID | str) -> RentAccount:
     if account is None:
         raise Http404
     return account
+
+
+def get_payment_for(actor: Actor, code: UUID | str) -> Payment:
+    """A card payment into an account the resident holds now, with its account."""
+    found = Payment.objects.visible_to(actor).filter(uuid=code) if actor.is_resident else Payment.objects.none()
+    payment = found.select_related("account__tenancy__property").first()
+    if payment is None:
+        raise Http404
+    return payment
 
 
 @dataclass(frozen=True)

@@ -18,3 +18,13 @@ RENT_ACCOUNT = AuditKind(
     words="your rent or service-charge account",
     residents=ResidentRule.ABOUT_THEM,
 )
+
+# A card payment made in Porch (its amount, reference and whether it went through): the
+# account holders', like the account it was paid into.
+CARD_PAYMENT = AuditKind(
+    "card_payment",
+    "a card payment",
+    MONEY_DATA.key,
+    words="a payment to your rent or service-charge account",
+    residents=ResidentRule.ABOUT_THEM,
+)

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from porch.core.roles import StaffRole
-from porch.housing.models import Tenancy
+from porch.housing.models import Person, Tenancy
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor
@@ -124,6 +124,9 @@ class AccountTransaction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.CharField(max_length=200)
     amount_pence = models.BigIntegerField()
+    # A payment made in Porch, as the housing system posted it: the payment's reference, so
+    # the account page knows it arrived (and stops showing it as on its way).
+    payment_reference = models.CharField(max_length=20, blank=True, db_default="")
 
     objects = TransactionQuerySet.as_manager()
 
@@ -135,3 +138,64 @@ class AccountTransaction(models.Model):
 
     def __str__(self) -> str:
         return self.hms_reference
+
+
+class PaymentQuerySet(models.QuerySet["Payment"]):
+    def visible_to(self, actor: Actor) -> PaymentQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+
+class Payment(models.Model):
+    """A card payment a resident made through the payment provider's hosted page (ADR 0024).
+
+    One row whatever happens: the pay form carries a one-time key (`attempt_key`), so a double
+    submit finds the row the first made; the provider is asked with the row's uuid as its
+    idempotency key; and the status only moves forward (`porch.money.payments.settle`), so a
+    return and a callback, in either order or twice, leave it as one. No card detail is here:
+    the card is typed on the provider's page, never Porch's."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "Waiting for the card payment"
+        PAID = "paid", "Paid"
+        NOT_PAID = "not_paid", "Did not go through"
+
+    FINISHED = frozenset({Status.PAID, Status.NOT_PAID})
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # What the resident, customer services and the housing system quote: PAY- and 8 letters.
+    reference = models.CharField(max_length=20, unique=True)
+    attempt_key = models.UUIDField(unique=True)
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="payments")
+    # The account's tenancy, on the row: who may read it is decided by the row alone.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+")
+    paid_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    amount_pence = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    provider = models.CharField(max_length=20)
+    provider_id = models.CharField(max_length=60, blank=True, default="")
+    next_url = models.URLField(max_length=2000, blank=True, default="")
+    # The provider's own words for how it ended ("declined", "cancelled by the payer").
+    outcome = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    is_test = models.BooleanField(default=False)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="money_payment_above_nothing"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_id"], condition=~Q(provider_id=""), name="money_payment_provider_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-created_at"], name="money_payment_account_newest")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

@@ -3,7 +3,7 @@
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.money.demo import demo_accounts
-from porch.money.kinds import MONEY_DATA, RENT_ACCOUNT
+from porch.money.kinds import CARD_PAYMENT, MONEY_DATA, RENT_ACCOUNT
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
@@ -18,9 +18,10 @@ register(
         personal=(
             PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy"),
             PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.Payment", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
-        audit_kinds=(RENT_ACCOUNT,),
+        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT),
         pages=PAGES,
         resident_links=(Link("money:accounts", "Rent and service charges"),),
         home_panels=(Panel("money/home_panel.html", home_panel),),

@@ -2,16 +2,24 @@
 
 from django.urls import path
 
-from porch.money import views
+from porch.money import payment_views, views
 
 app_name = "money"
 urlpatterns = [
     path("rent/", views.account_list, name="accounts"),
     path("rent/<uuid:code>/", views.account_detail, name="account"),
     path("rent/<uuid:code>/statement/", views.statement, name="statement"),
+    path("rent/<uuid:code>/pay/", payment_views.pay, name="pay"),
+    path("rent/payments/<uuid:code>/", payment_views.payment_detail, name="payment"),
+    path("rent/payments/sandbox/<uuid:code>/", payment_views.sandbox_pay, name="sandbox_pay"),
+    path("payments/callback/", payment_views.payment_callback, name="payment_callback"),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
     "money:account": "Residents: A rent or service-charge account and its transactions",
     "money:statement": "Residents: A statement of a rent or service-charge account (CSV)",
+    "money:pay": "Residents: Pay into a rent or service-charge account by card",
+    "money:payment": "Residents: Whether a card payment went through",
+    "money:sandbox_pay": "Residents: The demo's pretend card payment page",
+    "money:payment_callback": "The card payment provider: how a payment ended (signed)",
 }

@@ -14,8 +14,10 @@ from django.utils import timezone
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access, statements
+from porch.money.chosen_provider import payments_on
 from porch.money.forms import StatementForm
 from porch.money.models import hidden_from_view_as
+from porch.money.payments import on_their_way
 from porch.money.services import accounts_shown
 
 # The periods the history can be shown for: (key, words, days back; None is everything).
@@ -41,7 +43,15 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
         period = DEFAULT_PERIOD  # a period nobody offered: the usual one, not an error page
     history = access.history_page(request.actor, account, since=_since(period), number=request.GET.get("page"))
     accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance and transactions")
-    context = {"account": account, "page": history.page, "lines": history.lines, "periods": PERIODS, "period": period}
+    context = {
+        "account": account,
+        "page": history.page,
+        "lines": history.lines,
+        "periods": PERIODS,
+        "period": period,
+        "may_pay": payments_on() and not request.actor.is_viewing_as,
+        "waiting": on_their_way(account, request.actor),
+    }
     return render(request, "money/account.html", context)
 
 

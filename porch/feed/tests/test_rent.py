@@ -189,6 +189,23 @@ def test_transactions_sent_again_change_nothing_and_a_correction_is_changed(two_
     assert len(audited(reason__startswith="1 corrected")) == 2  # Alice and Bob
 
 
+def test_a_card_payment_posted_by_the_housing_system_names_its_payment_reference(two_accounts: Cast) -> None:
+    """payment_ref is optional: files without it load as before; with it, the transaction names
+    the payment made in Porch, and the same file again (empty cells too) changes nothing."""
+    rows = [
+        ["TX-1", "RA-1", "2026-11-23", "payment", "Card payment", "-25.00", "PAY-7KQ3M9XA"],
+        ["TX-2", "RA-1", "2026-11-23", "charge", "Rent", "98.40", ""],
+    ]
+    content = csv_bytes([*TRANSACTIONS, "payment_ref"], rows)
+    applied("rent_transactions", content)
+    assert AccountTransaction.objects.get(hms_reference="TX-1").payment_reference == "PAY-7KQ3M9XA"
+    assert AccountTransaction.objects.get(hms_reference="TX-2").payment_reference == ""
+    again = applied("rent_transactions", content, name="again.csv")
+    assert (again.changed, again.unchanged) == (0, 2)
+    without = applied("rent_transactions", transactions(("TX-2", "RA-1", "98.40")), name="without.csv")
+    assert (without.changed, without.unchanged) == (0, 1)
+
+
 def test_a_transaction_stays_with_its_account(two_accounts: Cast) -> None:
     applied("rent_transactions", transactions(("TX-1", "RA-1", "98.40")))
     moved = applied("rent_transactions", transactions(("TX-1", "RA-2", "98.40")), name="moved.csv")

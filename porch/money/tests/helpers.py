@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 from itertools import count
 from typing import Any
+from uuid import uuid4
 
 from django.utils import timezone
 
 from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, RentAccount
+from porch.money.models import AccountTransaction, Frequency, Payment, RentAccount
+from porch.money.sandbox import Sandbox
 
 _numbers = count(1)
 
@@ -48,3 +50,28 @@ def an_account(tenancy: Tenancy, *history: tuple[str, int], balance: int | None 
 def ashton_account(cast: Any) -> str:
     """The Ashtons' rent account (Alice and Bob hold it; Amy is a household member)."""
     return str(an_account(cast["ashton"].tenancy, ("Rent", 9840), ("Payment, thank you", -9840)).uuid)
+
+
+def ashton_payment(cast: Any) -> str:
+    """A card payment into the Ashtons' account that went through, made by Alice."""
+    account = RentAccount.objects.get(uuid=ashton_account(cast))
+    payment = Payment.objects.create(
+        reference=f"PAY-T{next(_numbers):07d}",
+        attempt_key=uuid4(),
+        account=account,
+        tenancy=account.tenancy,
+        paid_by=cast["ashton"].people["alice"],
+        amount_pence=2500,
+        status=Payment.Status.PAID,
+        provider="sandbox",
+        provider_id=f"sandbox-{uuid4()}",
+        finished_at=timezone.now(),
+    )
+    return str(payment.uuid)
+
+
+def sandbox_page(cast: Any) -> str:
+    """The demo provider's pretend page for a payment it was asked for."""
+    key = str(uuid4())
+    Sandbox().start(key=key, amount_pence=2500, reference="PAY-SANDBOX1", description="Rent", return_url="/rent/")
+    return key

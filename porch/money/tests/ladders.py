@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch.money.tests.helpers import ashton_account
+from porch.money.tests.helpers import ashton_account, ashton_payment, sandbox_page
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -11,3 +11,7 @@ LADDERS = {
     "money:account": Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account),
 }
 LADDERS["money:statement"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
+LADDERS["money:pay"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
+LADDERS["money:payment"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_payment)
+# The demo's pretend provider page: residents only (it shows an amount and a reference, no one's data).
+LADDERS["money:sandbox_pay"] = Ladder(right="alice", wrong="staff:dpo", code=sandbox_page)

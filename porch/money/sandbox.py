@@ -1,0 +1,54 @@
+"""A pretend card payment provider for the demo (PAYMENTS_PROVIDER=sandbox, DEBUG only):
+its "hosted page" is a page of Porch's own that asks no card details, only whether the
+payment goes through. It keeps what it knows in the cache, as a provider keeps it on its side."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from porch.money.providers import NotFromProvider, Reported, Started
+
+DAY = 24 * 60 * 60
+
+
+def _key(provider_id: str) -> str:
+    return f"money:sandbox:{provider_id}"
+
+
+class Sandbox:
+    name = "sandbox"
+
+    def start(self, *, key: str, amount_pence: int, reference: str, description: str, return_url: str) -> Started:
+        provider_id = f"sandbox-{key}"
+        if cache.get(_key(provider_id)) is None:
+            state = {"amount_pence": amount_pence, "reference": reference, "return_url": return_url, "paid": None}
+            cache.set(_key(provider_id), state, DAY)
+        return Started(provider_id, reverse("money:sandbox_pay", args=[key]))
+
+    def report(self, provider_id: str) -> Reported:
+        state = sandbox_payment(provider_id) or {}
+        paid = state.get("paid")
+        return Reported(provider_id, paid, "" if paid is None else "paid" if paid else "cancelled on the pretend page")
+
+    def callback(self, body: bytes, headers: Mapping[str, str]) -> Reported:
+        raise NotFromProvider("The sandbox sends no callbacks.")
+
+
+def sandbox_payment(provider_id: str) -> dict[str, Any] | None:
+    found = cache.get(_key(provider_id))
+    return found if isinstance(found, dict) else None
+
+
+def sandbox_answer(provider_id: str, *, paid: bool) -> str | None:
+    """The pretend page's answer: paid or cancelled, once. Returns where to send the resident."""
+    state = sandbox_payment(provider_id)
+    if state is None:
+        return None
+    if state["paid"] is None:
+        state["paid"] = paid
+        cache.set(_key(provider_id), state, DAY)
+    return str(state["return_url"])

@@ -1,0 +1,135 @@
+"""GOV.UK Pay's public API on 127.0.0.1, as its documentation describes it, for the payment
+tests: create a payment (POST /v1/payments, bearer key, Idempotency-Key), get a payment
+(GET /v1/payments/{id}), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
+The test plays the paying resident by moving a payment's state (`finish`)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+API_KEY = "api_test_loopback_0123456789abcdefghijklmnopqrstuvwxyz"
+WEBHOOK_SECRET = "webhook_live_loopback_secret_0123456789"
+
+
+@dataclass
+class GovukPayServer:
+    url: str = ""
+    payments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+    requests: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
+    # While set, every request is answered with this status (the provider having a bad day).
+    failing_with: int | None = None
+
+    def created(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for method, path, _, body in self.requests if method == "POST"]
+
+    def finish(self, payment_id: str, status: str, message: str = "") -> None:
+        """The resident paid (success), or it failed, was cancelled or expired."""
+        state = {"status": status, "finished": status in ("success", "failed", "cancelled", "error")}
+        if message:
+            state["message"] = message
+        self.payments[payment_id]["state"] = state
+
+    def webhook(self, payment_id: str, event_type: str = "card_payment_succeeded") -> tuple[bytes, str]:
+        """A webhook message about the payment as it is now, and its signature."""
+        message = {
+            "webhook_message_id": secrets.token_hex(13),
+            "api_version": 1,
+            "created_date": "2026-12-01T10:00:00.000Z",
+            "resource_id": payment_id,
+            "resource_type": "payment",
+            "event_type": event_type,
+            "resource": self.payments[payment_id],
+        }
+        body = json.dumps(message).encode()
+        return body, sign(body)
+
+
+def sign(body: bytes, secret: str = WEBHOOK_SECRET) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@contextmanager
+def govuk_pay_server() -> Iterator[GovukPayServer]:
+    pay = GovukPayServer()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, status: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _refusal(self) -> tuple[int, dict[str, Any]] | None:
+            if pay.failing_with is not None:
+                return pay.failing_with, {"code": "P0999", "description": "GOV.UK Pay is unavailable"}
+            if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+                return 401, {"code": "P0900", "description": "Credentials are required to access this resource"}
+            return None
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            pay.requests.append(("POST", self.path, dict(self.headers.items()), body))
+            refusal = self._refusal()
+            if refusal is not None or self.path != "/v1/payments":
+                self._answer(*(refusal or (404, {"code": "P0300", "description": "Not found"})))
+                return
+            self._answer(*_create(pay, json.loads(body), self.headers.get("Idempotency-Key", "")))
+
+        def do_GET(self) -> None:
+            pay.requests.append(("GET", self.path, dict(self.headers.items()), b""))
+            refusal = self._refusal()
+            payment = pay.payments.get(self.path.removeprefix("/v1/payments/"))
+            if refusal is None and payment is None:
+                refusal = (404, {"code": "P0200", "description": "Not found"})
+            self._answer(*(refusal or (200, payment or {})))
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pay.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield pay
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _create(pay: GovukPayServer, body: dict[str, Any], key: str) -> tuple[int, dict[str, Any]]:
+    """A new payment, or the one made before with the same Idempotency-Key."""
+    amount = body.get("amount")
+    if not isinstance(amount, int) or not 0 < amount <= 10_000_000 or not body.get("return_url"):
+        return 422, {"code": "P0102", "field": "amount", "description": "Invalid attribute value: amount"}
+    if key and key in pay.by_key:
+        return 200, pay.payments[pay.by_key[key]]
+    payment_id = secrets.token_hex(13)
+    pay.payments[payment_id] = {
+        "payment_id": payment_id,
+        "amount": amount,
+        "reference": body["reference"],
+        "description": body["description"],
+        "return_url": body["return_url"],
+        "language": body.get("language", "en"),
+        "state": {"status": "created", "finished": False},
+        "_links": {
+            "self": {"href": f"{pay.url}/v1/payments/{payment_id}", "method": "GET"},
+            "next_url": {"href": f"{pay.url}/secure/{payment_id}", "method": "GET"},
+        },
+    }
+    if key:
+        pay.by_key[key] = payment_id
+    return 201, pay.payments[payment_id]
