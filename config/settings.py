@@ -329,7 +329,7 @@ FEED_API_REQUESTS_PER_MINUTE = env_int("FEED_API_REQUESTS_PER_MINUTE", 120, mini
 # --- Card payments (porch/money/providers.py, ADR 0024) -------------------------------------
 # Who takes residents' card payments on their hosted page: "govuk_pay" (GOV.UK Pay's API),
 # "sandbox" (a pretend page inside Porch for the demo: DEBUG only) or "" (no online payments:
-# the pay button is not shown).
+# the pay button is not shown). Unset or empty: the sandbox with DEBUG on, none with it off.
 PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "sandbox" if DEBUG else "")
 if PAYMENTS_PROVIDER not in ("", "govuk_pay", "sandbox") or (PAYMENTS_PROVIDER == "sandbox" and not DEBUG):
     raise EnvError("PAYMENTS_PROVIDER must be govuk_pay or empty (sandbox only with DEBUG on).")
