@@ -77,9 +77,10 @@ def test_a_newcomer_signs_up_and_lands_on_their_dashboard(live_cast: Cast, page:
     check_accessibility(page)
 
 
-def test_alice_sees_her_home_downloads_her_letter_and_cannot_reach_the_coles(
-    live_cast: Cast, page: Any, tmp_path: Path
+def test_alice_sees_her_home_downloads_her_letter_pays_her_rent_and_cannot_reach_the_coles(
+    live_cast: Cast, page: Any, tmp_path: Path, live_server: Any, settings: Any
 ) -> None:
+    settings.PAYMENTS_PROVIDER, settings.PORTAL_URL = "sandbox", live_server.url
     ashton, cole = live_cast["ashton"], live_cast["cole"]
     an_account(ashton.tenancy, ("Rent and service charges", 9840), ("Payment, thank you", -5000))
     coles = an_account(cole.tenancy, (f"Rent {cole.marker}", 9840))
@@ -116,6 +117,22 @@ def test_alice_sees_her_home_downloads_her_letter_and_cannot_reach_the_coles(
     page.get_by_role("link", name=re.compile("See your transactions")).click()
     expect(page.get_by_role("table")).to_contain_text("Payment, thank you")
     check_accessibility(page)
+
+    page.get_by_role("button", name="Pay by card").click()
+    expect(page.get_by_label("How much do you want to pay?")).to_have_value("48.40")
+    page.get_by_label("How much do you want to pay?").fill("48.405")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the amount to the nearest penny")
+    check_accessibility(page)
+    page.get_by_label("How much do you want to pay?").fill("48.40")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay £48.40")
+    page.get_by_role("button", name="Pay (pretend)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("Go to your rent account")).click()
+    expect(page.get_by_text("Payments on their way")).to_be_visible()
+
     response = page.goto(f"/rent/{coles.uuid}/")
     assert response is not None and response.status == 404
     assert cole.marker not in response.text()
