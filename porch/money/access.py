@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,8 @@ from porch.core.actor import Actor
 from porch.money.models import AccountTransaction, Payment, RentAccount, RentAccountQuerySet
 
 PAGE_SIZE = 25
+# A caller asks about a recent payment: the payment lookup shows a tenancy's last few.
+LOOKUP_MOST = 10
 
 
 def accounts_for_resident(actor: Actor) -> RentAccountQuerySet:
@@ -40,6 +42,20 @@ def get_payment_for(actor: Actor, code: UUID | str) -> Payment:
     if payment is None:
         raise Http404
     return payment
+
+
+def payments_for_staff(actor: Actor, reference: str) -> list[Payment]:
+    """The payments a caller asks about, by the payment's reference or the tenancy's (the last
+    few, newest first), never a test household's. The account itself is not read."""
+    if actor.is_resident:
+        return []
+    found = Payment.objects.visible_to(actor).filter(is_test=False)
+    found = found.filter(Q(reference=reference) | Q(tenancy__reference=reference))
+    posted = AccountTransaction.objects.filter(
+        account_id=OuterRef("account_id"), payment_reference=OuterRef("reference")
+    )
+    found = found.annotate(posted=Exists(posted)).select_related("tenancy__property")
+    return list(found.order_by("-created_at")[:LOOKUP_MOST])
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,20 @@ class PayForm(GovukForm):
         again.is_valid()
         again.add_error(None, problem)
         return again
+
+
+class PaymentLookupForm(GovukForm):
+    """A payment's reference (PAY-7KQ3M9XA) or a tenancy's reference, as a caller gives it."""
+
+    q = forms.CharField(
+        label="Payment reference or tenancy reference",
+        help_text="For example PAY-7KQ3M9XA or T0000001",
+        max_length=30,
+        error_messages={"required": "Enter a payment reference or a tenancy reference"},
+    )
+
+    def clean_q(self) -> str:
+        term: str = self.cleaned_data["q"].strip().upper()
+        if not term.replace("-", "").isalnum():
+            raise ValidationError("Enter a reference using letters, numbers and dashes only")
+        return term

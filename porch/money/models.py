@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from porch.core.actor import Actor
 
 # Staff who read every account (with current data-protection training): the income team, and
-# the DPO. Customer services will see whether a payment went through, not the account (issue 13).
+# the DPO.
 ACCOUNT_READERS = frozenset({StaffRole.INCOME_OFFICER, StaffRole.DPO})
+# Staff who see whether a card payment went through, to answer a call: the account readers and
+# customer services, who see the payment but never the account's balance or history.
+PAYMENT_READERS = ACCOUNT_READERS | {StaffRole.CUSTOMER_SERVICES}
 
 
 def hidden_from_view_as(actor: Actor) -> bool:
@@ -142,6 +145,9 @@ class AccountTransaction(models.Model):
 
 class PaymentQuerySet(models.QuerySet["Payment"]):
     def visible_to(self, actor: Actor) -> PaymentQuerySet:
+        """Residents: as their accounts. Staff: the payment readers, every payment."""
+        if not actor.is_resident and actor.reads_personal_data and actor.roles & PAYMENT_READERS:
+            return self.all()
         rule = _tenancy_rule(actor)
         return self.all() if rule is None else self.filter(rule)
 

@@ -24,6 +24,7 @@ register(
         audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT),
         pages=PAGES,
         resident_links=(Link("money:accounts", "Rent and service charges"),),
+        staff_links=(Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),),
         home_panels=(Panel("money/home_panel.html", home_panel),),
         probe_ids=probe_ids,
         synthetic=synthetic_accounts_create,

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
 from porch.money.kinds import CARD_PAYMENT
 from porch.money.models import AccountTransaction, Payment, PaymentQuerySet, RentAccount
@@ -167,6 +167,23 @@ def _audit(actor: Actor, payment: Payment, action: str, what: str, request: Http
         subject_ids=holders,
         tenancy_id=payment.tenancy_id,
         reason=f"{payment.reference}: {what}",
+        request=request,
+    )
+
+
+def payments_looked_up(*, actor: Actor, payments: Sequence[Payment], term: str, request: HttpRequest) -> None:
+    """One audit row per payment shown and account holder; a search that found none is still
+    a search, recorded with what was asked."""
+    holders = account_holders_now([payment.tenancy_id for payment in payments])
+    seen = [
+        Seen(payment.uuid, holders.get(payment.tenancy_id, [None]), payment.tenancy_id, f"payment lookup: {term}")
+        for payment in payments
+    ]
+    record_many(
+        actor=actor,
+        action="search",
+        object_type=CARD_PAYMENT,
+        seen=seen or [Seen(reason=f"payment lookup: {term}")],
         request=request,
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from porch.money import payment_views, views
+from porch.money import payment_views, staff_views, views
 
 app_name = "money"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("rent/payments/<uuid:code>/", payment_views.payment_detail, name="payment"),
     path("rent/payments/sandbox/<uuid:code>/", payment_views.sandbox_pay, name="sandbox_pay"),
     path("payments/callback/", payment_views.payment_callback, name="payment_callback"),
+    path("staff/payments/", staff_views.payment_lookup, name="staff_payments"),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
@@ -22,4 +23,5 @@ PAGES = {
     "money:payment": "Residents: Whether a card payment went through",
     "money:sandbox_pay": "Residents: The demo's pretend card payment page",
     "money:payment_callback": "The card payment provider: how a payment ended (signed)",
+    "money:staff_payments": "Staff: Whether a card payment went through (customer services, income, DPO)",
 }
