@@ -342,6 +342,19 @@ if PAYMENTS_PROVIDER == "govuk_pay":
         raise EnvError("PAYMENTS_PROVIDER=govuk_pay needs GOVUK_PAY_API_KEY and GOVUK_PAY_WEBHOOK_SECRET.")
     if not GOVUK_PAY_API_URL.startswith("https://") and not DEBUG:
         raise EnvError("GOVUK_PAY_API_URL must start with https://.")
+# Who sets up residents' Direct Debits: "gocardless" (GoCardless's API), "sandbox" (the demo's,
+# DEBUG only) or "" (residents cannot set one up here). Unset or empty: the sandbox with DEBUG on.
+DIRECT_DEBIT_PROVIDER = env_str("DIRECT_DEBIT_PROVIDER", "sandbox" if DEBUG else "")
+if DIRECT_DEBIT_PROVIDER not in ("", "gocardless", "sandbox") or (DIRECT_DEBIT_PROVIDER == "sandbox" and not DEBUG):
+    raise EnvError("DIRECT_DEBIT_PROVIDER must be gocardless or empty (sandbox only with DEBUG on).")
+GOCARDLESS_API_URL = env_str("GOCARDLESS_API_URL", "https://api.gocardless.com")
+GOCARDLESS_ACCESS_TOKEN = env_str("GOCARDLESS_ACCESS_TOKEN", "")
+GOCARDLESS_WEBHOOK_SECRET = env_str("GOCARDLESS_WEBHOOK_SECRET", "")
+if DIRECT_DEBIT_PROVIDER == "gocardless":
+    if not GOCARDLESS_ACCESS_TOKEN or len(GOCARDLESS_WEBHOOK_SECRET) < 16:
+        raise EnvError("DIRECT_DEBIT_PROVIDER=gocardless needs GOCARDLESS_ACCESS_TOKEN and GOCARDLESS_WEBHOOK_SECRET.")
+    if not GOCARDLESS_API_URL.startswith("https://") and not DEBUG:
+        raise EnvError("GOCARDLESS_API_URL must start with https://.")
 # How long to wait for the provider's answer, in seconds; then the resident is told to try later.
 PAYMENTS_TIMEOUT_SECONDS = env_int("PAYMENTS_TIMEOUT_SECONDS", 10, minimum=1)
 # The most one card payment may be, in pence (GOV.UK Pay's own limit is £100,000).

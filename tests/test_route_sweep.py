@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -49,7 +50,7 @@ SIGNED_ROUTES = {
 }
 # The card payment provider's callbacks (porch.money, ADR 0024): signed with the provider's
 # webhook secret; no session admits them either.
-PROVIDER_CALLBACKS = {"money:payment_callback"}
+PROVIDER_CALLBACKS = {"money:payment_callback", "money:direct_debit_callback"}
 # Every kind of browser session the cast has: signed out, residents (current, former, a
 # homeowner, another patch), every staff role, staff viewing as a resident, a contractor.
 EVERY_SESSION = [
@@ -433,27 +434,42 @@ def test_signed_routes_refuse_every_session(name: str, cast: Cast) -> None:
 @pytest.mark.parametrize("name", sorted(PROVIDER_CALLBACKS))
 def test_provider_callbacks_refuse_every_session(name: str, cast: Cast, settings: Any) -> None:
     """A browser's session is no provider, whoever is signed in: a message that a real payment
-    went through, unsigned or signed with another secret, is refused (401) and changes nothing."""
-    from porch.money.models import Payment
+    went through, or a real mandate is active, unsigned or signed with another secret, is
+    refused (401) and changes nothing."""
     from porch.money.tests.govuk_pay_server import sign
-    from porch.money.tests.helpers import ashton_payment
 
     settings.PAYMENTS_PROVIDER, settings.GOVUK_PAY_API_KEY = "govuk_pay", "key"
     settings.GOVUK_PAY_WEBHOOK_SECRET = "the-providers-webhook-secret"
-    payment = Payment.objects.get(uuid=ashton_payment(cast))
-    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.IN_PROGRESS, finished_at=None)
-    state = {"payment_id": payment.provider_id, "state": {"status": "success", "finished": True}}
-    body = json.dumps({"resource_type": "payment", "resource": state}).encode()
+    settings.DIRECT_DEBIT_PROVIDER, settings.GOCARDLESS_ACCESS_TOKEN = "gocardless", "token"
+    settings.GOCARDLESS_WEBHOOK_SECRET = "the-providers-webhook-secret"
+    header, body, unchanged = _a_providers_message(name, cast)
     url = reverse(name)
     for who in EVERY_SESSION:
         for signature in ("", sign(body, "a-guessed-secret")):
             response = client_for(who, cast).post(
-                url, body, content_type="application/json", headers={"Pay-Signature": signature}
+                url, body, content_type="application/json", headers={header: signature}
             )
             assert response.status_code == 401, (url, who)
             assert "no-store" in response["Cache-Control"], (url, who)
-    payment.refresh_from_db()
-    assert payment.status == Payment.Status.IN_PROGRESS
+    assert unchanged()
+
+
+def _a_providers_message(name: str, cast: Cast) -> tuple[str, bytes, Callable[[], bool]]:
+    """The signature header, a message the provider would send about a real record of the
+    cast's, and whether that record is still as it was."""
+    from porch.money.models import DirectDebitMandate, Payment
+    from porch.money.tests.helpers import ashton_mandate, ashton_payment
+
+    if name == "money:payment_callback":
+        payment = Payment.objects.get(uuid=ashton_payment(cast))
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.IN_PROGRESS, finished_at=None)
+        state = {"payment_id": payment.provider_id, "state": {"status": "success", "finished": True}}
+        body = json.dumps({"resource_type": "payment", "resource": state}).encode()
+        return "Pay-Signature", body, lambda: Payment.objects.get(pk=payment.pk).status == Payment.Status.IN_PROGRESS
+    mandate = DirectDebitMandate.objects.get(uuid=ashton_mandate(cast))
+    event = {"resource_type": "mandates", "action": "cancelled", "links": {"mandate": mandate.provider_id}}
+    body = json.dumps({"events": [event]}).encode()
+    return "Webhook-Signature", body, lambda: DirectDebitMandate.objects.get(pk=mandate.pk).status == mandate.status
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_ROUTES))

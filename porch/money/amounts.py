@@ -67,3 +67,8 @@ class PoundsField(forms.Field):
             raise ValidationError(f"The amount must be {pounds(max(self.least_pence, 1))} or more", code="too_small")
         if value > self.most_pence:
             raise ValidationError(f"The amount must be {pounds(self.most_pence)} or less", code="too_big")
+
+
+def as_typed(pence: int) -> str:
+    """Pennies as a person would type them into an amount box: 48.40 (no £, no commas)."""
+    return f"{pence // 100}.{pence % 100:02d}"

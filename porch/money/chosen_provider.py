@@ -1,12 +1,14 @@
-"""The card payment provider the settings name (PAYMENTS_PROVIDER), or none."""
+"""The providers the settings name: for card payments (PAYMENTS_PROVIDER) and for Direct Debit
+(DIRECT_DEBIT_PROVIDER), or none."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
+from porch.money.gocardless import GoCardless
 from porch.money.govuk_pay import GovukPay
-from porch.money.providers import CardProvider, ProviderUnavailable
-from porch.money.sandbox import Sandbox
+from porch.money.providers import CardProvider, DirectDebitProvider, ProviderUnavailable
+from porch.money.sandbox import Sandbox, SandboxDirectDebit
 
 
 def payments_on() -> bool:
@@ -25,3 +27,21 @@ def provider() -> CardProvider:
     if settings.PAYMENTS_PROVIDER == "sandbox":
         return Sandbox()
     raise ProviderUnavailable("Online payments are not set up (PAYMENTS_PROVIDER is empty).")
+
+
+def direct_debits_on() -> bool:
+    return bool(settings.DIRECT_DEBIT_PROVIDER)
+
+
+def direct_debit_provider() -> DirectDebitProvider:
+    """The Direct Debit adapter the settings name (DIRECT_DEBIT_PROVIDER)."""
+    if settings.DIRECT_DEBIT_PROVIDER == "gocardless":
+        return GoCardless(
+            url=settings.GOCARDLESS_API_URL,
+            access_token=settings.GOCARDLESS_ACCESS_TOKEN,
+            webhook_secret=settings.GOCARDLESS_WEBHOOK_SECRET,
+            timeout=settings.PAYMENTS_TIMEOUT_SECONDS,
+        )
+    if settings.DIRECT_DEBIT_PROVIDER == "sandbox":
+        return SandboxDirectDebit()
+    raise ProviderUnavailable("Direct Debit is not set up (DIRECT_DEBIT_PROVIDER is empty).")

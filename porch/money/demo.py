@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterator
+from uuid import uuid4
 
 from django.utils import timezone
 
-from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, RentAccount
+from porch.housing.cast import demo_email
+from porch.housing.models import Membership, Tenancy
+from porch.money.models import AccountTransaction, DirectDebitMandate, Frequency, RentAccount
 
 WEEKS = 8
 CHUNK = 5000
@@ -34,6 +36,28 @@ def demo_accounts() -> None:
             _write(batch, chance)
             batch = []
     _write(batch, chance)
+    _alice_pays_by_direct_debit()
+
+
+def _alice_pays_by_direct_debit() -> None:
+    """The demo's Alice pays her rent by Direct Debit (the sandbox provider's), so "Direct
+    Debit" on her account shows one to change or stop."""
+    lead = Membership.objects.current().filter(person__email=demo_email("alice")).first()
+    account = RentAccount.objects.filter(tenancy_id=lead.tenancy_id).first() if lead else None
+    if lead is None or account is None:
+        return
+    DirectDebitMandate.objects.create(
+        attempt_key=uuid4(),
+        account=account,
+        tenancy_id=account.tenancy_id,
+        requested_by_id=lead.person_id,
+        status=DirectDebitMandate.Status.ACTIVE,
+        provider="sandbox",
+        provider_id=f"sandbox-{uuid4()}",
+        account_ending="45",
+        collection_day=1,
+        amount_pence=account.charge_pence * 52 // 12,  # a weekly charge, collected monthly
+    )
 
 
 def _write(tenancies: list[tuple[int, str, str, datetime.date | None]], chance: random.Random) -> None:

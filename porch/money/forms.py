@@ -1,5 +1,5 @@
 """The forms of the money pages: a statement's period (from one day to another, neither in the
-future, in order) and an amount to pay by card."""
+future, in order), an amount to pay by card, and a Direct Debit's bank details, day and amount."""
 
 from __future__ import annotations
 
@@ -72,3 +72,77 @@ class PaymentLookupForm(GovukForm):
         if not term.replace("-", "").isalnum():
             raise ValidationError("Enter a reference using letters, numbers and dashes only")
         return term
+
+
+class NotSentBack(forms.TextInput):
+    """A bank detail: never written back into a page (a form with an error asks for it again),
+    so it is in no page the browser keeps or the back button shows."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+def _digits(value: str, *, fewest: int, most: int, words: str) -> str:
+    digits = value.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not fewest <= len(digits) <= most:
+        raise ValidationError(words)
+    return digits
+
+
+class DirectDebitForm(GovukForm):
+    holder_name = forms.CharField(
+        label="Name on the account",
+        max_length=18,  # Bacs carries 18 characters of the account holder's name
+        error_messages={
+            "required": "Enter the name on the account",
+            "max_length": "Name on the account must be 18 characters or fewer",
+        },
+    )
+    sort_code = forms.CharField(
+        label="Sort code",
+        help_text="Must be 6 digits long",
+        max_length=8,
+        widget=NotSentBack(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": "Enter a sort code"},
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        help_text="Must be between 6 and 8 digits long",
+        max_length=10,
+        widget=NotSentBack(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": "Enter an account number"},
+    )
+    collection_day = forms.TypedChoiceField(
+        label="Which day of the month should we collect it?",
+        help_text="Any day from the 1st to the 28th, so it is the same day every month",
+        choices=[("", "Choose a day")] + [(day, str(day)) for day in range(1, 29)],
+        coerce=int,
+        error_messages={"required": "Choose the day of the month to collect it"},
+    )
+    amount = PoundsField(
+        most_pence=settings.PAYMENTS_MOST_PENCE,
+        label="How much should we collect each month?",
+        help_text="In pounds and pence, for example 426.40",
+        error_messages={"required": "Enter how much to collect each month"},
+    )
+    only_signatory = forms.BooleanField(
+        label="I am the account holder, and the only person needed to authorise Direct Debits from this account",
+        error_messages={"required": "Confirm you can set up a Direct Debit from this account on your own"},
+    )
+    attempt_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, attempt_key: UUID, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attempt_key"].initial = attempt_key
+
+    def clean_sort_code(self) -> str:
+        return _digits(self.cleaned_data["sort_code"], fewest=6, most=6, words="Enter a valid sort code like 309430")
+
+    def clean_account_number(self) -> str:
+        words = "Enter a valid account number like 00733445"
+        return _digits(self.cleaned_data["account_number"], fewest=6, most=8, words=words).rjust(8, "0")
+
+
+class DirectDebitChangeForm(GovukForm):
+    collection_day = DirectDebitForm.base_fields["collection_day"]
+    amount = DirectDebitForm.base_fields["amount"]

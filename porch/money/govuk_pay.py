@@ -13,33 +13,16 @@ Tested against a loopback server speaking the same API (porch/money/tests/govuk_
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import http.client
 import json
-import logging
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from porch.money.providers import NotFromProvider, ProviderUnavailable, Reported, Started
-
-logger = logging.getLogger(__name__)
+from porch.money.http_json import call_json, signed_by, unavailable
+from porch.money.providers import NotFromProvider, Reported, Started
 
 UNFINISHED = frozenset({"created", "started", "submitted", "capturable"})
 NOT_PAID = frozenset({"failed", "cancelled", "error"})
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """The API never redirects; a redirect would carry the API key elsewhere."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class GovukPay:
@@ -63,19 +46,17 @@ class GovukPay:
         try:
             return Started(str(answer["payment_id"]), str(answer["_links"]["next_url"]["href"]))
         except (KeyError, TypeError):
-            raise ProviderUnavailable("GOV.UK Pay's answer had no payment id or payment page") from None
+            raise unavailable("GOV.UK Pay's answer had no payment id or payment page") from None
 
     def report(self, provider_id: str) -> Reported:
         answer = self._call("GET", f"/v1/payments/{urllib.parse.quote(provider_id, safe='')}")
         try:
             return _reported(answer)
         except NotFromProvider as error:  # an answer it does not document: ask again later
-            raise _unavailable(f"GOV.UK Pay's answer about {provider_id} was not a payment: {error}") from None
+            raise unavailable(f"GOV.UK Pay's answer about {provider_id} was not a payment: {error}") from None
 
     def callback(self, body: bytes, headers: Mapping[str, str]) -> Reported:
-        given = headers.get("Pay-Signature", "")
-        expected = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
-        if not self.webhook_secret or not hmac.compare_digest(given.encode(), expected.encode()):
+        if not signed_by(self.webhook_secret, body, headers.get("Pay-Signature", "")):
             raise NotFromProvider("The signature does not match.")
         try:
             message = json.loads(body)
@@ -86,26 +67,13 @@ class GovukPay:
             raise NotFromProvider("Not a payment message GOV.UK Pay sends.") from None
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, **extra: str) -> Any:
-        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
+        headers = {"Authorization": f"Bearer {self.api_key}"}
         if "idempotency_key" in extra:
             headers["Idempotency-Key"] = extra["idempotency_key"]
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}{path}", data=data, headers=headers, method=method)  # noqa: S310 (https checked in settings)
-        try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            error.close()
-            raise _unavailable(f"GOV.UK Pay answered {error.code} to {method} {path}") from None
-        except (OSError, http.client.HTTPException, ValueError) as error:
-            raise _unavailable(f"GOV.UK Pay could not be reached: {error.__class__.__name__}") from None
-
-
-def _unavailable(why: str) -> ProviderUnavailable:
-    logger.warning("payments: %s", why)
-    return ProviderUnavailable(why)
+        status, answer = call_json(method, f"{self.url}{path}", headers=headers, body=body, timeout=self.timeout)
+        if not 200 <= status < 300:
+            raise unavailable(f"GOV.UK Pay answered {status} to {method} {path}")
+        return answer
 
 
 def _reported(payment: Mapping[str, Any]) -> Reported:

@@ -28,3 +28,13 @@ CARD_PAYMENT = AuditKind(
     words="a payment to your rent or service-charge account",
     residents=ResidentRule.ABOUT_THEM,
 )
+
+# A Direct Debit mandate (the collection day, the amount and the bank account's last two digits):
+# the account holders'.
+DIRECT_DEBIT = AuditKind(
+    "direct_debit",
+    "a Direct Debit",
+    MONEY_DATA.key,
+    words="a Direct Debit for your rent or service charges",
+    residents=ResidentRule.ABOUT_THEM,
+)

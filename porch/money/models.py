@@ -205,3 +205,57 @@ class Payment(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class MandateQuerySet(models.QuerySet["DirectDebitMandate"]):
+    def visible_to(self, actor: Actor) -> MandateQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+
+class DirectDebitMandate(models.Model):
+    """A Direct Debit a resident set up for an account through the Direct Debit provider
+    (ADR 0024). The bank details went to the provider and were never kept: all Porch holds of
+    the bank account is its last two digits, to show the resident which account it is."""
+
+    class Status(models.TextChoices):
+        SETTING_UP = "setting_up", "Being set up"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+        FAILED = "failed", "Could not be set up"
+
+    LIVE = frozenset({Status.SETTING_UP, Status.ACTIVE})
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    attempt_key = models.UUIDField(unique=True)
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="mandates")
+    # The account's tenancy, on the row: who may read it is decided by the row alone.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SETTING_UP)
+    provider = models.CharField(max_length=20)
+    provider_id = models.CharField(max_length=60)
+    account_ending = models.CharField(max_length=2)
+    collection_day = models.PositiveSmallIntegerField()
+    amount_pence = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The provider's own words for why it ended or failed.
+    outcome = models.CharField(max_length=200, blank=True, default="")
+    is_test = models.BooleanField(default=False)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_id"], name="money_mandate_provider_once"),
+            models.CheckConstraint(
+                condition=Q(collection_day__gte=1, collection_day__lte=28), name="money_mandate_day_in_every_month"
+            ),
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="money_mandate_above_nothing"),
+            models.CheckConstraint(condition=Q(account_ending__regex=r"^[0-9]{2}$"), name="money_mandate_two_digits"),
+        ]
+        indexes = [models.Index(fields=["account", "-created_at"], name="money_mandate_account_newest")]
+
+    def __str__(self) -> str:
+        return f"Direct Debit from the account ending {self.account_ending}"

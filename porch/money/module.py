@@ -3,7 +3,7 @@
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.money.demo import demo_accounts
-from porch.money.kinds import CARD_PAYMENT, MONEY_DATA, RENT_ACCOUNT
+from porch.money.kinds import CARD_PAYMENT, DIRECT_DEBIT, MONEY_DATA, RENT_ACCOUNT
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
@@ -19,9 +19,10 @@ register(
             PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy"),
             PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
             PersonalModel("money.Payment", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
-        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT),
+        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT),
         pages=PAGES,
         resident_links=(Link("money:accounts", "Rent and service charges"),),
         staff_links=(Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),),

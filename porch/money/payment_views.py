@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from porch.core.routes import PAYMENT_PROVIDER, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access
+from porch.money.amounts import as_typed
 from porch.money.chosen_provider import payments_on, provider
 from porch.money.forms import PayForm
 from porch.money.models import Payment, RentAccount
@@ -67,8 +68,7 @@ def _payable(request: PorchRequest, code: str) -> RentAccount:
 
 
 def _suggested(account: RentAccount) -> dict[str, str]:
-    owed = account.balance_pence
-    return {"amount": f"{owed // 100}.{owed % 100:02d}"} if owed > 0 else {}
+    return {"amount": as_typed(account.balance_pence)} if account.balance_pence > 0 else {}
 
 
 def _return_url(payment: Payment) -> str:
@@ -93,22 +93,22 @@ def payment_callback(request: PorchRequest) -> HttpResponse:
     message for a payment Porch never started is refused (404), and the provider may send the
     same message again: settling twice changes nothing."""
     if not payments_on():
-        return _refused(404, "Online payments are not set up here.")
+        return refused(404, "Online payments are not set up here.")
     body = request.read(MOST_CALLBACK_BYTES + 1)
     if len(body) > MOST_CALLBACK_BYTES:
-        return _refused(413, "Too large to be a payment message.")
+        return refused(413, "Too large to be a payment message.")
     adapter = provider()
     try:
         reported = adapter.callback(body, request.headers)
     except NotFromProvider as error:
         logger.warning("payments: callback refused: %s", error)
-        return _refused(401, str(error))
+        return refused(401, str(error))
     if settle(reported, adapter.name) is None:
-        return _refused(404, "No payment here has this id.")
+        return refused(404, "No payment here has this id.")
     return JsonResponse({"received": True})
 
 
-def _refused(status: int, why: str) -> HttpResponse:
+def refused(status: int, why: str) -> HttpResponse:
     response = JsonResponse({"error": why}, status=status)
     response["Cache-Control"] = "no-store"
     return response

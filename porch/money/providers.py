@@ -55,3 +55,47 @@ class CardProvider(Protocol):
     def callback(self, body: bytes, headers: Mapping[str, str]) -> Reported:
         """Read a message the provider sent on its own, if its signature is right."""
         ...
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """What a resident types to set up a Direct Debit. Passed straight to the provider and
+    never kept: not in the database, the session, the logs or a page sent back."""
+
+    holder_name: str
+    sort_code: str  # six digits
+    account_number: str  # eight digits
+
+    def __repr__(self) -> str:  # never printed whole, in a traceback or a log
+        return f"BankDetails(account ending {self.account_number[-2:]})"
+
+
+@dataclass(frozen=True)
+class MandateStarted:
+    provider_id: str
+    account_ending: str  # the last two digits, as the provider confirms them
+
+
+@dataclass(frozen=True)
+class MandateNews:
+    """A provider's message that a mandate is active (True), ended or failed (False)."""
+
+    provider_id: str
+    active: bool
+    words: str = ""
+
+
+class DirectDebitProvider(Protocol):
+    name: str
+
+    def mandate_start(self, *, key: str, bank: BankDetails, reference: str, email: str) -> MandateStarted:
+        """Set up a mandate on the bank account. `key` makes asking twice one mandate."""
+        ...
+
+    def mandate_end(self, provider_id: str) -> None:
+        """Cancel a mandate (the resident set up another one, or asked to stop)."""
+        ...
+
+    def callback(self, body: bytes, headers: Mapping[str, str]) -> list[MandateNews]:
+        """Read the provider's message about mandates, if its signature is right."""
+        ...

@@ -1,4 +1,4 @@
-"""A pretend card payment provider for the demo (PAYMENTS_PROVIDER=sandbox, DEBUG only):
+"""Pretend providers for the demo (DEBUG only). The card payment one (PAYMENTS_PROVIDER=sandbox):
 its "hosted page" is a page of Porch's own that asks no card details, only whether the
 payment goes through. It keeps what it knows in the cache, as a provider keeps it on its side."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.urls import reverse
 
-from porch.money.providers import NotFromProvider, Reported, Started
+from porch.money.providers import BankDetails, MandateNews, MandateStarted, NotFromProvider, Reported, Started
 
 DAY = 24 * 60 * 60
 
@@ -52,3 +52,19 @@ def sandbox_answer(provider_id: str, *, paid: bool) -> str | None:
         state["paid"] = paid
         cache.set(_key(provider_id), state, DAY)
     return str(state["return_url"])
+
+
+class SandboxDirectDebit:
+    """The demo's Direct Debit provider: takes any well-formed bank details, keeps none, and
+    sends no messages (so a demo mandate stays "being set up")."""
+
+    name = "sandbox"
+
+    def mandate_start(self, *, key: str, bank: BankDetails, reference: str, email: str) -> MandateStarted:
+        return MandateStarted(f"sandbox-{key}", bank.account_number[-2:])
+
+    def mandate_end(self, provider_id: str) -> None:
+        return None
+
+    def callback(self, body: bytes, headers: Mapping[str, str]) -> list[MandateNews]:
+        raise NotFromProvider("The sandbox sends no callbacks.")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from porch.money import payment_views, staff_views, views
+from porch.money import direct_debit_views, payment_views, staff_views, views
 
 app_name = "money"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("rent/payments/sandbox/<uuid:code>/", payment_views.sandbox_pay, name="sandbox_pay"),
     path("payments/callback/", payment_views.payment_callback, name="payment_callback"),
     path("staff/payments/", staff_views.payment_lookup, name="staff_payments"),
+    path("rent/<uuid:code>/direct-debit/", direct_debit_views.direct_debit, name="direct_debit"),
+    path("rent/<uuid:code>/direct-debit/new/", direct_debit_views.direct_debit_new, name="direct_debit_new"),
+    path("rent/<uuid:code>/direct-debit/change/", direct_debit_views.direct_debit_change, name="direct_debit_change"),
+    path("rent/<uuid:code>/direct-debit/stop/", direct_debit_views.direct_debit_stop, name="direct_debit_stop"),
+    path("payments/direct-debit/callback/", direct_debit_views.direct_debit_callback, name="direct_debit_callback"),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
@@ -23,5 +28,10 @@ PAGES = {
     "money:payment": "Residents: Whether a card payment went through",
     "money:sandbox_pay": "Residents: The demo's pretend card payment page",
     "money:payment_callback": "The card payment provider: how a payment ended (signed)",
+    "money:direct_debit": "Residents: The Direct Debit for a rent or service-charge account",
+    "money:direct_debit_new": "Residents: Set up a Direct Debit (bank details go to the provider)",
+    "money:direct_debit_change": "Residents: Change a Direct Debit's day or amount",
+    "money:direct_debit_stop": "Residents: Stop a Direct Debit",
+    "money:direct_debit_callback": "The Direct Debit provider: how a mandate stands (signed)",
     "money:staff_payments": "Staff: Whether a card payment went through (customer services, income, DPO)",
 }

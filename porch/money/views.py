@@ -14,7 +14,7 @@ from django.utils import timezone
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access, statements
-from porch.money.chosen_provider import payments_on
+from porch.money.chosen_provider import direct_debits_on, payments_on
 from porch.money.forms import StatementForm
 from porch.money.models import hidden_from_view_as
 from porch.money.payments import on_their_way
@@ -50,6 +50,7 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
         "periods": PERIODS,
         "period": period,
         "may_pay": payments_on() and not request.actor.is_viewing_as,
+        "may_direct_debit": direct_debits_on(),
         "waiting": on_their_way(account, request.actor),
     }
     return render(request, "money/account.html", context)

@@ -10,7 +10,7 @@ from uuid import uuid4
 from django.utils import timezone
 
 from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, Payment, RentAccount
+from porch.money.models import AccountTransaction, DirectDebitMandate, Frequency, Payment, RentAccount
 from porch.money.sandbox import Sandbox
 
 _numbers = count(1)
@@ -75,3 +75,25 @@ def sandbox_page(cast: Any) -> str:
     key = str(uuid4())
     Sandbox().start(key=key, amount_pence=2500, reference="PAY-SANDBOX1", description="Rent", return_url="/rent/")
     return key
+
+
+def ashton_mandate(cast: Any) -> str:
+    """An active Direct Debit from Alice's bank account (ending 45) into the Ashtons' account."""
+    account = RentAccount.objects.get(uuid=ashton_account(cast))
+    mandate = DirectDebitMandate.objects.create(
+        attempt_key=uuid4(),
+        account=account,
+        tenancy=account.tenancy,
+        requested_by=cast["ashton"].people["alice"],
+        status=DirectDebitMandate.Status.ACTIVE,
+        provider="gocardless",
+        provider_id=f"MD{next(_numbers):010d}",
+        account_ending="45",
+        collection_day=3,
+        amount_pence=42640,
+    )
+    return str(mandate.uuid)
+
+
+def ashton_account_with_mandate(cast: Any) -> str:
+    return str(DirectDebitMandate.objects.get(uuid=ashton_mandate(cast)).account.uuid)

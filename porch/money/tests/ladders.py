@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch.money.tests.helpers import ashton_account, ashton_payment, sandbox_page
+from porch.money.tests.helpers import ashton_account, ashton_account_with_mandate, ashton_payment, sandbox_page
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -17,3 +17,12 @@ LADDERS["money:payment"] = Ladder(right="alice", wrong="carol", wrong_status=404
 LADDERS["money:sandbox_pay"] = Ladder(right="alice", wrong="staff:dpo", code=sandbox_page)
 # Customer services answer "did my payment go through?"; a housing officer does not.
 LADDERS["money:staff_payments"] = Ladder(right="staff:cs", wrong="staff:north")
+LADDERS["money:direct_debit"] = Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account)
+LADDERS["money:direct_debit_new"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
+# A change or a stop is about the account's live Direct Debit: the Ashtons have one.
+LADDERS["money:direct_debit_change"] = Ladder(
+    right="alice", wrong="carol", wrong_status=404, code=ashton_account_with_mandate
+)
+LADDERS["money:direct_debit_stop"] = Ladder(
+    right="alice", wrong="carol", wrong_status=404, code=ashton_account_with_mandate
+)
