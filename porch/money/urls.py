@@ -13,5 +13,5 @@ urlpatterns = [
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
     "money:account": "Residents: A rent or service-charge account and its transactions",
-    "money:statement": "Residents: A statement of a rent or service-charge account (CSV)",
+    "money:statement": "Residents: A statement of a rent or service-charge account (PDF or CSV)",
 }
