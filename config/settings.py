@@ -306,6 +306,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # --- The landlord -------------------------------------------------------------
 LANDLORD_NAME = env_str("LANDLORD_NAME", "Porch Housing")
 LANDLORD_PHONE = env_str("LANDLORD_PHONE", "0300 123 4567")
+# Printed at the top of statements (ADR 0023): the landlord's postal address, a line at each
+# comma, and its logo (an SVG or PNG file, drawn into the PDF; the default is Porch's own mark).
+LANDLORD_ADDRESS = env_list("LANDLORD_ADDRESS", "1 Canal Street, Manchester, M1 3HE")
+LANDLORD_LOGO = Path(env_str("LANDLORD_LOGO", str(BASE_DIR / "static" / "porch" / "landlord-logo.svg")))
+if LANDLORD_LOGO.suffix.lower() not in (".svg", ".png") or not LANDLORD_LOGO.is_file():
+    raise EnvError(f"LANDLORD_LOGO must be an SVG or PNG file that exists, not {str(LANDLORD_LOGO)!r}.")
 
 # The housing record feed (porch/feed, docs/feed.md). A batch that would end more than this
 # share of current tenancies, or move more than this many people between tenancies, waits for
@@ -425,5 +431,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own logger prints to the console as well: once is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+        # WeasyPrint announces each step of drawing a PDF statement at INFO: ten lines a statement.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,6 @@
 """The forms of the money pages: a statement's period (from one day to another, neither in the
-future, in order), an amount to pay by card, and a Direct Debit's bank details, day and amount."""
+future, in order) and whether it comes as a PDF or a CSV, an amount to pay by card, and a Direct
+Debit's bank details, day and amount."""
 
 from __future__ import annotations
 
@@ -15,10 +16,19 @@ from django.utils import timezone
 from porch.core.forms import GovukDateField, GovukForm
 from porch.money.amounts import PoundsField
 
+PDF, CSV = "pdf", "csv"
+
 
 class StatementForm(GovukForm):
     start = GovukDateField(label="From", help_text="For example, 1 4 2026", error_name="the first day")
     end = GovukDateField(label="To", help_text="For example, 31 3 2027", error_name="the last day")
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[(PDF, "PDF (to read or print)"), (CSV, "CSV (for a spreadsheet)")],
+        initial=PDF,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select PDF or CSV", "invalid_choice": "Select PDF or CSV"},
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

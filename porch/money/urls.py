@@ -23,7 +23,7 @@ urlpatterns = [
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
     "money:account": "Residents: A rent or service-charge account and its transactions",
-    "money:statement": "Residents: A statement of a rent or service-charge account (CSV)",
+    "money:statement": "Residents: A statement of a rent or service-charge account (PDF or CSV)",
     "money:pay": "Residents: Pay into a rent or service-charge account by card",
     "money:payment": "Residents: Whether a card payment went through",
     "money:sandbox_pay": "Residents: The demo's pretend card payment page",

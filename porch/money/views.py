@@ -11,12 +11,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from porch.core.actor import Actor
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
-from porch.money import access, statements
+from porch.money import access, statement_pdf, statements
 from porch.money.chosen_provider import direct_debits_on, payments_on
-from porch.money.forms import StatementForm
-from porch.money.models import hidden_from_view_as
+from porch.money.forms import CSV, PDF, StatementForm
+from porch.money.models import RentAccount, hidden_from_view_as
 from porch.money.payments import on_their_way
 from porch.money.services import accounts_shown
 
@@ -71,15 +72,36 @@ def home_panel(request: PorchRequest) -> Mapping[str, Any] | None:
 @audience(RESIDENT)
 @module("money")
 def statement(request: PorchRequest, code: str) -> HttpResponse:
-    """Ask for a period; a valid one downloads the statement as CSV."""
+    """Ask for a period and a format; a valid choice downloads the statement as PDF or CSV.
+    A PDF of more transactions than one lists, or on a server that cannot draw PDFs, goes back
+    to the form with the reason (the second with the CSV chosen), having shown nothing."""
     account = access.get_account_for(request.actor, code)
     form = StatementForm(request.GET if "start_day" in request.GET else None)
     if not form.is_valid():
-        return render(request, "money/statement.html", {"account": account, "form": form})
-    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        return _statement_form(request, account, form)
+    start, end, chosen = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["format"]
     made = statements.statement_for(request.actor, account, start, end)
+    try:
+        response = _pdf(request.actor, made) if chosen == PDF else _csv(made)
+    except statement_pdf.TooLong as refused:
+        form.add_error("format", str(refused))
+        return _statement_form(request, account, form)
+    except statement_pdf.PdfUnavailable:
+        offer_csv = StatementForm({**request.GET.dict(), "format": CSV})
+        return _statement_form(request, account, offer_csv, no_pdf=True)
     accounts_shown(actor=request.actor, accounts=[account], request=request, what=f"statement {start} to {end}")
-    response = HttpResponse(statements.as_csv(made), content_type="text/csv; charset=utf-8")
-    name = f"statement-{account.hms_reference}-{start}-to-{end}.csv"
+    name = f"statement-{account.hms_reference}-{start}-to-{end}.{chosen}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _statement_form(request: PorchRequest, account: RentAccount, form: StatementForm, **more: Any) -> HttpResponse:
+    return render(request, "money/statement.html", {"account": account, "form": form, **more})
+
+
+def _pdf(actor: Actor, made: statements.Statement) -> HttpResponse:
+    return HttpResponse(statement_pdf.as_pdf(actor, made), content_type="application/pdf")
+
+
+def _csv(made: statements.Statement) -> HttpResponse:
+    return HttpResponse(statements.as_csv(made), content_type="text/csv; charset=utf-8")

@@ -1,5 +1,6 @@
 """A statement for any period as CSV: brought forward, every transaction with the balance
-after it, carried forward; a period in the future or backwards refused with the reason."""
+after it, carried forward; a period in the future or backwards, or a format other than PDF or
+CSV, refused with the reason. The PDF's own tests are in test_statement_pdf.py."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
-def url(account: RentAccount, start: datetime.date, end: datetime.date) -> str:
+def url(account: RentAccount, start: datetime.date, end: datetime.date, chosen: str = "csv") -> str:
     parts = {f"{name}_{part}": getattr(day, attr) for name, day in (("start", start), ("end", end))
              for part, attr in (("day", "day"), ("month", "month"), ("year", "year"))}  # fmt: skip
-    return f"/rent/{account.uuid}/statement/?" + "&".join(f"{key}={value}" for key, value in parts.items())
+    query = "&".join(f"{key}={value}" for key, value in {**parts, "format": chosen}.items())
+    return f"/rent/{account.uuid}/statement/?{query}"
 
 
 def rows_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -82,6 +84,18 @@ def test_the_form_asks_for_the_period_first(cast: Cast) -> None:
     account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
     page = sign_in(Client(), cast.resident("alice")).get(f"/rent/{account.uuid}/statement/").content.decode()
     assert "Download a statement" in page and "govuk-error-summary" not in page
+    # PDF first, and chosen unless the resident picks the spreadsheet.
+    assert page.index("PDF (to read or print)") < page.index("CSV (for a spreadsheet)")
+    assert '<input type="radio" name="format" value="pdf" class="govuk-radios__input" id="id_format_0" checked>' in page
+
+
+@pytest.mark.parametrize("chosen", ["docx", ""])
+def test_a_format_other_than_pdf_or_csv_is_refused_on_the_form(cast: Cast, chosen: str) -> None:
+    account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
+    response = sign_in(Client(), cast.resident("alice")).get(url(account, days_ago(1), days_ago(1), chosen))
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page and "Select PDF or CSV" in page
+    assert not AccessEvent.objects.filter(object_type="rent_account").exists()
 
 
 def test_another_households_statement_is_not_found(cast: Cast) -> None:
