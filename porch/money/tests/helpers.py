@@ -8,6 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from conftest import make_staff
+from porch.accounts.models import User
+from porch.core.roles import StaffRole
 from porch.housing.models import Tenancy
 from porch.money.models import AccountTransaction, Frequency, RentAccount
 
@@ -48,3 +51,22 @@ def an_account(tenancy: Tenancy, *history: tuple[str, int], balance: int | None 
 def ashton_account(cast: Any) -> str:
     """The Ashtons' rent account (Alice and Bob hold it; Amy is a household member)."""
     return str(an_account(cast["ashton"].tenancy, ("Rent", 9840), ("Payment, thank you", -9840)).uuid)
+
+
+def income_officer(cast: Any) -> User:
+    """The cast has no income officer: one is added (cast.staff["income"], organisation-wide)."""
+    if "income" not in cast.staff:
+        cast.staff["income"] = make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], [])
+    return cast.staff["income"]
+
+
+def with_income_officer(cast: Any) -> str:
+    """For the route sweep, pages with no id: add the income officer, fill nothing."""
+    income_officer(cast)
+    return ""
+
+
+def ashton_account_for_staff(cast: Any) -> str:
+    """The Ashtons' rent account, with the income officer added to read it."""
+    income_officer(cast)
+    return ashton_account(cast)

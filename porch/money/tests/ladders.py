@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch.money.tests.helpers import ashton_account
+from porch.money.tests.helpers import ashton_account, ashton_account_for_staff, with_income_officer
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -11,3 +11,6 @@ LADDERS = {
     "money:account": Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account),
 }
 LADDERS["money:statement"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
+# The income team's pages: a housing officer (or customer services) reads no accounts (403).
+LADDERS["money:arrears"] = Ladder(right="staff:income", wrong="staff:north", code=with_income_officer)
+LADDERS["money:staff_account"] = Ladder(right="staff:income", wrong="staff:cs", code=ashton_account_for_staff)
