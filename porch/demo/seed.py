@@ -176,6 +176,7 @@ STAFF = [
         "Customer services: everyone, no ASB material; sign-up queues; may view as a resident",
     ),
     ("asb", "asb_officer", [], "ASB officer: everyone, including ASB case files and witness statements"),
+    ("income", "income_officer", [], "Income officer: the rent arrears list and every rent account; finds any tenancy"),
     (
         "dpo",
         "dpo",

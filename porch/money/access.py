@@ -1,10 +1,13 @@
 """The one way in to rent and service-charge accounts. Not visible: 404, the same as "does
-not exist". A transaction is reached only through its account."""
+not exist". A transaction is reached only through its account. Residents reach their own
+homes' accounts; the income team (and the DPO) every account but a test household's."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -13,6 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from porch.core.actor import Actor
+from porch.housing.models import Tenancy
+from porch.money.arrears import at_least_weeks
 from porch.money.models import AccountTransaction, Payment, RentAccount, RentAccountQuerySet
 
 PAGE_SIZE = 25
@@ -56,6 +61,43 @@ def payments_for_staff(actor: Actor, reference: str) -> list[Payment]:
     )
     found = found.annotate(posted=Exists(posted)).select_related("tenancy__property")
     return list(found.order_by("-created_at")[:LOOKUP_MOST])
+
+
+def accounts_for_staff(actor: Actor) -> RentAccountQuerySet:
+    """Every account the staff member may read (the income team and the DPO, with current
+    training: all; anyone else: none), never a test household's (like staff searches), with
+    its home."""
+    if not actor.is_staff:
+        return RentAccount.objects.none()
+    found = RentAccount.objects.visible_to(actor).filter(tenancy__is_test=False)
+    return found.select_related("tenancy__property")
+
+
+def arrears_for_staff(actor: Actor, filters: Mapping[str, Any]) -> RentAccountQuerySet:
+    """The accounts owing money that the filters choose (at least an amount, at least a number
+    of weeks of the charge, rent or service charges), the most owed first: the order
+    porch.core.paging.page_of pages by (balance_pence, id), served by the owed accounts' index."""
+    found = accounts_for_staff(actor).filter(balance_pence__gt=0)
+    if filters.get("least"):
+        found = found.filter(balance_pence__gte=filters["least"])
+    if filters.get("weeks"):
+        found = found.filter(at_least_weeks(filters["weeks"]))
+    if filters.get("kind"):
+        found = found.filter(kind=filters["kind"])
+    return found.order_by("-balance_pence", "-id")
+
+
+def get_account_for_staff(actor: Actor, code: UUID | str) -> RentAccount:
+    account = accounts_for_staff(actor).filter(uuid=code).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def accounts_of_tenancy_for_staff(actor: Actor, tenancy: Tenancy) -> list[RentAccount]:
+    """A tenancy's accounts, for the links on its staff page: none for a role that reads no
+    accounts, at no query (visible_to's empty rule is never sent to the database)."""
+    return list(accounts_for_staff(actor).filter(tenancy=tenancy).order_by("kind", "id"))
 
 
 @dataclass(frozen=True)

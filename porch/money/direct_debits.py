@@ -24,7 +24,7 @@ from porch.housing.models import Person
 from porch.money.kinds import DIRECT_DEBIT
 from porch.money.models import DirectDebitMandate, RentAccount
 from porch.money.providers import BankDetails, DirectDebitProvider, MandateNews, ProviderUnavailable
-from porch.money.services import account_holders_now
+from porch.money.services import holder_ids
 from porch.outbox.services import About, emit
 
 logger = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def _end(mandate: DirectDebitMandate, words: str, *, failed: bool = False) -> No
 def _tell_housing_system(topic: str, mandate: DirectDebitMandate, *, replaces: list[str] | None = None) -> None:
     """Last in its transaction (emit's rule). Never a bank detail beyond the last two digits.
     An active mandate names the ones it replaces, which end with it."""
-    holders = account_holders_now([mandate.tenancy_id]).get(mandate.tenancy_id, [])
+    holders = holder_ids([mandate.tenancy_id])[mandate.tenancy_id]
     emit(
         topic,
         about=About(mandate.account.hms_reference, holders, mandate.is_test),
@@ -193,7 +193,7 @@ def _audit(actor: Actor, mandate: DirectDebitMandate, action: str, what: str, re
         action=action,
         object_type=DIRECT_DEBIT,
         object_id=mandate.uuid,
-        subject_ids=account_holders_now([mandate.tenancy_id]).get(mandate.tenancy_id, [None]),
+        subject_ids=holder_ids([mandate.tenancy_id])[mandate.tenancy_id],
         tenancy_id=mandate.tenancy_id,
         reason=what,
         request=request,

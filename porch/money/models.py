@@ -100,6 +100,13 @@ class RentAccount(models.Model):
                 name="money_next_due_whole",
             ),
         ]
+        indexes = [
+            # The income team's arrears list: the accounts owing money, the most owed first, a
+            # page at a time (porch.core.paging by balance_pence). Only owed accounts are in it.
+            models.Index(
+                fields=["-balance_pence", "-id"], condition=Q(balance_pence__gt=0), name="money_account_most_owed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.hms_reference

@@ -1,9 +1,10 @@
-"""Money: the rent and service-charge accounts the housing system keeps, as residents see them
-(and, to come, the income team and payments: issue 13). Loaded by the housing record feed."""
+"""Money: the rent and service-charge accounts the housing system keeps, as residents and the
+income team see them (and, to come, payments: issue 13). Loaded by the housing record feed."""
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.money.demo import demo_accounts
 from porch.money.kinds import CARD_PAYMENT, DIRECT_DEBIT, MONEY_DATA, RENT_ACCOUNT
+from porch.money.staff_urls import PAGES as STAFF_PAGES
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
@@ -23,9 +24,12 @@ register(
         ),
         categories=(MONEY_DATA,),
         audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT),
-        pages=PAGES,
+        pages={**PAGES, **STAFF_PAGES},
         resident_links=(Link("money:accounts", "Rent and service charges"),),
-        staff_links=(Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),),
+        staff_links=(
+            Link("money:arrears", "Rent arrears", "accounts owing money, by amount, weeks and kind"),
+            Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),
+        ),
         home_panels=(Panel("money/home_panel.html", home_panel),),
         probe_ids=probe_ids,
         synthetic=synthetic_accounts_create,

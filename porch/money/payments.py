@@ -28,7 +28,7 @@ from porch.core.actor import Actor
 from porch.money.kinds import CARD_PAYMENT
 from porch.money.models import AccountTransaction, Payment, PaymentQuerySet, RentAccount
 from porch.money.providers import CardProvider, ProviderUnavailable, Reported
-from porch.money.services import account_holders_now
+from porch.money.services import holder_ids
 from porch.outbox.services import About, emit
 
 # Letters that cannot be misread over the phone (no 0/O, 1/I/L).
@@ -142,7 +142,7 @@ def settle(reported: Reported, provider_name: str) -> Payment | None:
 
 
 def _send_to_housing_system(payment: Payment) -> None:
-    holders = account_holders_now([payment.tenancy_id]).get(payment.tenancy_id, [])
+    holders = holder_ids([payment.tenancy_id])[payment.tenancy_id]
     emit(
         "payment.received",
         about=About(payment.reference, holders, payment.is_test),
@@ -158,7 +158,7 @@ def _send_to_housing_system(payment: Payment) -> None:
 
 
 def _audit(actor: Actor, payment: Payment, action: str, what: str, request: HttpRequest | None) -> None:
-    holders = account_holders_now([payment.tenancy_id]).get(payment.tenancy_id, [None])
+    holders = holder_ids([payment.tenancy_id])[payment.tenancy_id]
     record(
         actor=actor,
         action=action,
@@ -174,7 +174,7 @@ def _audit(actor: Actor, payment: Payment, action: str, what: str, request: Http
 def payments_looked_up(*, actor: Actor, payments: Sequence[Payment], term: str, request: HttpRequest) -> None:
     """One audit row per payment shown and account holder; a search that found none is still
     a search, recorded with what was asked."""
-    holders = account_holders_now([payment.tenancy_id for payment in payments])
+    holders = holder_ids([payment.tenancy_id for payment in payments])
     seen = [
         Seen(payment.uuid, holders.get(payment.tenancy_id, [None]), payment.tenancy_id, f"payment lookup: {term}")
         for payment in payments

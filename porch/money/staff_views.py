@@ -1,17 +1,66 @@
-"""Staff pages about money. Customer services answer "did my payment go through?" from a
-payment's or a tenancy's reference, without the account's balance or history."""
+"""Staff pages about money.
+
+The income team's: the accounts in arrears, with filters, and one tenancy's account. Open to
+the roles that read every account (income officers and the DPO, with current training);
+anyone else is refused by the route's audience (403). Every page that shows an account is
+audited to its account holders: the list as "list", an account as "view".
+
+And customer services' (with the income team's and the DPO's): "did my payment go through?",
+from a payment's or a tenancy's reference, without the account's balance or history."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from porch.core.paging import page_of
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.money import access
 from porch.money.forms import PaymentLookupForm
-from porch.money.models import PAYMENT_READERS
+from porch.money.models import ACCOUNT_READERS, PAYMENT_READERS
 from porch.money.payments import payments_looked_up
+from porch.money.services import account_holders, accounts_shown
+from porch.money.staff_forms import ArrearsFilterForm
+from porch.money.views import PERIODS, chosen_period, period_start
+
+INCOME_TEAM = staff(*sorted(ACCOUNT_READERS), personal_data=True)
+
+
+@audience(INCOME_TEAM)
+def arrears_list(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
+    form = ArrearsFilterForm(request.GET or None)
+    owed = access.arrears_for_staff(actor, form.cleaned_data if form.is_bound and form.is_valid() else {})
+    if form.errors:
+        owed = owed.none()  # a filter that cannot be read shows nothing, never everything
+    page = page_of(owed, request.GET, size=access.PAGE_SIZE, by="balance_pence")
+    holders = account_holders([account.tenancy_id for account in page.items])
+    accounts_shown(actor=actor, accounts=page.items, request=request, what="arrears list", action="list")
+    rows = [(account, holders.get(account.tenancy_id, [])) for account in page.items]
+    return render(request, "money/staff/arrears.html", {"form": form, "page": page, "rows": rows})
+
+
+@audience(INCOME_TEAM)
+def staff_account(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    account = access.get_account_for_staff(actor, code)
+    period = chosen_period(request.GET)
+    history = access.history_page(actor, account, since=period_start(period), number=request.GET.get("page"))
+    holders = account_holders([account.tenancy_id]).get(account.tenancy_id, [])
+    accounts_shown(actor=actor, accounts=[account], request=request, what="balance and transactions")
+    context = {
+        "account": account,
+        "holders": holders,
+        "page": history.page,
+        "lines": history.lines,
+        "periods": PERIODS,
+        "period": period,
+    }
+    return render(request, "money/staff/account.html", context)
+
 
 PAYMENT_LOOKUP = staff(*PAYMENT_READERS, personal_data=True)
 

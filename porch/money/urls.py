@@ -1,8 +1,9 @@
-"""Residents' rent and service-charge accounts under /rent/."""
+"""Residents' rent and service-charge accounts under /rent/, and the income team's pages
+(staff_urls.py)."""
 
 from django.urls import path
 
-from porch.money import direct_debit_views, payment_views, staff_views, views
+from porch.money import direct_debit_views, payment_views, staff_urls, views
 
 app_name = "money"
 urlpatterns = [
@@ -13,12 +14,12 @@ urlpatterns = [
     path("rent/payments/<uuid:code>/", payment_views.payment_detail, name="payment"),
     path("rent/payments/sandbox/<uuid:code>/", payment_views.sandbox_pay, name="sandbox_pay"),
     path("payments/callback/", payment_views.payment_callback, name="payment_callback"),
-    path("staff/payments/", staff_views.payment_lookup, name="staff_payments"),
     path("rent/<uuid:code>/direct-debit/", direct_debit_views.direct_debit, name="direct_debit"),
     path("rent/<uuid:code>/direct-debit/new/", direct_debit_views.direct_debit_new, name="direct_debit_new"),
     path("rent/<uuid:code>/direct-debit/change/", direct_debit_views.direct_debit_change, name="direct_debit_change"),
     path("rent/<uuid:code>/direct-debit/stop/", direct_debit_views.direct_debit_stop, name="direct_debit_stop"),
     path("payments/direct-debit/callback/", direct_debit_views.direct_debit_callback, name="direct_debit_callback"),
+    *staff_urls.urlpatterns,
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
@@ -33,5 +34,4 @@ PAGES = {
     "money:direct_debit_change": "Residents: Change a Direct Debit's day or amount",
     "money:direct_debit_stop": "Residents: Stop a Direct Debit",
     "money:direct_debit_callback": "The Direct Debit provider: how a mandate stands (signed)",
-    "money:staff_payments": "Staff: Whether a card payment went through (customer services, income, DPO)",
 }

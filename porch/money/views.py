@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -39,10 +39,8 @@ def account_list(request: PorchRequest) -> HttpResponse:
 @module("money")
 def account_detail(request: PorchRequest, code: str) -> HttpResponse:
     account = access.get_account_for(request.actor, code)
-    period = request.GET.get("period", DEFAULT_PERIOD)
-    if period not in {key for key, _, _ in PERIODS}:
-        period = DEFAULT_PERIOD  # a period nobody offered: the usual one, not an error page
-    history = access.history_page(request.actor, account, since=_since(period), number=request.GET.get("page"))
+    period = chosen_period(request.GET)
+    history = access.history_page(request.actor, account, since=period_start(period), number=request.GET.get("page"))
     accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance and transactions")
     context = {
         "account": account,
@@ -57,7 +55,13 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
     return render(request, "money/account.html", context)
 
 
-def _since(period: str) -> datetime.date | None:
+def chosen_period(query: QueryDict) -> str:
+    """The period asked for; one nobody offered is the usual one, not an error page."""
+    period = query.get("period", DEFAULT_PERIOD)
+    return period if period in {key for key, _, _ in PERIODS} else DEFAULT_PERIOD
+
+
+def period_start(period: str) -> datetime.date | None:
     days = next(days for key, _, days in PERIODS if key == period)
     return None if days is None else timezone.localdate() - datetime.timedelta(days=days)
 

@@ -25,6 +25,7 @@ from porch.core.types import PorchRequest
 from porch.documents import access as document_access
 from porch.housing import access as housing_access
 from porch.housing.models import Tenancy, TestHousehold
+from porch.money import access as money_access
 from porch.staff import access as staff_access
 from porch.staff.forms import (
     BreakGlassForm,
@@ -113,6 +114,8 @@ def tenancy_detail(request: PorchRequest, code: UUID) -> HttpResponse:
             "tenancy": tenancy,
             "members": members,
             "documents": documents,
+            # Links only, no balance: reading an account is its own page, audited there.
+            "accounts": money_access.accounts_of_tenancy_for_staff(actor, tenancy),
             "is_dpo": actor.has_role(StaffRole.DPO),
             "can_view_as": actor.has_role(StaffRole.VIEW_AS),
             "break_glass": staff_access.open_break_glass_on(actor, tenancy.id),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from porch.money import arrears
+from porch.money.models import RentAccount
+
 register = template.Library()
 
 
@@ -33,3 +36,9 @@ def running_words(pence: int) -> str:
     if pence < 0:
         return f"{pounds(pence)} in credit"
     return "£0.00, nothing owed"
+
+
+@register.filter
+def weeks_owed(account: RentAccount) -> str | None:
+    """The weeks of the regular charge an account owes, to a tenth (porch.money.arrears)."""
+    return arrears.weeks_owed(account)

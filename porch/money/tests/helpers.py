@@ -9,6 +9,9 @@ from uuid import uuid4
 
 from django.utils import timezone
 
+from conftest import make_staff
+from porch.accounts.models import User
+from porch.core.roles import StaffRole
 from porch.housing.models import Tenancy
 from porch.money.models import AccountTransaction, DirectDebitMandate, Frequency, Payment, RentAccount
 from porch.money.sandbox import Sandbox
@@ -97,3 +100,22 @@ def ashton_mandate(cast: Any) -> str:
 
 def ashton_account_with_mandate(cast: Any) -> str:
     return str(DirectDebitMandate.objects.get(uuid=ashton_mandate(cast)).account.uuid)
+
+
+def income_officer(cast: Any) -> User:
+    """The cast has no income officer: one is added (cast.staff["income"], organisation-wide)."""
+    if "income" not in cast.staff:
+        cast.staff["income"] = make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], [])
+    return cast.staff["income"]
+
+
+def with_income_officer(cast: Any) -> str:
+    """For the route sweep, pages with no id: add the income officer, fill nothing."""
+    income_officer(cast)
+    return ""
+
+
+def ashton_account_for_staff(cast: Any) -> str:
+    """The Ashtons' rent account, with the income officer added to read it."""
+    income_officer(cast)
+    return ashton_account(cast)

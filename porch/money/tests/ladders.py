@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from porch.money.tests.helpers import ashton_account, ashton_account_with_mandate, ashton_payment, sandbox_page
+from porch.money.tests.helpers import (
+    ashton_account,
+    ashton_account_for_staff,
+    ashton_account_with_mandate,
+    ashton_payment,
+    sandbox_page,
+    with_income_officer,
+)
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -26,3 +33,6 @@ LADDERS["money:direct_debit_change"] = Ladder(
 LADDERS["money:direct_debit_stop"] = Ladder(
     right="alice", wrong="carol", wrong_status=404, code=ashton_account_with_mandate
 )
+# The income team's pages: a housing officer (or customer services) reads no accounts (403).
+LADDERS["money:arrears"] = Ladder(right="staff:income", wrong="staff:north", code=with_income_officer)
+LADDERS["money:staff_account"] = Ladder(right="staff:income", wrong="staff:cs", code=ashton_account_for_staff)

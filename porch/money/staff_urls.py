@@ -1,0 +1,21 @@
+"""The staff pages about money (the income team's under /staff/income/, and the card payment
+lookup): included by urls.py in the "money" namespace."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from porch.money import staff_views
+
+urlpatterns: list[URLPattern] = [
+    path("staff/income/arrears/", staff_views.arrears_list, name="arrears"),
+    path("staff/income/accounts/<uuid:code>/", staff_views.staff_account, name="staff_account"),
+    path("staff/payments/", staff_views.payment_lookup, name="staff_payments"),
+]
+
+# Every route in the words a DPO uses (the exposure report's page filter).
+PAGES: dict[str, str] = {
+    "money:arrears": "Staff: Rent and service-charge accounts in arrears",
+    "money:staff_account": "Staff: A rent or service-charge account and its transactions",
+    "money:staff_payments": "Staff: Whether a card payment went through (customer services, income, DPO)",
+}
