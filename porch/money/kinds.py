@@ -18,3 +18,13 @@ RENT_ACCOUNT = AuditKind(
     words="your rent or service-charge account",
     residents=ResidentRule.ABOUT_THEM,
 )
+
+# An account holder's offer to pay off arrears in instalments, and the income team's answer:
+# the account holders', as the account is.
+PAYMENT_ARRANGEMENT = AuditKind(
+    "payment_arrangement",
+    "an arrangement to pay off rent arrears",
+    MONEY_DATA.key,
+    words="your arrangement to pay off what you owe",
+    residents=ResidentRule.ABOUT_THEM,
+)

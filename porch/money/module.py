@@ -2,13 +2,21 @@
 (and, to come, the income team and payments: issue 13). Loaded by the housing record feed."""
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
+from porch.money.arrangement_demo import demo_arrangement
 from porch.money.demo import demo_accounts
-from porch.money.kinds import MONEY_DATA, RENT_ACCOUNT
+from porch.money.kinds import MONEY_DATA, PAYMENT_ARRANGEMENT, RENT_ACCOUNT
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
 
 MONEY = Switch("money", "Rent and service charges")
+
+
+def demo() -> None:
+    """The accounts first: the waiting arrangement is on one of them."""
+    demo_accounts()
+    demo_arrangement()
+
 
 register(
     Module(
@@ -18,14 +26,18 @@ register(
         personal=(
             PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy"),
             PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
-        audit_kinds=(RENT_ACCOUNT,),
+        audit_kinds=(RENT_ACCOUNT, PAYMENT_ARRANGEMENT),
         pages=PAGES,
         resident_links=(Link("money:accounts", "Rent and service charges"),),
+        staff_links=(
+            Link("money:staff_arrangements", "Payment arrangements", "residents' offers to pay off arrears, to decide"),
+        ),
         home_panels=(Panel("money/home_panel.html", home_panel),),
         probe_ids=probe_ids,
         synthetic=synthetic_accounts_create,
-        demo=demo_accounts,
+        demo=demo,
     )
 )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access, statements
+from porch.money.arrangement_views import arrangement_context
 from porch.money.forms import StatementForm
 from porch.money.models import hidden_from_view_as
 from porch.money.services import accounts_shown
@@ -42,6 +43,7 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
     history = access.history_page(request.actor, account, since=_since(period), number=request.GET.get("page"))
     accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance and transactions")
     context = {"account": account, "page": history.page, "lines": history.lines, "periods": PERIODS, "period": period}
+    context |= arrangement_context(request, account)
     return render(request, "money/account.html", context)
 
 
