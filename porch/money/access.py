@@ -16,13 +16,23 @@ from django.http import Http404
 from django.utils import timezone
 
 from porch.core.actor import Actor
+from porch.core.roles import StaffRole
 from porch.housing.models import Tenancy
 from porch.money.arrears import at_least_weeks
-from porch.money.models import AccountTransaction, Payment, RentAccount, RentAccountQuerySet
+from porch.money.models import (
+    AccountTransaction,
+    ArrangementQuerySet,
+    Payment,
+    PaymentArrangement,
+    RentAccount,
+    RentAccountQuerySet,
+)
 
 PAGE_SIZE = 25
 # A caller asks about a recent payment: the payment lookup shows a tenancy's last few.
 LOOKUP_MOST = 10
+# Who decides what a resident offers to pay off their arrears: the income team alone.
+ARRANGEMENT_DECIDERS = frozenset({StaffRole.INCOME_OFFICER})
 
 
 def accounts_for_resident(actor: Actor) -> RentAccountQuerySet:
@@ -138,3 +148,44 @@ def history_page(actor: Actor, account: RentAccount, *, since: datetime.date | N
         lines.append(Line(row, balance))
         balance -= row.amount_pence
     return History(page, lines)
+
+
+def get_resident_arrangement_for(actor: Actor, code: UUID | str) -> PaymentArrangement:
+    """An arrangement of an account the resident holds now (404 otherwise): never a former
+    tenancy's, a later tenancy's of the same home, or a household member's."""
+    if not actor.is_resident:
+        raise Http404
+    found = PaymentArrangement.objects.visible_to(actor).select_related("account__tenancy__property")
+    arrangement = found.filter(uuid=code).first()
+    if arrangement is None:
+        raise Http404
+    return arrangement
+
+
+def latest_arrangement(actor: Actor, account: RentAccount) -> PaymentArrangement | None:
+    """The account's newest arrangement, which is the one its page speaks of: an open one if
+    there is one (there is at most one), else the last answer."""
+    found = PaymentArrangement.objects.visible_to(actor).filter(account=account)
+    return found.order_by("-proposed_at", "-id").first()
+
+
+def arrangements_waiting(actor: Actor) -> ArrangementQuerySet:
+    """Proposals waiting for the income team, oldest first, with their accounts and homes.
+    Never a test household's, as no staff list shows one."""
+    if not (actor.is_staff and actor.has_role(*ARRANGEMENT_DECIDERS)):
+        return PaymentArrangement.objects.none()
+    found = PaymentArrangement.objects.visible_to(actor).filter(status=PaymentArrangement.Status.PROPOSED)
+    found = found.filter(tenancy__is_test=False).select_related("account__tenancy__property", "proposed_by")
+    return found.order_by("proposed_at", "id")
+
+
+def get_staff_arrangement_for(actor: Actor, code: UUID | str) -> PaymentArrangement:
+    """Any arrangement the income team may decide (404 for a test household's, as for one
+    that does not exist); staff without the role get nothing."""
+    if not (actor.is_staff and actor.has_role(*ARRANGEMENT_DECIDERS)):
+        raise Http404
+    found = PaymentArrangement.objects.visible_to(actor).filter(tenancy__is_test=False, uuid=code)
+    arrangement = found.select_related("account__tenancy__property", "proposed_by", "decided_by").first()
+    if arrangement is None:
+        raise Http404
+    return arrangement

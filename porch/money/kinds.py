@@ -38,3 +38,13 @@ DIRECT_DEBIT = AuditKind(
     words="a Direct Debit for your rent or service charges",
     residents=ResidentRule.ABOUT_THEM,
 )
+
+# An account holder's offer to pay off arrears in instalments, and the income team's answer:
+# the account holders', as the account is.
+PAYMENT_ARRANGEMENT = AuditKind(
+    "payment_arrangement",
+    "an arrangement to pay off rent arrears",
+    MONEY_DATA.key,
+    words="your arrangement to pay off what you owe",
+    residents=ResidentRule.ABOUT_THEM,
+)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from porch.core.roles import StaffRole
 from porch.housing.models import Person, Tenancy
@@ -266,3 +267,109 @@ class DirectDebitMandate(models.Model):
 
     def __str__(self) -> str:
         return f"Direct Debit from the account ending {self.account_ending}"
+
+
+# How often a resident may pay towards arrears: the ways people are paid and pay rent.
+ARRANGEMENT_FREQUENCIES = (Frequency.WEEK, Frequency.FORTNIGHT, Frequency.FOUR_WEEKS, Frequency.MONTH)
+
+
+class ArrangementQuerySet(models.QuerySet["PaymentArrangement"]):
+    def visible_to(self, actor: Actor) -> ArrangementQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+    def open(self) -> ArrangementQuerySet:
+        return self.filter(status__in=PaymentArrangement.OPEN)
+
+
+class PaymentArrangement(models.Model):
+    """An account holder's offer to pay off arrears in instalments, and the income team's
+    answer. The officer may agree to other terms: `agreed_pence` and `agreed_every` are what
+    the resident then keeps to. Like a transaction, the row carries its account's tenancy."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for a decision"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the resident"
+        ENDED = "ended", "Ended"
+
+    OPEN = (Status.PROPOSED, Status.AGREED)
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="arrangements")
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    proposed_pence = models.BigIntegerField()
+    proposed_every = models.CharField(max_length=12, choices=[(f.value, f.label) for f in ARRANGEMENT_FREQUENCIES])
+    starts_on = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    agreed_pence = models.BigIntegerField(null=True, blank=True)
+    agreed_every = models.CharField(
+        max_length=12, blank=True, choices=[(f.value, f.label) for f in ARRANGEMENT_FREQUENCIES]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Why the officer declined or changed the terms: the resident reads it.
+    reason = models.TextField(blank=True)
+    idempotency_key = models.UUIDField(unique=True)
+
+    objects = ArrangementQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # A double submit, or two account holders asking at once, makes one open arrangement.
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status__in=["proposed", "agreed"]), name="money_one_open_arrangement"
+            ),
+            models.CheckConstraint(condition=Q(proposed_pence__gt=0), name="money_arrangement_proposed_positive"),
+            models.CheckConstraint(
+                condition=Q(proposed_every__in=[f.value for f in ARRANGEMENT_FREQUENCIES]),
+                name="money_arrangement_proposed_every",
+            ),
+            # Agreed terms exist exactly when the arrangement was agreed (and may since have ended).
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["agreed", "ended"],
+                    agreed_pence__gt=0,
+                    agreed_every__in=[f.value for f in ARRANGEMENT_FREQUENCIES],
+                )
+                | (~Q(status__in=["agreed", "ended"]) & Q(agreed_pence__isnull=True, agreed_every="")),
+                name="money_arrangement_agreed_terms",
+            ),
+            # A decision names who made it and when; a refusal says why.
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "withdrawn"])
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="money_arrangement_decided",
+            ),
+            models.CheckConstraint(condition=~Q(status="declined", reason=""), name="money_arrangement_decline_reason"),
+            models.CheckConstraint(
+                condition=Q(agreed_pence__isnull=True)
+                | Q(agreed_pence=F("proposed_pence"), agreed_every=F("proposed_every"))
+                | ~Q(reason=""),
+                name="money_arrangement_change_reason",
+            ),
+        ]
+        indexes = [
+            # The income team's queue: proposals waiting, oldest first.
+            models.Index(fields=["proposed_at"], condition=Q(status="proposed"), name="money_arrangements_waiting"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def was_changed(self) -> bool:
+        """The officer agreed to other terms than those asked for."""
+        return self.agreed_pence is not None and (
+            self.agreed_pence != self.proposed_pence or self.agreed_every != self.proposed_every
+        )

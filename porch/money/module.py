@@ -2,14 +2,22 @@
 income team see them (and, to come, payments: issue 13). Loaded by the housing record feed."""
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
+from porch.money.arrangement_demo import demo_arrangement
 from porch.money.demo import demo_accounts
-from porch.money.kinds import CARD_PAYMENT, DIRECT_DEBIT, MONEY_DATA, RENT_ACCOUNT
+from porch.money.kinds import CARD_PAYMENT, DIRECT_DEBIT, MONEY_DATA, PAYMENT_ARRANGEMENT, RENT_ACCOUNT
 from porch.money.staff_urls import PAGES as STAFF_PAGES
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
 
 MONEY = Switch("money", "Rent and service charges")
+
+
+def demo() -> None:
+    """The accounts first: the waiting arrangement is on one of them."""
+    demo_accounts()
+    demo_arrangement()
+
 
 register(
     Module(
@@ -21,18 +29,20 @@ register(
             PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
             PersonalModel("money.Payment", Owner.TENANCY, "tenancy"),
             PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
-        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT),
+        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT, PAYMENT_ARRANGEMENT),
         pages={**PAGES, **STAFF_PAGES},
         resident_links=(Link("money:accounts", "Rent and service charges"),),
         staff_links=(
             Link("money:arrears", "Rent arrears", "accounts owing money, by amount, weeks and kind"),
+            Link("money:staff_arrangements", "Payment arrangements", "residents' offers to pay off arrears, to decide"),
             Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),
         ),
         home_panels=(Panel("money/home_panel.html", home_panel),),
         probe_ids=probe_ids,
         synthetic=synthetic_accounts_create,
-        demo=demo_accounts,
+        demo=demo,
     )
 )

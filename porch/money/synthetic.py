@@ -10,7 +10,7 @@ from uuid import uuid4
 from django.utils import timezone
 
 from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, RentAccount
+from porch.money.models import AccountTransaction, Frequency, PaymentArrangement, RentAccount
 
 WEEKLY_PENCE = 10000
 
@@ -38,5 +38,8 @@ def synthetic_accounts_create(tenancy: Tenancy, marker: str) -> None:
 
 
 def probe_ids(tenancy: Tenancy) -> list[str]:
-    """The household's accounts, for the isolation check to try as another household."""
-    return [str(code) for code in RentAccount.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)]
+    """The household's accounts and their arrangements, for the isolation check to try as
+    another household."""
+    accounts = RentAccount.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
+    arrangements = PaymentArrangement.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
+    return [str(code) for code in [*accounts, *arrangements]]

@@ -1,9 +1,9 @@
-"""Residents' rent and service-charge accounts under /rent/, and the income team's pages
-(staff_urls.py)."""
+"""Residents' rent and service-charge accounts under /rent/, and the staff pages about money
+(staff_urls.py, and the income team's payment arrangements under /staff/income/arrangements/)."""
 
 from django.urls import path
 
-from porch.money import direct_debit_views, payment_views, staff_urls, views
+from porch.money import arrangement_views, direct_debit_views, payment_views, staff_urls, views
 
 app_name = "money"
 urlpatterns = [
@@ -20,6 +20,14 @@ urlpatterns = [
     path("rent/<uuid:code>/direct-debit/stop/", direct_debit_views.direct_debit_stop, name="direct_debit_stop"),
     path("payments/direct-debit/callback/", direct_debit_views.direct_debit_callback, name="direct_debit_callback"),
     *staff_urls.urlpatterns,
+    path("rent/<uuid:code>/arrangement/", arrangement_views.propose, name="arrangement_propose"),
+    path("rent/arrangements/<uuid:code>/sent/", arrangement_views.sent, name="arrangement_sent"),
+    path("rent/arrangements/<uuid:code>/withdraw/", arrangement_views.withdraw, name="arrangement_withdraw"),
+    path("staff/income/arrangements/", arrangement_views.staff_queue, name="staff_arrangements"),
+    path("staff/income/arrangements/<uuid:code>/", arrangement_views.staff_detail, name="staff_arrangement"),
+    path(
+        "staff/income/arrangements/<uuid:code>/decide/", arrangement_views.staff_decide, name="staff_arrangement_decide"
+    ),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
@@ -34,4 +42,10 @@ PAGES = {
     "money:direct_debit_change": "Residents: Change a Direct Debit's day or amount",
     "money:direct_debit_stop": "Residents: Stop a Direct Debit",
     "money:direct_debit_callback": "The Direct Debit provider: how a mandate stands (signed)",
+    "money:arrangement_propose": "Residents: Ask to pay off arrears in instalments",
+    "money:arrangement_sent": "Residents: An arrangement to pay off arrears, sent",
+    "money:arrangement_withdraw": "Residents: Withdraw an arrangement to pay off arrears",
+    "money:staff_arrangements": "Staff: Payment arrangements waiting for a decision",
+    "money:staff_arrangement": "Staff: A payment arrangement",
+    "money:staff_arrangement_decide": "Staff: Decide a payment arrangement",
 }

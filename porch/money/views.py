@@ -15,6 +15,7 @@ from porch.core.actor import Actor
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access, statement_pdf, statements
+from porch.money.arrangement_views import arrangement_context
 from porch.money.chosen_provider import direct_debits_on, payments_on
 from porch.money.forms import CSV, PDF, StatementForm
 from porch.money.models import RentAccount, hidden_from_view_as
@@ -52,6 +53,7 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
         "may_direct_debit": direct_debits_on(),
         "waiting": on_their_way(account, request.actor),
     }
+    context |= arrangement_context(request, account)
     return render(request, "money/account.html", context)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from porch.money.tests.arrangement_helpers import arrears_account_code, proposal_code
 from porch.money.tests.helpers import (
     ashton_account,
     ashton_account_for_staff,
@@ -36,3 +37,14 @@ LADDERS["money:direct_debit_stop"] = Ladder(
 # The income team's pages: a housing officer (or customer services) reads no accounts (403).
 LADDERS["money:arrears"] = Ladder(right="staff:income", wrong="staff:north", code=with_income_officer)
 LADDERS["money:staff_account"] = Ladder(right="staff:income", wrong="staff:cs", code=ashton_account_for_staff)
+
+# Payment arrangements: the account holders (another household: 404); the income team alone
+# decides (the DPO, who reads every account, and customer services: 403).
+LADDERS["money:arrangement_propose"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=arrears_account_code)
+LADDERS["money:arrangement_sent"] = Ladder(right="bob", wrong="carol", wrong_status=404, code=proposal_code)
+LADDERS["money:arrangement_withdraw"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=proposal_code)
+LADDERS["money:staff_arrangements"] = Ladder(right="staff:income", wrong="staff:dpo", code=with_income_officer)
+LADDERS["money:staff_arrangement"] = Ladder(right="staff:income", wrong="staff:cs", code=proposal_code)
+LADDERS["money:staff_arrangement_decide"] = Ladder(
+    right="staff:income", wrong="staff:dpo", code=proposal_code, get_status=405
+)
