@@ -59,6 +59,15 @@ def get_payment_for(actor: Actor, code: UUID | str) -> Payment:
     return payment
 
 
+def get_payment_for_staff(actor: Actor, code: UUID | str) -> Payment:
+    """A card payment, for the staff who may see payments; never a test household's."""
+    found = Payment.objects.none() if actor.is_resident else Payment.objects.visible_to(actor)
+    payment = found.filter(uuid=code, is_test=False).first()
+    if payment is None:
+        raise Http404
+    return payment
+
+
 def payments_for_staff(actor: Actor, reference: str) -> list[Payment]:
     """The payments a caller asks about, by the payment's reference or the tenancy's (the last
     few, newest first), never a test household's. The account itself is not read."""

@@ -145,6 +145,11 @@ class AccountTransaction(models.Model):
         indexes = [
             # An account's history newest first, a page at a time.
             models.Index(fields=["account", "-posted_on", "-id"], name="money_tx_account_newest"),
+            # The few transactions that are card payments made here, by their reference (the account
+            # page's "on its way" and the income team's reconciliation), without indexing millions.
+            models.Index(
+                fields=["payment_reference"], condition=~Q(payment_reference=""), name="money_tx_card_payment"
+            ),
         ]
 
     def __str__(self) -> str:

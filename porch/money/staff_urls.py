@@ -11,11 +11,15 @@ urlpatterns: list[URLPattern] = [
     path("staff/income/arrears/", staff_views.arrears_list, name="arrears"),
     path("staff/income/accounts/<uuid:code>/", staff_views.staff_account, name="staff_account"),
     path("staff/payments/", staff_views.payment_lookup, name="staff_payments"),
+    path("staff/income/card-payments/", staff_views.reconcile, name="reconcile"),
+    path("staff/income/card-payments/<uuid:code>/check/", staff_views.reconcile_check, name="reconcile_check"),
 ]
 
 # Every route in the words a DPO uses (the exposure report's page filter).
 PAGES: dict[str, str] = {
     "money:arrears": "Staff: Rent and service-charge accounts in arrears",
     "money:staff_account": "Staff: A rent or service-charge account and its transactions",
+    "money:reconcile": "Staff: Card payments against the housing system's record (income team)",
+    "money:reconcile_check": "Staff: Ask the card payment provider about an unfinished payment",
     "money:staff_payments": "Staff: Whether a card payment went through (customer services, income, DPO)",
 }

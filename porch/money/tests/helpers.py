@@ -119,3 +119,9 @@ def ashton_account_for_staff(cast: Any) -> str:
     """The Ashtons' rent account, with the income officer added to read it."""
     income_officer(cast)
     return ashton_account(cast)
+
+
+def ashton_payment_for_staff(cast: Any) -> str:
+    """Alice's card payment, with the income officer added to look it up."""
+    income_officer(cast)
+    return ashton_payment(cast)

@@ -8,6 +8,7 @@ from porch.money.tests.helpers import (
     ashton_account_for_staff,
     ashton_account_with_mandate,
     ashton_payment,
+    ashton_payment_for_staff,
     sandbox_page,
     with_income_officer,
 )
@@ -47,4 +48,9 @@ LADDERS["money:staff_arrangements"] = Ladder(right="staff:income", wrong="staff:
 LADDERS["money:staff_arrangement"] = Ladder(right="staff:income", wrong="staff:cs", code=proposal_code)
 LADDERS["money:staff_arrangement_decide"] = Ladder(
     right="staff:income", wrong="staff:dpo", code=proposal_code, get_status=405
+)
+# Card payments against the housing system's record: the income team (customer services: 403).
+LADDERS["money:reconcile"] = Ladder(right="staff:income", wrong="staff:cs", code=with_income_officer)
+LADDERS["money:reconcile_check"] = Ladder(
+    right="staff:income", wrong="staff:cs", code=ashton_payment_for_staff, get_status=405
 )
