@@ -24,6 +24,7 @@ from porch.money.models import (
     ArrangementQuerySet,
     Payment,
     PaymentArrangement,
+    Refund,
     RentAccount,
     RentAccountQuerySet,
 )
@@ -66,6 +67,20 @@ def get_payment_for_staff(actor: Actor, code: UUID | str) -> Payment:
     if payment is None:
         raise Http404
     return payment
+
+
+def refunds_waiting(actor: Actor) -> list[Refund]:
+    """Refunds proposed and waiting for a second income officer, the oldest first."""
+    found = Refund.objects.visible_to(actor).filter(status=Refund.Status.PROPOSED, payment__is_test=False)
+    return list(found.select_related("payment__tenancy", "proposed_by").order_by("proposed_at")[: LOOKUP_MOST * 10])
+
+
+def get_refund_for(actor: Actor, code: UUID | str) -> Refund:
+    refund = Refund.objects.visible_to(actor).filter(uuid=code, payment__is_test=False)
+    found = refund.select_related("payment__tenancy__property", "proposed_by", "decided_by").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def payments_for_staff(actor: Actor, reference: str) -> list[Payment]:

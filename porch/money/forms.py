@@ -156,3 +156,28 @@ class DirectDebitForm(GovukForm):
 class DirectDebitChangeForm(GovukForm):
     collection_day = DirectDebitForm.base_fields["collection_day"]
     amount = DirectDebitForm.base_fields["amount"]
+
+
+class RefundForm(GovukForm):
+    amount = PoundsField(
+        most_pence=settings.PAYMENTS_MOST_PENCE,
+        label="How much to refund",
+        help_text="In pounds and pence, at most what is left of the payment",
+        error_messages={"required": "Enter how much to refund"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        help_text="For the second person who approves it, and for the audit log",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why this payment is being refunded"},
+    )
+
+
+class RefundDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Do you approve this refund?",
+        choices=[("approve", "Yes, send the refund"), ("reject", "No, do not refund")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve this refund"},
+    )

@@ -66,6 +66,13 @@ class GovukPay:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise NotFromProvider("Not a payment message GOV.UK Pay sends.") from None
 
+    def refund(self, provider_id: str, *, amount_pence: int, available_pence: int) -> str:
+        path = f"/v1/payments/{urllib.parse.quote(provider_id, safe='')}/refunds"
+        answer = self._call("POST", path, {"amount": amount_pence, "refund_amount_available": available_pence})
+        if not isinstance(answer, dict) or answer.get("status") not in ("submitted", "success"):
+            raise unavailable(f"GOV.UK Pay did not take the refund on {provider_id}")
+        return str(answer.get("refund_id", ""))
+
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, **extra: str) -> Any:
         headers = {"Authorization": f"Bearer {self.api_key}"}
         if "idempotency_key" in extra:

@@ -378,3 +378,51 @@ class PaymentArrangement(models.Model):
         return self.agreed_pence is not None and (
             self.agreed_pence != self.proposed_pence or self.agreed_every != self.proposed_every
         )
+
+
+class RefundQuerySet(models.QuerySet["Refund"]):
+    def visible_to(self, actor: Actor) -> RefundQuerySet:
+        """The income team alone: residents learn of a refund from their account, as posted."""
+        if actor.is_resident or not (actor.reads_personal_data and StaffRole.INCOME_OFFICER in actor.roles):
+            return self.none()
+        return self.all()
+
+
+class Refund(models.Model):
+    """Money given back on a card payment: proposed by one income officer, approved by another
+    (the database refuses the same person twice), then sent through the provider."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for a second person"
+        REFUNDED = "refunded", "Refunded"
+        REJECTED = "rejected", "Not approved"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    # The payment's tenancy, on the row: who may read it is decided by the row alone.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+")
+    amount_pence = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    provider_refund_id = models.CharField(max_length=60, blank=True, default="")
+
+    objects = RefundQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="money_refund_above_nothing"),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="money_refund_second_person",
+            ),
+            models.UniqueConstraint(
+                fields=["payment"], condition=Q(status="proposed"), name="money_refund_one_waiting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund of {self.amount_pence}p on {self.payment_id}"

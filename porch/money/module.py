@@ -39,6 +39,7 @@ register(
             Link("money:arrears", "Rent arrears", "accounts owing money, by amount, weeks and kind"),
             Link("money:staff_arrangements", "Payment arrangements", "residents' offers to pay off arrears, to decide"),
             Link("money:staff_payments", "Card payments", "whether a resident's payment went through"),
+            Link("money:refunds", "Refunds to approve", "card payment refunds another income officer proposed"),
             Link("money:reconcile", "Card payments to reconcile", "paid here and not posted, posted and not paid here"),
         ),
         home_panels=(Panel("money/home_panel.html", home_panel),),

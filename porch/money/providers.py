@@ -56,6 +56,12 @@ class CardProvider(Protocol):
         """Read a message the provider sent on its own, if its signature is right."""
         ...
 
+    def refund(self, provider_id: str, *, amount_pence: int, available_pence: int) -> str:
+        """Give back part or all of a payment; returns the provider's id for the refund.
+        `available_pence` is what Porch believes is left to refund: the provider refuses the
+        refund if it disagrees, so two refunds can never overlap."""
+        ...
+
 
 @dataclass(frozen=True)
 class BankDetails:

@@ -37,6 +37,9 @@ class Sandbox:
     def callback(self, body: bytes, headers: Mapping[str, str]) -> Reported:
         raise NotFromProvider("The sandbox sends no callbacks.")
 
+    def refund(self, provider_id: str, *, amount_pence: int, available_pence: int) -> str:
+        return f"{provider_id}-refund-{available_pence}"
+
 
 def sandbox_payment(provider_id: str) -> dict[str, Any] | None:
     found = cache.get(_key(provider_id))

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from porch.core.paging import page_of
+from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.money import access
@@ -79,7 +80,8 @@ def payment_lookup(request: PorchRequest) -> HttpResponse:
     if form.is_valid():
         found = access.payments_for_staff(request.actor, form.cleaned_data["q"])
         payments_looked_up(actor=request.actor, payments=found, term=form.cleaned_data["q"], request=request)
-    return render(request, "money/staff_payments.html", {"form": form, "found": found})
+    may_refund = StaffRole.INCOME_OFFICER in request.actor.roles
+    return render(request, "money/staff_payments.html", {"form": form, "found": found, "may_refund": may_refund})
 
 
 @audience(INCOME_TEAM)

@@ -1,6 +1,7 @@
 """GOV.UK Pay's public API on 127.0.0.1, as its documentation describes it, for the payment
 tests: create a payment (POST /v1/payments, bearer key, Idempotency-Key), get a payment
-(GET /v1/payments/{id}), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
+(GET /v1/payments/{id}), refund one (POST /v1/payments/{id}/refunds, with what is left
+to refund), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
 The test plays the paying resident by moving a payment's state (`finish`)."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class GovukPayServer:
     requests: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
     # While set, every request is answered with this status (the provider having a bad day).
     failing_with: int | None = None
+    refunded: dict[str, int] = field(default_factory=dict)  # payment id -> pence refunded so far
 
     def created(self) -> list[dict[str, Any]]:
         return [json.loads(body) for method, path, _, body in self.requests if method == "POST"]
@@ -82,6 +84,9 @@ def govuk_pay_server() -> Iterator[GovukPayServer]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             pay.requests.append(("POST", self.path, dict(self.headers.items()), body))
             refusal = self._refusal()
+            if refusal is None and self.path.endswith("/refunds"):
+                self._answer(*_refund(pay, self.path.split("/")[3], json.loads(body)))
+                return
             if refusal is not None or self.path != "/v1/payments":
                 self._answer(*(refusal or (404, {"code": "P0300", "description": "Not found"})))
                 return
@@ -133,3 +138,18 @@ def _create(pay: GovukPayServer, body: dict[str, Any], key: str) -> tuple[int, d
     if key:
         pay.by_key[key] = payment_id
     return 201, pay.payments[payment_id]
+
+
+def _refund(pay: GovukPayServer, payment_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A refund, if the payment went through and the caller knows what is left of it (412 if not)."""
+    payment = pay.payments.get(payment_id)
+    if payment is None or payment["state"]["status"] != "success":
+        return 404, {"code": "P0700", "description": "Not found"}
+    available = payment["amount"] - pay.refunded.get(payment_id, 0)
+    if body.get("refund_amount_available") != available:
+        return 412, {"code": "P0604", "description": "Refund amount available mismatch"}
+    if not 0 < body.get("amount", 0) <= available:
+        return 400, {"code": "P0603", "description": "The payment is not available for refund"}
+    pay.refunded[payment_id] = pay.refunded.get(payment_id, 0) + body["amount"]
+    refund_id = secrets.token_hex(13)
+    return 202, {"refund_id": refund_id, "amount": body["amount"], "status": "submitted", "created_date": "2026-12-01"}

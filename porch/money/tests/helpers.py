@@ -13,7 +13,7 @@ from conftest import make_staff
 from porch.accounts.models import User
 from porch.core.roles import StaffRole
 from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, DirectDebitMandate, Frequency, Payment, RentAccount
+from porch.money.models import AccountTransaction, DirectDebitMandate, Frequency, Payment, Refund, RentAccount
 from porch.money.sandbox import Sandbox
 
 _numbers = count(1)
@@ -125,3 +125,14 @@ def ashton_payment_for_staff(cast: Any) -> str:
     """Alice's card payment, with the income officer added to look it up."""
     income_officer(cast)
     return ashton_payment(cast)
+
+
+def ashton_refund(cast: Any) -> str:
+    """A refund of Alice's card payment, proposed by an income officer from outside the cast
+    (so the cast's income officer is the second person who may decide it)."""
+    payment = Payment.objects.get(uuid=ashton_payment_for_staff(cast))
+    proposer = make_staff("income.proposer@staff.example.org", [StaffRole.INCOME_OFFICER], [])
+    refund = Refund.objects.create(
+        payment=payment, tenancy=payment.tenancy, amount_pence=500, reason="Paid twice", proposed_by=proposer
+    )
+    return str(refund.uuid)

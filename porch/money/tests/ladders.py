@@ -9,6 +9,7 @@ from porch.money.tests.helpers import (
     ashton_account_with_mandate,
     ashton_payment,
     ashton_payment_for_staff,
+    ashton_refund,
     sandbox_page,
     with_income_officer,
 )
@@ -54,3 +55,7 @@ LADDERS["money:reconcile"] = Ladder(right="staff:income", wrong="staff:cs", code
 LADDERS["money:reconcile_check"] = Ladder(
     right="staff:income", wrong="staff:cs", code=ashton_payment_for_staff, get_status=405
 )
+# Refunds: income officers alone (customer services and the DPO: 403).
+LADDERS["money:refund_propose"] = Ladder(right="staff:income", wrong="staff:cs", code=ashton_payment_for_staff)
+LADDERS["money:refunds"] = Ladder(right="staff:income", wrong="staff:dpo", code=with_income_officer)
+LADDERS["money:refund"] = Ladder(right="staff:income", wrong="staff:dpo", code=ashton_refund)
