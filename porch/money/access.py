@@ -109,7 +109,8 @@ def accounts_for_staff(actor: Actor) -> RentAccountQuerySet:
 
 def arrears_for_staff(actor: Actor, filters: Mapping[str, Any]) -> RentAccountQuerySet:
     """The accounts owing money that the filters choose (at least an amount, at least a number
-    of weeks of the charge, rent or service charges), the most owed first: the order
+    of weeks of the charge, rent or service charges, among the accounts behind on an agreed
+    arrangement when "behind" names them), the most owed first: the order
     porch.core.paging.page_of pages by (balance_pence, id), served by the owed accounts' index."""
     found = accounts_for_staff(actor).filter(balance_pence__gt=0)
     if filters.get("least"):
@@ -118,6 +119,8 @@ def arrears_for_staff(actor: Actor, filters: Mapping[str, Any]) -> RentAccountQu
         found = found.filter(at_least_weeks(filters["weeks"]))
     if filters.get("kind"):
         found = found.filter(kind=filters["kind"])
+    if filters.get("behind") is not None:
+        found = found.filter(pk__in=filters["behind"])
     return found.order_by("-balance_pence", "-id")
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.money import arrangements
 from porch.money.kinds import PAYMENT_ARRANGEMENT
-from porch.money.models import AccountTransaction, PaymentArrangement, RentAccount
+from porch.money.models import AccountTransaction, PaymentArrangement, RentAccount, TransactionQuerySet
 from porch.money.services import holder_ids
 from porch.outbox.services import About, emit
 
@@ -192,21 +192,42 @@ def progress_of(actor: Actor, arrangement: PaymentArrangement, today: datetime.d
     benefit credits into the account since it started, against what fell due."""
     if arrangement.status != Status.AGREED or arrangement.agreed_pence is None:
         return None
-    account = arrangement.account
-    paid_in = AccountTransaction.objects.visible_to(actor).filter(
-        account=account,
-        kind__in=PAID_IN,
-        amount_pence__lt=0,
-        posted_on__gte=arrangement.starts_on,
-        posted_on__lte=today,
+    paid_in = _paid_in(today).filter(account=arrangement.account, posted_on__gte=arrangement.starts_on)
+    paid = -int(paid_in.visible_to(actor).aggregate(total=Sum("amount_pence"))["total"] or 0)
+    return _progress(arrangement, today, paid)
+
+
+def accounts_behind(actor: Actor, today: datetime.date) -> set[int]:
+    """The accounts whose agreed arrangement is not being kept to (the arrears list's filter):
+    every agreed arrangement with what was paid in since its start, in one query."""
+    paid_in = (
+        _paid_in(today)
+        .filter(account_id=OuterRef("account_id"), posted_on__gte=OuterRef("starts_on"))
+        .values("account_id")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")
     )
-    paid = -int(paid_in.aggregate(total=Sum("amount_pence"))["total"] or 0)
+    agreed = (
+        PaymentArrangement.objects.visible_to(actor)
+        .filter(status=Status.AGREED, agreed_pence__isnull=False, starts_on__lte=today)
+        .select_related("account")
+        .annotate(paid=Subquery(paid_in))
+    )
+    return {a.account_id for a in agreed if not _progress(a, today, -int(a.paid or 0)).keeping_to_it}  # type: ignore[attr-defined]
+
+
+def _paid_in(today: datetime.date) -> TransactionQuerySet:
+    return AccountTransaction.objects.filter(kind__in=PAID_IN, amount_pence__lt=0, posted_on__lte=today)
+
+
+def _progress(arrangement: PaymentArrangement, today: datetime.date, paid_pence: int) -> arrangements.Progress:
+    account = arrangement.account
     return arrangements.progress(
         start=arrangement.starts_on,
         today=today,
         charge_pence=account.charge_pence,
         charge_every=account.charge_every,
-        instalment_pence=arrangement.agreed_pence,
+        instalment_pence=arrangement.agreed_pence or 0,
         instalment_every=arrangement.agreed_every,
-        paid_pence=paid,
+        paid_pence=paid_pence,
     )

@@ -41,3 +41,7 @@ class ArrearsFilterForm(GovukForm):
         choices=[("", "Rent and service charges"), *RentAccount.Kind.choices],
         error_messages={"invalid_choice": "Select an account from the list"},
     )
+    behind = forms.BooleanField(
+        label="Only those not keeping to an agreed payment arrangement",
+        required=False,
+    )

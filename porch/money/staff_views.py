@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from porch.core.paging import page_of
@@ -25,6 +26,7 @@ from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.money import access
+from porch.money.arrangement_services import accounts_behind
 from porch.money.chosen_provider import payments_on, provider
 from porch.money.forms import PaymentLookupForm
 from porch.money.models import ACCOUNT_READERS, PAYMENT_READERS, Payment
@@ -41,7 +43,9 @@ INCOME_TEAM = staff(*sorted(ACCOUNT_READERS), personal_data=True)
 def arrears_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
     form = ArrearsFilterForm(request.GET or None)
-    owed = access.arrears_for_staff(actor, form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = dict(form.cleaned_data) if form.is_bound and form.is_valid() else {}
+    filters["behind"] = accounts_behind(actor, timezone.localdate()) if filters.get("behind") else None
+    owed = access.arrears_for_staff(actor, filters)
     if form.errors:
         owed = owed.none()  # a filter that cannot be read shows nothing, never everything
     page = page_of(owed, request.GET, size=access.PAGE_SIZE, by="balance_pence")

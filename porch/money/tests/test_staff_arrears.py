@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from itertools import count
 
 import pytest
@@ -19,7 +20,7 @@ from porch.audit.models import AccessEvent
 from porch.housing.models import Tenancy
 from porch.money.access import PAGE_SIZE
 from porch.money.arrears import weeks_owed
-from porch.money.models import Frequency, RentAccount
+from porch.money.models import AccountTransaction, Frequency, PaymentArrangement, RentAccount
 
 from .helpers import income_officer
 
@@ -188,6 +189,41 @@ def test_the_kind_filter_keeps_rent_or_service_charges(cast: Cast) -> None:
     assert listed(cast, {"kind": "service_charge"}) == [service.hms_reference]
     assert listed(cast, {"kind": "rent"}) == [rent.hms_reference]
     assert listed(cast, {"kind": "", "least": "", "weeks": ""}) == [service.hms_reference, rent.hms_reference]
+
+
+def test_the_arrangement_filter_keeps_those_not_keeping_to_an_agreed_arrangement(cast: Cast) -> None:
+    """£5 a week agreed on top of a £100 weekly charge, from 14 days ago: three weeks fell due
+    (£315). The Ashtons paid £315 since; the Coles paid £300; the Smiths have no arrangement."""
+    start = timezone.localdate() - datetime.timedelta(days=14)
+    officer = income_officer(cast)
+    keeping, behind = owing(cast["ashton"].tenancy, 50000), owing(cast["cole"].tenancy, 60000)
+    owing(cast["smith"].tenancy, 70000)
+    for account, paid in ((keeping, 31500), (behind, 30000)):
+        PaymentArrangement.objects.create(
+            account=account,
+            tenancy=account.tenancy,
+            proposed_by=account.tenancy.memberships.first().person,
+            proposed_pence=500,
+            proposed_every=Frequency.WEEK,
+            starts_on=start,
+            status=PaymentArrangement.Status.AGREED,
+            agreed_pence=500,
+            agreed_every=Frequency.WEEK,
+            decided_by=officer,
+            decided_at=timezone.now(),
+            idempotency_key=uuid.uuid4(),
+        )
+        AccountTransaction.objects.create(
+            hms_reference=f"TX-PAID-{account.pk}",
+            account=account,
+            tenancy=account.tenancy,
+            posted_on=start,
+            kind=AccountTransaction.Kind.PAYMENT,
+            description="Payment",
+            amount_pence=-paid,
+        )
+    assert listed(cast, {"behind": "on"}) == [behind.hms_reference]
+    assert len(listed(cast, {"behind": ""})) == 3
 
 
 @pytest.mark.parametrize(
