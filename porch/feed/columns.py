@@ -86,6 +86,14 @@ def reference(value: str) -> str:
     return value.upper()
 
 
+def yes_no(value: str) -> bool:
+    if value.lower() in ("yes", "y", "true", "1"):
+        return True
+    if value.lower() in ("no", "n", "false", "0"):
+        return False
+    raise BadValue("This must be yes or no.")
+
+
 def choice(options: Sequence[str]) -> Reader:
     def read(value: str) -> str:
         if value not in options:

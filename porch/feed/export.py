@@ -34,9 +34,9 @@ def _homes(limit: int | None) -> Any:
 
 def _tenancies(limit: int | None) -> Iterator[Sequence[Any]]:
     found = Tenancy.objects.filter(property__in=_homes(limit), is_test=False).order_by("id")
-    yield from found.values_list("reference", "property__hms_reference", "kind", "start_date", "end_date").iterator(
-        CHUNK
-    )
+    fields = ("reference", "property__hms_reference", "kind", "start_date", "end_date", "needs_extra_care")
+    for *row, extra_care in found.values_list(*fields).iterator(CHUNK):
+        yield [*row, "yes" if extra_care else "no"]
 
 
 def _memberships(limit: int | None) -> Any:

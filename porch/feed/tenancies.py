@@ -22,7 +22,12 @@ from porch.feed.people import UNKNOWN_PERSON
 from porch.feed.saving import changed_rows_save
 from porch.housing.models import Membership, Person, Property, Tenancy, normalise_reference
 
-TENANCY_FIELDS = {"kind": "kind", "start_date": "start_date", "end_date": "end_date"}
+TENANCY_FIELDS = {
+    "kind": "kind",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "extra_care": "needs_extra_care",
+}
 MEMBERSHIP_FIELDS = {"role": "role", "start_date": "start_date", "end_date": "end_date"}
 ENDS_BEFORE_START = "The end date is before the start date."
 NO_TENANCY = "No tenancy here has this reference: send the tenancies file first."
@@ -45,6 +50,15 @@ class Tenancies:
             c.Column("kind", "What kind of tenancy.", c.choice(Tenancy.Kind.values), example="social_rent"),
             c.Column("start_date", "When it started, year-month-day.", c.date, example="2019-04-01"),
             c.Column("end_date", "When it ended or ends; empty while it runs.", c.date, required=False),
+            c.Column(
+                "extra_care",
+                "yes if the household is vulnerable or has support needs (no detail: the income team "
+                "takes extra care over arrears); empty or no if not. Leave the column out to keep what is here.",
+                c.yes_no,
+                required=False,
+                example="no",
+                empty=False,
+            ),
         ),
         load_after=("properties",),
     )

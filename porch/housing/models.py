@@ -188,6 +188,9 @@ class Tenancy(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # The housing system's flag that the household is vulnerable or has support needs: no detail,
+    # only that the income team takes extra care over arrears (the pre-action protocol for rent).
+    needs_extra_care = models.BooleanField(default=False)
     is_test = models.BooleanField(default=False)
 
     objects = TenancyQuerySet.as_manager()

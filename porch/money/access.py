@@ -119,6 +119,8 @@ def arrears_for_staff(actor: Actor, filters: Mapping[str, Any]) -> RentAccountQu
         found = found.filter(at_least_weeks(filters["weeks"]))
     if filters.get("kind"):
         found = found.filter(kind=filters["kind"])
+    if filters.get("extra_care"):
+        found = found.filter(tenancy__needs_extra_care=True)
     if filters.get("behind") is not None:
         found = found.filter(pk__in=filters["behind"])
     return found.order_by("-balance_pence", "-id")

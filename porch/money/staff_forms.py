@@ -45,3 +45,7 @@ class ArrearsFilterForm(GovukForm):
         label="Only those not keeping to an agreed payment arrangement",
         required=False,
     )
+    extra_care = forms.BooleanField(
+        label="Only households flagged as needing extra care (vulnerable or with support needs)",
+        required=False,
+    )

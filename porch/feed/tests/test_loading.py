@@ -282,3 +282,18 @@ def test_a_file_full_of_repeated_references_is_refused_whole(monkeypatch) -> Non
     batch = previewed("properties", properties(*homes))
     assert batch.status == FeedBatch.Status.REFUSED
     assert batch.reason.startswith("More than 2 rows repeat the reference of an earlier row")
+
+
+def test_the_extra_care_flag_is_yes_or_no_and_a_file_without_it_keeps_what_is_here() -> None:
+    a_household()
+    header = ["tenancy_ref", "property_ref", "kind", "start_date", "end_date", "extra_care"]
+    flagged = applied(
+        "tenancies", csv_bytes(header, [["T-1", "PR-1", "social_rent", STARTED, "", "yes"]]), name="a.csv"
+    )
+    assert flagged.changed == 1 and Tenancy.objects.get(reference="T-1").needs_extra_care
+    assert applied("tenancies", tenancies(("T-1", "PR-1", STARTED, "")), name="b.csv").unchanged == 1
+    assert Tenancy.objects.get(reference="T-1").needs_extra_care
+    bad = applied("tenancies", csv_bytes(header, [["T-1", "PR-1", "social_rent", STARTED, "", "maybe"]]), name="c.csv")
+    assert bad.refused == 1 and any("yes or no" in p.why for p in bad.problems.all())
+    cleared = applied("tenancies", csv_bytes(header, [["T-1", "PR-1", "social_rent", STARTED, "", ""]]), name="d.csv")
+    assert cleared.changed == 1 and not Tenancy.objects.get(reference="T-1").needs_extra_care

@@ -226,6 +226,14 @@ def test_the_arrangement_filter_keeps_those_not_keeping_to_an_agreed_arrangement
     assert len(listed(cast, {"behind": ""})) == 3
 
 
+def test_the_extra_care_filter_keeps_households_the_housing_system_flags(cast: Cast) -> None:
+    flagged, plain = owing(cast["ashton"].tenancy, 5000), owing(cast["cole"].tenancy, 7000)
+    Tenancy.objects.filter(pk=flagged.tenancy_id).update(needs_extra_care=True)
+    assert listed(cast, {"extra_care": "on"}) == [flagged.hms_reference]
+    assert listed(cast, {}) == [plain.hms_reference, flagged.hms_reference]
+    assert "Needs extra care" in client_for(cast, "income").get(LIST).content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "error"),
     [
