@@ -70,8 +70,10 @@ def get_payment_for_staff(actor: Actor, code: UUID | str) -> Payment:
 
 
 def refunds_waiting(actor: Actor) -> list[Refund]:
-    """Refunds proposed and waiting for a second income officer, the oldest first."""
-    found = Refund.objects.visible_to(actor).filter(status=Refund.Status.PROPOSED, payment__is_test=False)
+    """Refunds waiting for a second income officer, or approved and not yet confirmed by the
+    provider, the oldest first."""
+    waiting = [Refund.Status.PROPOSED, Refund.Status.SENDING]
+    found = Refund.objects.visible_to(actor).filter(status__in=waiting, payment__is_test=False)
     return list(found.select_related("payment__tenancy", "proposed_by").order_by("proposed_at")[: LOOKUP_MOST * 10])
 
 

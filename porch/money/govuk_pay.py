@@ -73,6 +73,14 @@ class GovukPay:
             raise unavailable(f"GOV.UK Pay did not take the refund on {provider_id}")
         return str(answer.get("refund_id", ""))
 
+    def refunds(self, provider_id: str) -> list[tuple[str, int]]:
+        answer = self._call("GET", f"/v1/payments/{urllib.parse.quote(provider_id, safe='')}/refunds")
+        try:
+            found = answer["_embedded"]["refunds"]
+            return [(str(r["refund_id"]), int(r["amount"])) for r in found if r.get("status") != "error"]
+        except (KeyError, TypeError, ValueError):
+            raise unavailable(f"GOV.UK Pay's list of refunds on {provider_id} could not be read") from None
+
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, **extra: str) -> Any:
         headers = {"Authorization": f"Bearer {self.api_key}"}
         if "idempotency_key" in extra:

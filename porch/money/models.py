@@ -394,6 +394,7 @@ class Refund(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Waiting for a second person"
+        SENDING = "sending", "Approved, not yet confirmed by the provider"
         REFUNDED = "refunded", "Refunded"
         REJECTED = "rejected", "Not approved"
 
@@ -420,7 +421,7 @@ class Refund(models.Model):
                 name="money_refund_second_person",
             ),
             models.UniqueConstraint(
-                fields=["payment"], condition=Q(status="proposed"), name="money_refund_one_waiting"
+                fields=["payment"], condition=Q(status__in=["proposed", "sending"]), name="money_refund_one_waiting"
             ),
         ]
 

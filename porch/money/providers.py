@@ -62,6 +62,10 @@ class CardProvider(Protocol):
         refund if it disagrees, so two refunds can never overlap."""
         ...
 
+    def refunds(self, provider_id: str) -> list[tuple[str, int]]:
+        """The refunds the provider has made on a payment: (its id, pence), failed ones left out."""
+        ...
+
 
 @dataclass(frozen=True)
 class BankDetails:

@@ -16,11 +16,16 @@ from porch.money import access
 from porch.money.amounts import as_typed
 from porch.money.chosen_provider import payments_on, provider
 from porch.money.forms import RefundDecisionForm, RefundForm
+from porch.money.models import Refund
 from porch.money.payments import payments_looked_up
 from porch.money.providers import ProviderUnavailable
-from porch.money.refunds import RefundRefused, refund_decide, refund_propose, refunded_pence
+from porch.money.refunds import RefundRefused, refund_decide, refund_propose, refund_send, refunded_pence
 
 INCOME_OFFICERS = staff(StaffRole.INCOME_OFFICER, personal_data=True)
+NOT_CONFIRMED = (
+    "We could not confirm it with the card payment provider, so it may not have been sent yet. "
+    "Send it again from this page: it will not be refunded twice."
+)
 
 
 @audience(INCOME_OFFICERS)
@@ -60,28 +65,30 @@ def refunds_waiting(request: PorchRequest) -> HttpResponse:
 
 @audience(INCOME_OFFICERS)
 def refund_detail(request: PorchRequest, code: UUID) -> HttpResponse:
+    """Decide a proposed refund; or send one approved and not yet confirmed by the provider."""
     refund = access.get_refund_for(request.actor, code)
     form = RefundDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (refund.status == Refund.Status.SENDING or form.is_valid()):
         if not payments_on():
             raise Http404
         try:
-            decided = refund_decide(
-                actor=request.actor,
-                refund=refund,
-                approve=form.cleaned_data["decision"] == "approve",
-                provider=provider(),
-                request=request,
-            )
+            decided = _decided(request, refund, form)
         except RefundRefused as refusal:
             form.add_error(None, str(refusal))
         except ProviderUnavailable:
-            form.add_error(
-                None, "We could not reach the card payment provider, so nothing was refunded. Try again later."
-            )
+            messages.warning(request, f"Refund on {refund.payment.reference} approved. {NOT_CONFIRMED}")
+            return redirect("money:refund", refund.uuid)
         else:
             messages.success(request, f"Refund on {refund.payment.reference}: {decided.get_status_display().lower()}.")
             return redirect("money:refunds")
     payments_looked_up(actor=request.actor, payments=[refund.payment], term="refund", request=request)
     mine = refund.proposed_by_id == request.actor.user_id
-    return render(request, "money/staff/refund.html", {"refund": refund, "form": form, "mine": mine})
+    context = {"refund": refund, "form": form, "mine": mine, "not_confirmed": NOT_CONFIRMED}
+    return render(request, "money/staff/refund.html", context)
+
+
+def _decided(request: PorchRequest, refund: Refund, form: RefundDecisionForm) -> Refund:
+    if refund.status == Refund.Status.SENDING:
+        return refund_send(actor=request.actor, refund=refund, provider=provider(), request=request)
+    approve = form.cleaned_data["decision"] == "approve"
+    return refund_decide(actor=request.actor, refund=refund, approve=approve, provider=provider(), request=request)

@@ -1,7 +1,8 @@
 """Refunds of card payments: one income officer proposes, a second approves (ADR 0024), and
 only then is the money sent back through the provider that took it. Nothing is given back
-twice: a payment has at most one refund waiting, the amount is never more than what is left,
-and the provider is told what Porch believes is left, so it refuses a refund that overlaps."""
+twice: a payment has at most one refund waiting or sending, the amount is never more than
+what is left, the provider is told what Porch believes is left (so it refuses a refund that
+overlaps), and a refund sent again first looks for itself at the provider."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class RefundRefused(Exception):
 
 
 def refunded_pence(payment: Payment, *, waiting_too: bool) -> int:
-    statuses = [Refund.Status.REFUNDED, *([Refund.Status.PROPOSED] if waiting_too else [])]
+    statuses = [Refund.Status.REFUNDED, *([Refund.Status.PROPOSED, Refund.Status.SENDING] if waiting_too else [])]
     found = Refund.objects.filter(payment=payment, status__in=statuses).aggregate(total=Sum("amount_pence"))
     return found["total"] or 0
 
@@ -61,31 +62,62 @@ def refund_propose(
 def refund_decide(
     *, actor: Actor, refund: Refund, approve: bool, provider: CardProvider, request: HttpRequest | None = None
 ) -> Refund:
-    """Approve (and send) or reject, by someone other than the proposer. Raises
-    ProviderUnavailable with nothing decided, so it can be tried again."""
+    """Approve (and send) or reject, by someone other than the proposer. An approval is
+    recorded first, as sending; then the money is sent (refund_send). If the provider cannot
+    be reached, it stays sending: approved, not yet confirmed, and finished by trying again."""
     if refund.proposed_by_id == actor.user_id:
         raise RefundRefused("You proposed this refund, so another income officer must decide it.")
+    if approve:
+        _check_provider(refund.payment, provider)
     with transaction.atomic():
         locked = Refund.objects.select_for_update().filter(pk=refund.pk, status=Refund.Status.PROPOSED).first()
         if locked is None:
             raise RefundRefused("Someone has already decided this refund.")
-        payment = Payment.objects.select_for_update().select_related("account").get(pk=locked.payment_id)
-        if approve:
-            locked.provider_refund_id = _sent(locked, payment, provider)
-        locked.status = Refund.Status.REFUNDED if approve else Refund.Status.REJECTED
+        locked.status = Refund.Status.SENDING if approve else Refund.Status.REJECTED
         locked.decided_by_id, locked.decided_at = actor.user_id, timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at", "provider_refund_id"])
-        _audit(actor, locked, "update", "refund approved and sent" if approve else "refund not approved", request)
-        if approve:
-            _tell_housing_system(locked, payment)
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _audit(actor, locked, "update", "refund approved" if approve else "refund not approved", request)
+    return refund_send(actor=actor, refund=locked, provider=provider, request=request) if approve else locked
+
+
+def refund_send(*, actor: Actor, refund: Refund, provider: CardProvider, request: HttpRequest | None = None) -> Refund:
+    """Send an approved refund, or find that an earlier try already did: a refund at the provider
+    that no refund here has claimed, for this amount, is this one. So a try whose answer was
+    lost, or whose commit failed after the provider took it, never refunds twice. Raises
+    ProviderUnavailable, leaving it sending."""
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().filter(pk=refund.pk, status=Refund.Status.SENDING).first()
+        if locked is None:
+            raise RefundRefused("This refund is not waiting to be sent.")
+        payment = Payment.objects.select_for_update().select_related("account").get(pk=locked.payment_id)
+        _check_provider(payment, provider)
+        claimed = set(
+            Refund.objects.filter(payment=payment, status=Refund.Status.REFUNDED).values_list(
+                "provider_refund_id", flat=True
+            )
+        )
+        earlier = [
+            made
+            for made, pence in provider.refunds(payment.provider_id)
+            if made not in claimed and pence == locked.amount_pence
+        ]
+        if earlier:
+            locked.provider_refund_id = earlier[0]
+        else:
+            available = payment.amount_pence - refunded_pence(payment, waiting_too=False)
+            locked.provider_refund_id = provider.refund(
+                payment.provider_id, amount_pence=locked.amount_pence, available_pence=available
+            )
+        locked.status = Refund.Status.REFUNDED
+        locked.save(update_fields=["status", "provider_refund_id"])
+        _audit(actor, locked, "update", "refund sent", request)
+        _tell_housing_system(locked, payment)
     return locked
 
 
-def _sent(refund: Refund, payment: Payment, provider: CardProvider) -> str:
+def _check_provider(payment: Payment, provider: CardProvider) -> None:
     if payment.provider != provider.name or payment.provider != settings.PAYMENTS_PROVIDER:
         raise RefundRefused(f"This payment was taken by {payment.provider}, which is not set up here now.")
-    available = payment.amount_pence - refunded_pence(payment, waiting_too=False)
-    return provider.refund(payment.provider_id, amount_pence=refund.amount_pence, available_pence=available)
 
 
 def _tell_housing_system(refund: Refund, payment: Payment) -> None:

@@ -38,7 +38,15 @@ class Sandbox:
         raise NotFromProvider("The sandbox sends no callbacks.")
 
     def refund(self, provider_id: str, *, amount_pence: int, available_pence: int) -> str:
-        return f"{provider_id}-refund-{available_pence}"
+        made = f"{provider_id}-refund-{available_pence}"
+        state = sandbox_payment(provider_id)
+        if state is not None:
+            state["refunds"] = [*state.get("refunds", []), (made, amount_pence)]
+            cache.set(_key(provider_id), state, DAY)
+        return made
+
+    def refunds(self, provider_id: str) -> list[tuple[str, int]]:
+        return [(made, pence) for made, pence in (sandbox_payment(provider_id) or {}).get("refunds", [])]
 
 
 def sandbox_payment(provider_id: str) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """GOV.UK Pay's public API on 127.0.0.1, as its documentation describes it, for the payment
 tests: create a payment (POST /v1/payments, bearer key, Idempotency-Key), get a payment
 (GET /v1/payments/{id}), refund one (POST /v1/payments/{id}/refunds, with what is left
-to refund), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
+to refund) and list its refunds (GET the same), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
 The test plays the paying resident by moving a payment's state (`finish`)."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class GovukPayServer:
     # While set, every request is answered with this status (the provider having a bad day).
     failing_with: int | None = None
     refunded: dict[str, int] = field(default_factory=dict)  # payment id -> pence refunded so far
+    refunds_made: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # payment id -> its refunds
 
     def created(self) -> list[dict[str, Any]]:
         return [json.loads(body) for method, path, _, body in self.requests if method == "POST"]
@@ -95,6 +96,10 @@ def govuk_pay_server() -> Iterator[GovukPayServer]:
         def do_GET(self) -> None:
             pay.requests.append(("GET", self.path, dict(self.headers.items()), b""))
             refusal = self._refusal()
+            if refusal is None and self.path.endswith("/refunds"):
+                made = pay.refunds_made.get(self.path.split("/")[3], [])
+                self._answer(200, {"_embedded": {"refunds": made}})
+                return
             payment = pay.payments.get(self.path.removeprefix("/v1/payments/"))
             if refusal is None and payment is None:
                 refusal = (404, {"code": "P0200", "description": "Not found"})
@@ -151,5 +156,11 @@ def _refund(pay: GovukPayServer, payment_id: str, body: dict[str, Any]) -> tuple
     if not 0 < body.get("amount", 0) <= available:
         return 400, {"code": "P0603", "description": "The payment is not available for refund"}
     pay.refunded[payment_id] = pay.refunded.get(payment_id, 0) + body["amount"]
-    refund_id = secrets.token_hex(13)
-    return 202, {"refund_id": refund_id, "amount": body["amount"], "status": "submitted", "created_date": "2026-12-01"}
+    made = {
+        "refund_id": secrets.token_hex(13),
+        "amount": body["amount"],
+        "status": "submitted",
+        "created_date": "2026-12-01",
+    }
+    pay.refunds_made.setdefault(payment_id, []).append(made)
+    return 202, made

@@ -47,8 +47,8 @@ def propose(client: Client, payment: Payment, amount: str = "10.00", reason: str
     return client.post(f"/staff/income/card-payments/{payment.uuid}/refund/", {"amount": amount, "reason": reason})
 
 
-def decide(client: Client, refund: Refund, decision: str = "approve") -> Any:
-    return client.post(f"/staff/income/refunds/{refund.uuid}/", {"decision": decision})
+def decide(client: Client, refund: Refund, decision: str = "approve", *, follow: bool = False) -> Any:
+    return client.post(f"/staff/income/refunds/{refund.uuid}/", {"decision": decision}, follow=follow)
 
 
 def test_one_officer_proposes_another_approves_and_the_money_goes_back(
@@ -83,15 +83,40 @@ def test_never_more_than_is_left_and_one_waiting_at_a_time(cast: Cast, pay: Govu
     assert propose(first, payment, amount="15.00").status_code == 302
 
 
-def test_the_provider_down_decides_nothing(cast: Cast, pay: GovukPayServer, payment: Payment) -> None:
+def test_the_provider_down_leaves_it_approved_and_sending_again_refunds_once(
+    cast: Cast, pay: GovukPayServer, payment: Payment
+) -> None:
     propose(sign_in(Client(), income_officer(cast)), payment)
     refund = Refund.objects.get()
+    second = sign_in(Client(), second_officer())
     pay.failing_with = 503
-    page = decide(sign_in(Client(), second_officer()), refund).content.decode()
-    assert "nothing was refunded" in page
+    answer = decide(second, refund, follow=True).content.decode()
+    assert "approved" in answer and "may not have been sent yet" in answer
     refund.refresh_from_db()
-    assert refund.status == Refund.Status.PROPOSED and refund.decided_by is None
+    assert refund.status == Refund.Status.SENDING and refund.decided_by is not None and not pay.refunded
     assert not OutboxEvent.objects.filter(topic="refund.made").exists()
+    pay.failing_with = None
+    assert second.post(f"/staff/income/refunds/{refund.uuid}/").status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.REFUNDED and pay.refunded == {payment.provider_id: 1000}
+    assert OutboxEvent.objects.filter(topic="refund.made").count() == 1
+
+
+def test_a_refund_the_provider_took_but_porch_never_recorded_is_found_not_sent_again(
+    cast: Cast, pay: GovukPayServer, payment: Payment
+) -> None:
+    """The provider took the refund, and then the answer was lost (or the commit failed)."""
+    officer = income_officer(cast)
+    refund = Refund.objects.create(
+        payment=payment, tenancy=payment.tenancy, amount_pence=1000, reason="x", proposed_by=second_officer()
+    )
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SENDING, decided_by=officer)
+    pay.refunded[payment.provider_id] = 1000
+    pay.refunds_made[payment.provider_id] = [{"refund_id": "taken-already", "amount": 1000, "status": "success"}]
+    assert sign_in(Client(), officer).post(f"/staff/income/refunds/{refund.uuid}/").status_code == 302
+    refund.refresh_from_db()
+    assert (refund.status, refund.provider_refund_id) == (Refund.Status.REFUNDED, "taken-already")
+    assert pay.refunded == {payment.provider_id: 1000}
 
 
 def test_a_rejected_refund_sends_nothing(cast: Cast, pay: GovukPayServer, payment: Payment) -> None:
