@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from porch.core.routes import PAYMENT_PROVIDER, RESIDENT, audience, module
@@ -50,6 +50,7 @@ def direct_debit(request: PorchRequest, code: UUID) -> HttpResponse:
 @audience(RESIDENT)
 @module("money")
 @sensitive_post_parameters("sort_code", "account_number", "holder_name")
+@sensitive_variables("form", "data", "bank")
 def direct_debit_new(request: PorchRequest, code: UUID) -> HttpResponse:
     """Bank details, straight to the provider; kept here: the last two digits."""
     account = _account(request, code)
@@ -69,11 +70,10 @@ def direct_debit_new(request: PorchRequest, code: UUID) -> HttpResponse:
                 request=request,
             )
         except ProviderUnavailable:
-            form.add_error(None, UNAVAILABLE)
+            form = form.again_with_a_new_key(UNAVAILABLE)
         except DetailsRefused as refusal:
-            form.add_error(
-                "account_number", f"Your bank details were not accepted ({refusal}). Check them and try again"
-            )
+            refused = f"Your bank details were not accepted ({refusal}). Check them and try again"
+            form = form.again_with_a_new_key(refused, "account_number")
         else:
             messages.success(request, "Your Direct Debit is being set up. It usually takes 3 working days.")
             return redirect("money:direct_debit", account.uuid)

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from porch.audit.services import record
 from porch.core.actor import Actor
@@ -35,6 +36,7 @@ def live_mandates(actor: Actor, account: RentAccount) -> list[DirectDebitMandate
     return list(found.order_by("-created_at"))
 
 
+@sensitive_variables()  # bank details pass through here: never in an error report
 def mandate_start(
     *,
     actor: Actor,

@@ -5,7 +5,7 @@ Debit's bank details, day and amount."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID, uuid4
 
 from django import forms
@@ -43,9 +43,28 @@ class StatementForm(GovukForm):
         return cleaned
 
 
-class PayForm(GovukForm):
-    """How much to pay by card. The hidden key makes the form one payment however many times
-    it is sent; a try the provider could not start gives the next try a key of its own."""
+class OneTimeKeyForm(GovukForm):
+    """A form that is one record however many times it is sent: it carries a key made when the
+    page was drawn. A try the provider did not take gives the next try a key of its own, so a
+    corrected form is never taken for the first (the provider would answer with what it made)."""
+
+    attempt_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, attempt_key: UUID, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attempt_key"].initial = attempt_key
+
+    def again_with_a_new_key(self, problem: str, field: str | None = None) -> Self:
+        """The same answers, a fresh key, and why the last try did not go through."""
+        data = {**{name: self.data.get(name) for name in self.data}, "attempt_key": str(uuid4())}
+        again = type(self)(data, attempt_key=uuid4())
+        again.is_valid()
+        again.add_error(field, problem)
+        return again
+
+
+class PayForm(OneTimeKeyForm):
+    """How much to pay by card."""
 
     amount = PoundsField(
         most_pence=settings.PAYMENTS_MOST_PENCE,
@@ -53,18 +72,6 @@ class PayForm(GovukForm):
         help_text="In pounds and pence, for example 25.50",
         error_messages={"required": "Enter how much you want to pay"},
     )
-    attempt_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, attempt_key: UUID, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attempt_key"].initial = attempt_key
-
-    def again_with_a_new_key(self, problem: str) -> PayForm:
-        """The same amount, a fresh key, and the reason the last try did not start."""
-        again = PayForm({"amount": self.data.get("amount", ""), "attempt_key": str(uuid4())}, attempt_key=uuid4())
-        again.is_valid()
-        again.add_error(None, problem)
-        return again
 
 
 class PaymentLookupForm(GovukForm):
@@ -99,7 +106,7 @@ def _digits(value: str, *, fewest: int, most: int, words: str) -> str:
     return digits
 
 
-class DirectDebitForm(GovukForm):
+class DirectDebitForm(OneTimeKeyForm):
     holder_name = forms.CharField(
         label="Name on the account",
         max_length=18,  # Bacs carries 18 characters of the account holder's name
@@ -139,11 +146,6 @@ class DirectDebitForm(GovukForm):
         label="I am the account holder, and the only person needed to authorise Direct Debits from this account",
         error_messages={"required": "Confirm you can set up a Direct Debit from this account on your own"},
     )
-    attempt_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, attempt_key: UUID, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attempt_key"].initial = attempt_key
 
     def clean_sort_code(self) -> str:
         return _digits(self.cleaned_data["sort_code"], fewest=6, most=6, words="Enter a valid sort code like 309430")

@@ -17,6 +17,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from porch.money.http_json import call_json, signed_by, unavailable
 from porch.money.providers import BankDetails, MandateNews, MandateStarted, NotFromProvider
 
@@ -38,6 +40,7 @@ class GoCardless:
         self.webhook_secret = webhook_secret
         self.timeout = timeout
 
+    @sensitive_variables()  # bank details pass through here: never in an error report
     def mandate_start(self, *, key: str, bank: BankDetails, reference: str, email: str) -> MandateStarted:
         given, _, family = bank.holder_name.rpartition(" ")
         customer = {"given_name": given or family, "family_name": family, "country_code": "GB"}
@@ -82,6 +85,7 @@ class GoCardless:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise NotFromProvider("Not a message GoCardless sends.") from None
 
+    @sensitive_variables()  # bank details pass through here: never in an error report
     def _create(self, resource: str, fields: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A new resource, or (asked again with the same key) the one the first request made."""
         status, answer = self._call("POST", f"/{resource}", {resource: fields}, key)
@@ -95,6 +99,7 @@ class GoCardless:
             raise unavailable(f"GoCardless answered {status} to creating {resource}")
         return dict(answer[resource])
 
+    @sensitive_variables()  # bank details pass through here: never in an error report
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, key: str = "") -> tuple[int, Any]:
         headers = {"Authorization": f"Bearer {self.access_token}", "GoCardless-Version": VERSION}
         if key:

@@ -15,6 +15,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from porch.money.providers import ProviderUnavailable
 
 logger = logging.getLogger("porch.money.providers")
@@ -28,6 +30,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+@sensitive_variables()  # bank details pass through here: never in an error report
 def call_json(
     method: str, url: str, *, headers: Mapping[str, str], body: Mapping[str, Any] | None, timeout: int
 ) -> tuple[int, Any]:

@@ -117,12 +117,13 @@ def refused(status: int, why: str) -> HttpResponse:
 @audience(RESIDENT)
 @module("money")
 def sandbox_pay(request: PorchRequest, code: str) -> HttpResponse:
-    """The demo's pretend payment page: asks no card details, only whether it goes through."""
-    provider_id = f"sandbox-{code}"
-    state = sandbox_payment(provider_id) if settings.PAYMENTS_PROVIDER == "sandbox" else None
+    """The demo's pretend payment page: asks no card details, only whether it goes through.
+    Its address is the payment's own id, so only the payment's account holders open it."""
+    payment = access.get_payment_for(request.actor, code)
+    state = sandbox_payment(payment.provider_id) if settings.PAYMENTS_PROVIDER == "sandbox" else None
     if state is None:
         raise Http404
     if request.method == "POST":
-        back = sandbox_answer(provider_id, paid=request.POST.get("answer") == "pay")
+        back = sandbox_answer(payment.provider_id, paid=request.POST.get("answer") == "pay")
         return HttpResponseRedirect(back or "/", status=303)
     return render(request, "money/sandbox_pay.html", {"state": state})

@@ -9,8 +9,15 @@ from uuid import uuid4
 
 from django.utils import timezone
 
-from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, PaymentArrangement, RentAccount
+from porch.housing.models import Membership, Tenancy
+from porch.money.models import (
+    AccountTransaction,
+    DirectDebitMandate,
+    Frequency,
+    Payment,
+    PaymentArrangement,
+    RentAccount,
+)
 
 WEEKLY_PENCE = 10000
 
@@ -35,11 +42,28 @@ def synthetic_accounts_create(tenancy: Tenancy, marker: str) -> None:
         description=f"Test rent for a test household only. {marker}",
         amount_pence=WEEKLY_PENCE,
     )
+    lead = tenancy.memberships.filter(role__in=Membership.ACCOUNT_ROLES).order_by("start_date", "id").first()
+    if lead is not None:  # a card payment of theirs, so the payment pages are tried too
+        Payment.objects.create(
+            reference=f"PAY-T{uuid4().hex[:8].upper()}",
+            attempt_key=uuid4(),
+            account=account,
+            tenancy=tenancy,
+            paid_by_id=lead.person_id,
+            amount_pence=WEEKLY_PENCE,
+            status=Payment.Status.PAID,
+            provider="sandbox",
+            provider_id=f"sandbox-test-{uuid4()}",
+            finished_at=timezone.now(),
+            is_test=True,
+        )
 
 
 def probe_ids(tenancy: Tenancy) -> list[str]:
-    """The household's accounts and their arrangements, for the isolation check to try as
-    another household."""
-    accounts = RentAccount.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
-    arrangements = PaymentArrangement.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
-    return [str(code) for code in [*accounts, *arrangements]]
+    """The household's accounts, their arrangements, card payments and Direct Debits, for the
+    isolation check to try as another household."""
+    found = [
+        model.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
+        for model in (RentAccount, PaymentArrangement, Payment, DirectDebitMandate)
+    ]
+    return [str(code) for codes in found for code in codes]

@@ -28,6 +28,7 @@ class GoCardlessServer:
     by_key: dict[str, tuple[str, str]] = field(default_factory=dict)
     bodies: list[bytes] = field(default_factory=list)
     failing_with: int | None = None
+    failing_only: str = ""  # with failing_with: only requests to this resource fail
 
     def mandate_ids(self) -> list[str]:
         return list(self.made["mandates"])
@@ -61,7 +62,7 @@ def gocardless_server() -> Iterator[GoCardlessServer]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             gc.bodies.append(body)
-            if gc.failing_with is not None:
+            if gc.failing_with is not None and self.path.startswith(f"/{gc.failing_only}"):
                 self._answer(gc.failing_with, {"error": {"type": "gocardless", "message": "Internal error"}})
                 return
             if self.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}" or not self.headers.get(

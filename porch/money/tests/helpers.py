@@ -74,9 +74,11 @@ def ashton_payment(cast: Any) -> str:
 
 
 def sandbox_page(cast: Any) -> str:
-    """The demo provider's pretend page for a payment it was asked for."""
-    key = str(uuid4())
-    Sandbox().start(key=key, amount_pence=2500, reference="PAY-SANDBOX1", description="Rent", return_url="/rent/")
+    """The demo provider's pretend page for a payment of Alice's it was asked for."""
+    payment = Payment.objects.get(uuid=ashton_payment(cast))
+    key = str(payment.uuid)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.IN_PROGRESS, provider_id=f"sandbox-{key}")
+    Sandbox().start(key=key, amount_pence=2500, reference=payment.reference, description="Rent", return_url="/rent/")
     return key
 
 

@@ -23,8 +23,8 @@ LADDERS = {
 LADDERS["money:statement"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
 LADDERS["money:pay"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_account)
 LADDERS["money:payment"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=ashton_payment)
-# The demo's pretend provider page: residents only (it shows an amount and a reference, no one's data).
-LADDERS["money:sandbox_pay"] = Ladder(right="alice", wrong="staff:dpo", code=sandbox_page)
+# The demo's pretend provider page, at the payment's own id: its account holders only.
+LADDERS["money:sandbox_pay"] = Ladder(right="alice", wrong="carol", wrong_status=404, code=sandbox_page)
 # Customer services answer "did my payment go through?"; a housing officer does not.
 LADDERS["money:staff_payments"] = Ladder(right="staff:cs", wrong="staff:north")
 LADDERS["money:direct_debit"] = Ladder(right="bob", wrong="carol", wrong_status=404, code=ashton_account)

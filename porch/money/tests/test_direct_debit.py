@@ -224,3 +224,19 @@ def test_a_message_signed_with_another_secret_changes_nothing(cast: Cast, gc: Go
     assert forged.status_code == 401
     mandate.refresh_from_db()
     assert mandate.status == DirectDebitMandate.Status.SETTING_UP
+
+
+def test_a_corrected_form_after_a_failed_try_is_a_new_try_on_the_new_bank_account(
+    cast: Cast, gc: GoCardlessServer, account: RentAccount
+) -> None:
+    """The provider made the customer and the bank account ending 11, then failed on the
+    mandate. The resident corrects the account number and sends the form again: the new try is
+    a new key, so the provider does not answer with the bank account the first try made."""
+    client = alice(cast)
+    gc.failing_with, gc.failing_only = 503, "mandates"
+    failed = set_up(client, account, account_number="11223311").content.decode()
+    key = re.search(r'name="attempt_key" value="([0-9a-f-]+)"', failed)
+    assert key and "could not reach our Direct Debit provider" in failed and "11223311" not in failed
+    gc.failing_with = None
+    assert set_up(client, account, key=key.group(1), account_number="11223322").status_code == 302
+    assert DirectDebitMandate.objects.get().account_ending == "22"
