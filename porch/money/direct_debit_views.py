@@ -17,13 +17,19 @@ from porch.core.types import PorchRequest
 from porch.money import access
 from porch.money.amounts import as_typed
 from porch.money.chosen_provider import direct_debit_provider, direct_debits_on
-from porch.money.direct_debits import live_mandates, mandate_change, mandate_news, mandate_start, mandate_stop
+from porch.money.direct_debits import (
+    live_mandates,
+    mandate_change,
+    mandate_news,
+    mandate_start,
+    mandate_stop,
+    mandates_shown,
+)
 from porch.money.forms import DirectDebitChangeForm, DirectDebitForm
 from porch.money.gocardless import DetailsRefused
 from porch.money.models import DirectDebitMandate, RentAccount
 from porch.money.payment_views import MOST_CALLBACK_BYTES, refused
 from porch.money.providers import BankDetails, NotFromProvider, ProviderUnavailable
-from porch.money.services import accounts_shown
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (
@@ -43,7 +49,7 @@ def _account(request: PorchRequest, code: UUID) -> RentAccount:
 def direct_debit(request: PorchRequest, code: UUID) -> HttpResponse:
     account = _account(request, code)
     mandates = live_mandates(request.actor, account)
-    accounts_shown(actor=request.actor, accounts=[account], request=request, what="Direct Debit")
+    mandates_shown(actor=request.actor, mandates=mandates, request=request, what="Direct Debit page")
     return render(request, "money/direct_debit.html", {"account": account, "mandates": mandates})
 
 
@@ -92,6 +98,7 @@ def direct_debit_change(request: PorchRequest, code: UUID) -> HttpResponse:
         mandate_change(actor=request.actor, mandate=mandate, collection_day=day, amount_pence=amount, request=request)
         messages.success(request, "We have changed your Direct Debit. We will write to confirm before the next one.")
         return redirect("money:direct_debit", account.uuid)
+    mandates_shown(actor=request.actor, mandates=[mandate], request=request, what="to change it")
     context = {"account": account, "mandate": mandate, "form": form}
     return render(request, "money/direct_debit_change.html", context)
 
@@ -110,6 +117,7 @@ def direct_debit_stop(request: PorchRequest, code: UUID) -> HttpResponse:
         else:
             messages.success(request, "Your Direct Debit has been stopped. Remember to pay another way.")
             return redirect("money:direct_debit", account.uuid)
+    mandates_shown(actor=request.actor, mandates=[mandate], request=request, what="to stop it")
     context = {"account": account, "mandate": mandate, "problem": problem}
     return render(request, "money/direct_debit_stop.html", context)
 

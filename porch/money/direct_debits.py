@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from porch.audit.services import record
+from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
 from porch.housing.models import Person
 from porch.money.kinds import DIRECT_DEBIT
@@ -29,6 +29,15 @@ from porch.money.services import holder_ids
 from porch.outbox.services import About, emit
 
 logger = logging.getLogger(__name__)
+
+
+def mandates_shown(*, actor: Actor, mandates: list[DirectDebitMandate], request: HttpRequest, what: str) -> None:
+    """One audit row per Direct Debit shown and account holder."""
+    if not mandates:
+        return
+    holders = holder_ids([mandate.tenancy_id for mandate in mandates])
+    seen = [Seen(mandate.uuid, holders[mandate.tenancy_id], mandate.tenancy_id, what) for mandate in mandates]
+    record_many(actor=actor, action="view", object_type=DIRECT_DEBIT, seen=seen, request=request)
 
 
 def live_mandates(actor: Actor, account: RentAccount) -> list[DirectDebitMandate]:

@@ -40,7 +40,13 @@ class StatementForm(GovukForm):
             self.add_error("end", ValidationError("The last day must be the same as or after the first day"))
         if isinstance(start, datetime.date) and start > today:
             self.add_error("start", ValidationError("The first day must be today or in the past"))
+        elif isinstance(start, datetime.date) and start.year < EARLIEST_YEAR:
+            self.add_error("start", ValidationError(f"The first day must be in {EARLIEST_YEAR} or later"))
         return cleaned
+
+
+# No account is older: a statement from before it would be all balance brought forward.
+EARLIEST_YEAR = 1900
 
 
 class OneTimeKeyForm(GovukForm):

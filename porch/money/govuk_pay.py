@@ -99,8 +99,9 @@ def _reported(payment: Mapping[str, Any]) -> Reported:
         provider_id = str(payment["payment_id"])
     except (KeyError, TypeError):
         raise NotFromProvider("A payment without an id or a state.") from None
+    amount = payment.get("amount")
     if status == "success":
-        return Reported(provider_id, True, "paid")
+        return Reported(provider_id, True, "paid", amount if isinstance(amount, int) else None)
     if status in NOT_PAID:
         return Reported(provider_id, False, str(state.get("message") or status)[:200])
     if status in UNFINISHED:

@@ -20,9 +20,10 @@ from porch.money.amounts import as_typed
 from porch.money.chosen_provider import payments_on, provider
 from porch.money.forms import PayForm
 from porch.money.models import Payment, RentAccount
-from porch.money.payments import on_their_way, payment_check, payment_start, settle
+from porch.money.payments import on_their_way, payment_check, payment_start, payments_shown, settle, unfinished
 from porch.money.providers import NotFromProvider, ProviderUnavailable
 from porch.money.sandbox import sandbox_answer, sandbox_payment
+from porch.money.services import accounts_shown
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,10 @@ def pay(request: PorchRequest, code: str) -> HttpResponse:
         if payment is not None and payment.finished:
             return redirect("money:payment", payment.uuid)
         form = form.again_with_a_new_key(UNAVAILABLE)
-    context = {"account": account, "form": form, "waiting": on_their_way(account, request.actor)}
+    waiting, started = on_their_way(account, request.actor), unfinished(account, request.actor)
+    accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance, to pay by card")
+    payments_shown(actor=request.actor, payments=[*waiting, *started], request=request, what="on the pay page")
+    context = {"account": account, "form": form, "waiting": waiting, "started": started}
     return render(request, "money/pay.html", context)
 
 

@@ -14,6 +14,8 @@ One payment is one row whatever happens:
 from __future__ import annotations
 
 import contextlib
+import datetime
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from uuid import UUID
@@ -30,6 +32,8 @@ from porch.money.models import AccountTransaction, Payment, PaymentQuerySet, Ren
 from porch.money.providers import CardProvider, ProviderUnavailable, Reported
 from porch.money.services import holder_ids
 from porch.outbox.services import About, emit
+
+logger = logging.getLogger(__name__)
 
 # Letters that cannot be misread over the phone (no 0/O, 1/I/L).
 _READABLE = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -66,6 +70,7 @@ def payment_start(
             unavailable = error
             payment.outcome = "Not started: the payment provider could not be reached"
             payment.save(update_fields=["outcome"])
+            _audit(actor, payment, "create", "card payment not started: the provider could not be reached", request)
         else:
             payment.provider_id, payment.next_url = started.provider_id, started.next_url
             payment.status = Payment.Status.IN_PROGRESS
@@ -109,10 +114,13 @@ def _new_reference() -> str:
 
 def payment_check(*, actor: Actor, payment: Payment, provider: CardProvider, request: HttpRequest) -> Payment:
     """The resident is back from the provider's page: ask where the payment stands. If the
-    provider cannot say now, the payment stays as it was (the callback will finish it)."""
-    if payment.status == Payment.Status.IN_PROGRESS:
+    provider cannot say now, the payment stays as it was (the callback will finish it). Staff
+    viewing as the resident only read: they change nothing, not even by asking."""
+    if payment.status == Payment.Status.IN_PROGRESS and not actor.is_viewing_as:
         with contextlib.suppress(ProviderUnavailable):
-            payment = settle(provider.report(payment.provider_id), provider.name) or payment
+            reported = provider.report(payment.provider_id)
+            if reported.provider_id == payment.provider_id:  # an answer about another payment settles nothing
+                payment = settle(reported, provider.name) or payment
     _audit(actor, payment, "view", "card payment: whether it went through", request)
     return payment
 
@@ -120,7 +128,10 @@ def payment_check(*, actor: Actor, payment: Payment, provider: CardProvider, req
 def settle(reported: Reported, provider_name: str) -> Payment | None:
     """Record what the provider says, once: an unfinished payment becomes paid or not paid,
     and a paid one goes to the housing system. A finished one never changes again. None for a
-    payment Porch never started."""
+    payment Porch never started. A message whose amount is not the payment's settles nothing:
+    it is logged for the income team, and the payment waits."""
+    if not reported.provider_id:
+        return None
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update()
@@ -131,6 +142,11 @@ def settle(reported: Reported, provider_name: str) -> Payment | None:
         if payment is None:
             return None
         if payment.finished or reported.paid is None:
+            return payment
+        if reported.amount_pence is not None and reported.amount_pence != payment.amount_pence:
+            logger.error(
+                "payments: %s reported for %sp, not %sp", payment.reference, reported.amount_pence, payment.amount_pence
+            )
             return payment
         payment.status = Payment.Status.PAID if reported.paid else Payment.Status.NOT_PAID
         payment.outcome = reported.words
@@ -174,18 +190,36 @@ def _audit(actor: Actor, payment: Payment, action: str, what: str, request: Http
 def payments_looked_up(*, actor: Actor, payments: Sequence[Payment], term: str, request: HttpRequest) -> None:
     """One audit row per payment shown and account holder; a search that found none is still
     a search, recorded with what was asked."""
+    payments_shown(actor=actor, payments=payments, request=request, what=f"payment lookup: {term}", action="search")
+    if not payments:
+        record_many(
+            actor=actor,
+            action="search",
+            object_type=CARD_PAYMENT,
+            seen=[Seen(reason=f"payment lookup: {term}")],
+            request=request,
+        )
+
+
+def payments_shown(
+    *, actor: Actor, payments: Sequence[Payment], request: HttpRequest, what: str, action: str = "view"
+) -> None:
+    """One audit row per payment shown and account holder."""
+    if not payments:
+        return
     holders = holder_ids([payment.tenancy_id for payment in payments])
-    seen = [
-        Seen(payment.uuid, holders.get(payment.tenancy_id, [None]), payment.tenancy_id, f"payment lookup: {term}")
-        for payment in payments
-    ]
-    record_many(
-        actor=actor,
-        action="search",
-        object_type=CARD_PAYMENT,
-        seen=seen or [Seen(reason=f"payment lookup: {term}")],
-        request=request,
+    seen = [Seen(payment.uuid, holders[payment.tenancy_id], payment.tenancy_id, what) for payment in payments]
+    record_many(actor=actor, action=action, object_type=CARD_PAYMENT, seen=seen, request=request)
+
+
+def unfinished(account: RentAccount, actor: Actor) -> Sequence[Payment]:
+    """Payments into the account started in the last hour that the provider has not finished:
+    the pay page warns of them, so a second tab does not pay twice."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    found: PaymentQuerySet = Payment.objects.visible_to(actor).filter(
+        account=account, status=Payment.Status.IN_PROGRESS, created_at__gte=since
     )
+    return list(found.order_by("-created_at"))
 
 
 def on_their_way(account: RentAccount, actor: Actor) -> Sequence[Payment]:

@@ -29,6 +29,7 @@ class Reported:
     provider_id: str
     paid: bool | None
     words: str = ""
+    amount_pence: int | None = None  # what the provider says was paid, when it says
 
 
 class ProviderUnavailable(Exception):

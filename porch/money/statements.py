@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -81,4 +82,8 @@ def _signed(pence: int) -> str:
 
 
 def _cell(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet will show as text: one that would start a formula, even after the
+    spaces a spreadsheet trims or in full-width letters (a full-width equals sign), gets a leading
+    apostrophe."""
+    looks_like = unicodedata.normalize("NFKC", text).lstrip(" \u00a0\n")
+    return "'" + text if looks_like.startswith(FORMULA_STARTS) or text.startswith(("\n", "\r", "\t")) else text

@@ -19,7 +19,7 @@ from porch.money.arrangement_views import arrangement_context
 from porch.money.chosen_provider import direct_debits_on, payments_on
 from porch.money.forms import CSV, PDF, StatementForm
 from porch.money.models import RentAccount, hidden_from_view_as
-from porch.money.payments import on_their_way
+from porch.money.payments import on_their_way, payments_shown
 from porch.money.services import accounts_shown
 
 # The periods the history can be shown for: (key, words, days back; None is everything).
@@ -43,6 +43,8 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
     period = chosen_period(request.GET)
     history = access.history_page(request.actor, account, since=period_start(period), number=request.GET.get("page"))
     accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance and transactions")
+    waiting = on_their_way(account, request.actor)
+    payments_shown(actor=request.actor, payments=waiting, request=request, what="on its way, on the account page")
     context = {
         "account": account,
         "page": history.page,
@@ -51,7 +53,7 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
         "period": period,
         "may_pay": payments_on() and not request.actor.is_viewing_as,
         "may_direct_debit": direct_debits_on(),
-        "waiting": on_their_way(account, request.actor),
+        "waiting": waiting,
     }
     context |= arrangement_context(request, account)
     return render(request, "money/account.html", context)

@@ -240,3 +240,18 @@ def test_a_corrected_form_after_a_failed_try_is_a_new_try_on_the_new_bank_accoun
     gc.failing_with = None
     assert set_up(client, account, key=key.group(1), account_number="11223322").status_code == 302
     assert DirectDebitMandate.objects.get().account_ending == "22"
+
+
+def test_each_page_showing_a_direct_debit_is_audited_as_one(cast: Cast, gc: GoCardlessServer, account) -> None:
+    client = alice(cast)
+    set_up(client, account)
+    mandate = DirectDebitMandate.objects.get()
+    base = f"/rent/{account.uuid}/direct-debit"
+    for url, what in (
+        (f"{base}/", "Direct Debit page"),
+        (f"{base}/change/", "to change it"),
+        (f"{base}/stop/", "to stop it"),
+    ):
+        assert client.get(url).status_code == 200
+        rows = AccessEvent.objects.filter(object_type="direct_debit", object_id=str(mandate.uuid), reason=what)
+        assert rows.count() == 2, what  # Alice and Bob, whose Direct Debit's account it is

@@ -249,3 +249,41 @@ def test_the_demo_sandbox_takes_a_pretend_payment_end_to_end(cast: Cast, setting
     assert back.endswith(f"/rent/payments/{payment.uuid}/")
     assert "Payment received" in client.get(back).content.decode()
     assert len(sent_to_housing_system()) == 1
+
+
+def test_a_message_for_another_amount_settles_nothing(cast: Cast, pay: GovukPayServer, account) -> None:
+    pay_now(alice(cast), account)
+    payment = Payment.objects.get()
+    pay.finish(payment.provider_id, "success")
+    pay.payments[payment.provider_id]["amount"] = 1  # the provider's record says 1p, not £48.40
+    callback(Client(), *pay.webhook(payment.provider_id))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.IN_PROGRESS and not sent_to_housing_system()
+
+
+def test_staff_viewing_as_a_resident_read_a_payment_without_settling_it(
+    cast: Cast, pay: GovukPayServer, account
+) -> None:
+    pay_now(alice(cast), account)
+    payment = Payment.objects.get()
+    pay.finish(payment.provider_id, "success")
+    income = make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], [])
+    page = viewing_as_alice(cast, income).get(f"/rent/payments/{payment.uuid}/").content.decode()
+    assert "Waiting for your payment" in page
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.IN_PROGRESS and not sent_to_housing_system()
+
+
+def test_the_pay_page_is_audited_and_warns_of_a_payment_started_and_not_finished(
+    cast: Cast, pay: GovukPayServer, account
+) -> None:
+    client = alice(cast)
+    pay_now(client, account)
+    started = Payment.objects.get()
+    page = client.get(f"/rent/{account.uuid}/pay/").content.decode()
+    assert "that has not finished yet" in page and started.reference in page
+    assert AccessEvent.objects.filter(object_type="rent_account", reason="balance, to pay by card").exists()
+    shown = AccessEvent.objects.filter(
+        object_type="card_payment", object_id=str(started.uuid), reason="on the pay page"
+    )
+    assert shown.exists()

@@ -102,3 +102,28 @@ def test_another_households_statement_is_not_found(cast: Cast) -> None:
     account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
     response = sign_in(Client(), cast.resident("carol")).get(url(account, days_ago(0), days_ago(0)))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("description", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        (" =1+1", "' =1+1"),
+        ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\uff1dcmd|' /C calc'!A0", "'\uff1dcmd|' /C calc'!A0"),
+        ("Rent - 2 weeks", "Rent - 2 weeks"),
+    ],
+)
+def test_a_cell_that_would_start_a_formula_however_written_is_text(description: str, written: str) -> None:
+    from porch.money.statements import _cell
+
+    assert _cell(description) == written
+
+
+def test_a_statement_from_before_1900_is_refused_plainly(cast: Cast) -> None:
+    account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
+    client = sign_in(Client(), cast.resident("alice"))
+    query = {"start_day": "1", "start_month": "1", "start_year": "0001", "end_day": "1", "end_month": "1"}
+    page = client.get(f"/rent/{account.uuid}/statement/", {**query, "end_year": "2026", "format": "csv"})
+    assert page.status_code == 200 and "The first day must be in 1900 or later" in page.content.decode()
