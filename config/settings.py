@@ -5,6 +5,7 @@ Production (DEBUG off) must set SECRET_KEY, AUDIT_KEY, DATABASE_URL and ALLOWED_
 FEED_API_KEY (the deploy check refuses it empty).
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -348,6 +349,14 @@ if PAYMENTS_PROVIDER == "govuk_pay":
         raise EnvError("PAYMENTS_PROVIDER=govuk_pay needs GOVUK_PAY_API_KEY and GOVUK_PAY_WEBHOOK_SECRET.")
     if not GOVUK_PAY_API_URL.startswith("https://") and not DEBUG:
         raise EnvError("GOVUK_PAY_API_URL must start with https://.")
+# Where the provider's payment pages are: the pay form's answer sends the browser there, and
+# browsers hold that to the page's Content-Security-Policy form-action (GOV.UK Pay's card pages
+# by default). Origins only, comma-separated.
+PAYMENTS_PAGE_ORIGINS = env_list(
+    "PAYMENTS_PAGE_ORIGINS", "https://card.payments.service.gov.uk" if PAYMENTS_PROVIDER == "govuk_pay" else ""
+)
+if any(not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]+)?", origin) for origin in PAYMENTS_PAGE_ORIGINS):
+    raise EnvError("PAYMENTS_PAGE_ORIGINS must be origins like https://card.payments.service.gov.uk, comma-separated.")
 # Who sets up residents' Direct Debits: "gocardless" (GoCardless's API), "sandbox" (the demo's,
 # DEBUG only) or "" (residents cannot set one up here). Unset or empty: the sandbox with DEBUG on.
 DIRECT_DEBIT_PROVIDER = env_str("DIRECT_DEBIT_PROVIDER", "sandbox" if DEBUG else "")

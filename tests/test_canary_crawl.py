@@ -19,8 +19,20 @@ RESIDENTS = [
 ]
 
 
+@pytest.fixture
+def with_money(cast: Cast) -> Cast:
+    """Every household with a rent account whose transactions, statements and card payment
+    carry its marker (as a test household's do), so the crawl reaches the money pages and files."""
+    from porch.money.synthetic import synthetic_accounts_create
+
+    for household in cast.households.values():
+        synthetic_accounts_create(household.tenancy, household.marker)
+    return cast
+
+
 @pytest.mark.parametrize(("household", "resident"), RESIDENTS)
-def test_no_resident_sees_another_households_canary(cast: Cast, client, household: str, resident: str) -> None:
+def test_no_resident_sees_another_households_canary(with_money: Cast, client, household: str, resident: str) -> None:
+    cast = with_money
     others = [h for key, h in cast.households.items() if key != household]
     sign_in(client, cast.resident(resident))
     leaks = crawl(
@@ -31,15 +43,20 @@ def test_no_resident_sees_another_households_canary(cast: Cast, client, househol
     assert leaks == []
 
 
-def test_the_crawl_reaches_the_residents_own_documents(cast: Cast, client) -> None:
-    """A crawl that saw nothing would prove nothing: check it finds Alice's own data."""
-    ashton = cast["ashton"]
-    sign_in(client, cast.resident("alice"))
+def test_the_crawl_reaches_the_residents_own_documents(with_money: Cast, client) -> None:
+    """A crawl that saw nothing would prove nothing: check it finds Alice's own data, in her
+    documents, her rent account and its statements as PDF and CSV."""
+    ashton = with_money["ashton"]
+    sign_in(client, with_money.resident("alice"))
     seen = crawl(client, foreign_markers=[ashton.marker], foreign_codes=[])
     urls = {leak.url for leak in seen}
     assert f"/documents/{ashton.documents['letter'].uuid}/download/" in urls
     assert f"/documents/{ashton.documents['addressed'].uuid}/download/" in urls
     assert "/" in urls
+    account = ashton.tenancy.money_accounts.get()
+    assert f"/rent/{account.uuid}/" in urls
+    statements = [url for url in urls if url.startswith(f"/rent/{account.uuid}/statement/?")]
+    assert {url.rsplit("format=", 1)[1] for url in statements} == {"pdf", "csv"}
 
 
 def test_a_joint_tenant_does_not_see_a_letter_addressed_to_the_other(cast: Cast, client) -> None:

@@ -30,6 +30,7 @@ register(
             PersonalModel("money.Payment", Owner.TENANCY, "tenancy"),
             PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy"),
             PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.Refund", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
         audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT, PAYMENT_ARRANGEMENT),

@@ -62,7 +62,14 @@ def pay(request: PorchRequest, code: str) -> HttpResponse:
     accounts_shown(actor=request.actor, accounts=[account], request=request, what="balance, to pay by card")
     payments_shown(actor=request.actor, payments=[*waiting, *started], request=request, what="on the pay page")
     context = {"account": account, "form": form, "waiting": waiting, "started": started}
-    return render(request, "money/pay.html", context)
+    response = render(request, "money/pay.html", context)
+    # The form's answer sends the browser on to the provider's page: browsers hold that
+    # redirect to this page's form-action, so the provider's origin is allowed here alone.
+    response._csp_config = {  # type: ignore[attr-defined]
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], *settings.PAYMENTS_PAGE_ORIGINS],
+    }
+    return response
 
 
 def _payable(request: PorchRequest, code: str) -> RentAccount:

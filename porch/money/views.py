@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from porch.core.actor import Actor
@@ -104,7 +106,33 @@ def statement(request: PorchRequest, code: str) -> HttpResponse:
 
 
 def _statement_form(request: PorchRequest, account: RentAccount, form: StatementForm, **more: Any) -> HttpResponse:
-    return render(request, "money/statement.html", {"account": account, "form": form, **more})
+    context = {"account": account, "form": form, "quick": _quick_statements(account), **more}
+    return render(request, "money/statement.html", context)
+
+
+# The periods most asked for, offered as links: (words, days back).
+QUICK_PERIODS = (("the last 3 months", 92), ("the last 12 months", 366))
+
+
+def _quick_statements(account: RentAccount) -> list[tuple[str, str, str]]:
+    """(words, PDF link, CSV link) for each quick period, up to today."""
+    today = timezone.localdate()
+    base = reverse("money:statement", args=[account.uuid])
+    quick = []
+    for words, days in QUICK_PERIODS:
+        start = today - datetime.timedelta(days=days)
+        period = {
+            "start_day": start.day,
+            "start_month": start.month,
+            "start_year": start.year,
+            "end_day": today.day,
+            "end_month": today.month,
+            "end_year": today.year,
+        }
+        quick.append(
+            (words, f"{base}?{urlencode({**period, 'format': PDF})}", f"{base}?{urlencode({**period, 'format': CSV})}")
+        )
+    return quick
 
 
 def _pdf(actor: Actor, made: statements.Statement) -> HttpResponse:

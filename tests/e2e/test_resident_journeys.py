@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD, Cast
 from porch.housing.models import Membership, Person
+from porch.money.tests.govuk_pay_server import API_KEY, WEBHOOK_SECRET, GovukPayServer, govuk_pay_server
 from porch.money.tests.helpers import an_account
 
 from .conftest import assert_styled, check_accessibility
@@ -77,10 +79,20 @@ def test_a_newcomer_signs_up_and_lands_on_their_dashboard(live_cast: Cast, page:
     check_accessibility(page)
 
 
+@pytest.fixture
+def govuk_pay(live_server: Any, settings: Any) -> Iterator[GovukPayServer]:
+    """GOV.UK Pay's API and its hosted payment page on a loopback server, sending the browser
+    back to the live portal."""
+    with govuk_pay_server() as server:
+        settings.PAYMENTS_PROVIDER, settings.GOVUK_PAY_API_URL = "govuk_pay", server.url
+        settings.GOVUK_PAY_API_KEY, settings.GOVUK_PAY_WEBHOOK_SECRET = API_KEY, WEBHOOK_SECRET
+        settings.PORTAL_URL, settings.PAYMENTS_PAGE_ORIGINS = live_server.url, [server.url]
+        yield server
+
+
 def test_alice_sees_her_home_downloads_her_letter_pays_her_rent_and_cannot_reach_the_coles(
-    live_cast: Cast, page: Any, tmp_path: Path, live_server: Any, settings: Any
+    live_cast: Cast, page: Any, tmp_path: Path, govuk_pay: GovukPayServer
 ) -> None:
-    settings.PAYMENTS_PROVIDER, settings.PORTAL_URL = "sandbox", live_server.url
     ashton, cole = live_cast["ashton"], live_cast["cole"]
     an_account(ashton.tenancy, ("Rent and service charges", 9840), ("Payment, thank you", -5000))
     coles = an_account(cole.tenancy, (f"Rent {cole.marker}", 9840))
@@ -118,18 +130,29 @@ def test_alice_sees_her_home_downloads_her_letter_pays_her_rent_and_cannot_reach
     expect(page.get_by_role("table")).to_contain_text("Payment, thank you")
     check_accessibility(page)
 
+    page.get_by_role("link", name="Download a statement").click()
+    check_accessibility(page)
+    with page.expect_download() as statement:
+        page.get_by_role("link", name="PDF of the last 3 months").click()
+    saved = tmp_path / statement.value.suggested_filename
+    statement.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name=re.compile("Back to your rent")).click()
     page.get_by_role("button", name="Pay by card").click()
     expect(page.get_by_label("How much do you want to pay?")).to_have_value("48.40")
-    page.get_by_label("How much do you want to pay?").fill("48.405")
+    page.get_by_label("How much do you want to pay?").fill("10.005")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the amount to the nearest penny")
     check_accessibility(page)
-    page.get_by_label("How much do you want to pay?").fill("48.40")
+    page.get_by_label("How much do you want to pay?").fill("10.00")
     page.get_by_role("button", name="Continue to payment").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Pay £48.40")
-    page.get_by_role("button", name="Pay (pretend)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay £10.00")  # the provider's own page
+    page.get_by_role("button", name="Confirm payment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
     check_accessibility(page)
+    (paid,) = govuk_pay.created()
+    assert paid["amount"] == 1000
     page.get_by_role("link", name=re.compile("Go to your rent account")).click()
     expect(page.get_by_text("Payments on their way")).to_be_visible()
 

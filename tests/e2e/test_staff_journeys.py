@@ -116,3 +116,29 @@ def test_a_dpo_switches_documents_off_and_a_resident_sees_the_unavailable_page(
     expect(resident.get_by_role("heading", name="Sorry, this service is not available right now")).to_be_visible()
     check_accessibility(resident)
     resident.context.close()
+
+
+def test_an_income_officer_agrees_a_payment_arrangement(live_cast: Cast, page: Any) -> None:
+    """Alice asked to pay off her arrears at £10 a week; the income officer finds it from the
+    staff home and agrees it; Alice's account then shows the agreement."""
+    from porch.money.models import PaymentArrangement
+    from porch.money.tests.arrangement_helpers import a_proposal
+    from porch.money.tests.helpers import income_officer
+
+    proposal = a_proposal(live_cast)
+    sign_in_with_code(page, income_officer(live_cast))
+    page.goto("/staff/")
+    page.get_by_role("link", name="Payment arrangements").click()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile(proposal.account.hms_reference)).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("Select what you have decided")
+    check_accessibility(page)
+    page.get_by_label("Agree to what they asked for").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page).to_have_url(re.compile(r"/staff/income/arrangements/$"))
+    check_accessibility(page)
+    proposal.refresh_from_db()
+    assert proposal.status == PaymentArrangement.Status.AGREED and proposal.agreed_pence == 1000

@@ -2,7 +2,8 @@
 tests: create a payment (POST /v1/payments, bearer key, Idempotency-Key), get a payment
 (GET /v1/payments/{id}), refund one (POST /v1/payments/{id}/refunds, with what is left
 to refund) and list its refunds (GET the same), and webhook messages signed with HMAC-SHA256 in `Pay-Signature`.
-The test plays the paying resident by moving a payment's state (`finish`)."""
+The test plays the paying resident by moving a payment's state (`finish`), or a browser does
+on the hosted page at `next_url` (a button, where a real page asks for the card)."""
 
 from __future__ import annotations
 
@@ -81,8 +82,23 @@ def govuk_pay_server() -> Iterator[GovukPayServer]:
                 return 401, {"code": "P0900", "description": "Credentials are required to access this resource"}
             return None
 
+        def _page(self, status: int, html: str, location: str = "") -> None:
+            data = html.encode()
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.path.startswith("/secure/"):  # the resident pays on the hosted page
+                payment = pay.payments[self.path.removeprefix("/secure/")]
+                pay.finish(payment["payment_id"], "success" if b"pay=yes" in body else "cancelled")
+                self._page(303, "", location=payment["return_url"])
+                return
             pay.requests.append(("POST", self.path, dict(self.headers.items()), body))
             refusal = self._refusal()
             if refusal is None and self.path.endswith("/refunds"):
@@ -94,6 +110,9 @@ def govuk_pay_server() -> Iterator[GovukPayServer]:
             self._answer(*_create(pay, json.loads(body), self.headers.get("Idempotency-Key", "")))
 
         def do_GET(self) -> None:
+            if self.path.startswith("/secure/"):
+                self._page(200, _hosted_page(pay.payments[self.path.removeprefix("/secure/")]))
+                return
             pay.requests.append(("GET", self.path, dict(self.headers.items()), b""))
             refusal = self._refusal()
             if refusal is None and self.path.endswith("/refunds"):
@@ -164,3 +183,14 @@ def _refund(pay: GovukPayServer, payment_id: str, body: dict[str, Any]) -> tuple
     }
     pay.refunds_made.setdefault(payment_id, []).append(made)
     return 202, made
+
+
+def _hosted_page(payment: dict[str, Any]) -> str:
+    """The provider's own payment page, where a real one asks for the card: here, a button."""
+    return (
+        '<!doctype html><html lang="en"><head><title>Pay</title><link rel="icon" href="data:,"></head><body><main>'
+        f"<h1>Pay £{payment['amount'] // 100}.{payment['amount'] % 100:02d}</h1>"
+        f'<form method="post" action="/secure/{payment["payment_id"]}">'
+        '<button name="pay" value="yes">Confirm payment</button>'
+        '<button name="pay" value="no">Cancel payment</button></form></main></body></html>'
+    )

@@ -287,3 +287,15 @@ def test_the_pay_page_is_audited_and_warns_of_a_payment_started_and_not_finished
         object_type="card_payment", object_id=str(started.uuid), reason="on the pay page"
     )
     assert shown.exists()
+
+
+def test_only_the_pay_page_lets_its_form_lead_to_the_providers_page(
+    cast: Cast, pay: GovukPayServer, account, settings: Any
+) -> None:
+    """Browsers hold the redirect after a form to the page's form-action: the provider's
+    origin is allowed on the pay page, and nowhere else."""
+    settings.PAYMENTS_PAGE_ORIGINS = ["https://card.payments.service.gov.uk"]
+    client = alice(cast)
+    policy = client.get(f"/rent/{account.uuid}/pay/")["Content-Security-Policy"]
+    assert "form-action 'self' https://card.payments.service.gov.uk" in policy
+    assert "card.payments" not in client.get(f"/rent/{account.uuid}/")["Content-Security-Policy"]
