@@ -10,7 +10,7 @@ from uuid import uuid4
 from django.utils import timezone
 
 from porch.housing.models import Tenancy
-from porch.money.models import AccountTransaction, Frequency, PaymentArrangement, RentAccount
+from porch.money.models import AccountTransaction, Frequency, PaymentArrangement, RentAccount, ServiceChargeInvoice
 
 WEEKLY_PENCE = 10000
 
@@ -38,8 +38,9 @@ def synthetic_accounts_create(tenancy: Tenancy, marker: str) -> None:
 
 
 def probe_ids(tenancy: Tenancy) -> list[str]:
-    """The household's accounts and their arrangements, for the isolation check to try as
-    another household."""
+    """The household's accounts, their arrangements and invoices, for the isolation check to try
+    as another household."""
     accounts = RentAccount.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
     arrangements = PaymentArrangement.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
-    return [str(code) for code in [*accounts, *arrangements]]
+    invoices = ServiceChargeInvoice.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
+    return [str(code) for code in [*accounts, *arrangements, *invoices]]

@@ -11,6 +11,7 @@ from porch.money.tests.helpers import (
     sandbox_page,
     with_income_officer,
 )
+from porch.money.tests.invoice_helpers import dunn_invoice
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -48,3 +49,7 @@ LADDERS["money:staff_arrangement"] = Ladder(right="staff:income", wrong="staff:c
 LADDERS["money:staff_arrangement_decide"] = Ladder(
     right="staff:income", wrong="staff:dpo", code=proposal_code, get_status=405
 )
+
+# A homeowner's service-charge invoices: the account holders alone (a tenant in the same block: 404).
+LADDERS["money:invoice"] = Ladder(right="dan", wrong="carol", wrong_status=404, code=dunn_invoice)
+LADDERS["money:invoice_pdf"] = Ladder(right="dan", wrong="alice", wrong_status=404, code=dunn_invoice)
