@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from porch.feed.invoices import ServiceChargeInvoices
 from porch.feed.loading import Entity
 from porch.feed.people import Contacts, People
 from porch.feed.places import Properties
@@ -19,6 +20,7 @@ ENTITIES: dict[str, Entity] = {
         Memberships(),
         RentAccounts(),
         RentTransactions(),
+        ServiceChargeInvoices(),
         RepairsJobs(),
     )
 }

@@ -14,7 +14,7 @@ from typing import Any
 
 from porch.feed.entities import ENTITIES, ORDER
 from porch.housing.models import Membership, Person, Property, Tenancy
-from porch.money.models import AccountTransaction, RentAccount
+from porch.money.models import AccountTransaction, InvoiceLine, RentAccount
 from porch.repairs.models import Repair
 
 CHUNK = 5000
@@ -98,6 +98,16 @@ def _rent_transactions(limit: int | None) -> Iterator[Sequence[Any]]:
         yield [*row, pounds(amount), payment]
 
 
+def _service_charge_invoices(limit: int | None) -> Iterator[Sequence[Any]]:
+    found = InvoiceLine.objects.filter(invoice__account__in=_accounts(limit).values("id")).order_by("invoice_id", "id")
+    invoice = ("invoice__hms_reference", "invoice__account__hms_reference", "invoice__period_from")
+    dates = ("invoice__period_to", "invoice__issued_on", "invoice__due_on")
+    for *row, cost, share, amount in found.values_list(
+        "hms_reference", *invoice, *dates, "heading", "description", "block_cost_pence", "share", "amount_pence"
+    ).iterator(CHUNK):
+        yield [*row, pounds(cost), share, pounds(amount)]
+
+
 def pounds(pence: int | None) -> str | None:
     """Whole pennies as the files write them: -12.30, 98.40."""
     if pence is None:
@@ -114,6 +124,7 @@ ROWS = {
     "memberships": _membership_rows,
     "rent_accounts": _rent_accounts,
     "rent_transactions": _rent_transactions,
+    "service_charge_invoices": _service_charge_invoices,
     "repairs": _repairs_jobs,
 }
 

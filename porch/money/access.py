@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,11 +23,14 @@ from porch.money.arrears import at_least_weeks
 from porch.money.models import (
     AccountTransaction,
     ArrangementQuerySet,
+    InvoiceLine,
+    InvoiceQuerySet,
     Payment,
     PaymentArrangement,
     Refund,
     RentAccount,
     RentAccountQuerySet,
+    ServiceChargeInvoice,
 )
 
 PAGE_SIZE = 25
@@ -220,3 +224,29 @@ def get_staff_arrangement_for(actor: Actor, code: UUID | str) -> PaymentArrangem
     if arrangement is None:
         raise Http404
     return arrangement
+
+
+def invoices_of_account(actor: Actor, account: RentAccount) -> InvoiceQuerySet:
+    """A service-charge account's invoices, newest first, each with its total (the sum of its
+    lines): one query. The account came through get_account_for, so the actor holds it now."""
+    found = ServiceChargeInvoice.objects.visible_to(actor).filter(account=account)
+    found = found.annotate(total_pence=Coalesce(Sum("lines__amount_pence"), 0))
+    return found.order_by("-issued_on", "-id")
+
+
+def get_invoice_for(actor: Actor, code: UUID | str) -> ServiceChargeInvoice:
+    """An invoice of a service-charge account the resident holds now (404 otherwise): never a
+    former owner's, a later owner's of the same home, a tenant's of the same block, or
+    another owner's. Staff see invoices only through the resident's pages, viewing as them."""
+    if not actor.is_resident:
+        raise Http404
+    found = ServiceChargeInvoice.objects.visible_to(actor).select_related("account__tenancy__property")
+    invoice = found.filter(uuid=code).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def invoice_lines(actor: Actor, invoice: ServiceChargeInvoice) -> list[InvoiceLine]:
+    """An invoice's lines in the housing system's order (it sends them in the order it prints them)."""
+    return list(InvoiceLine.objects.visible_to(actor).filter(invoice=invoice).order_by("id"))

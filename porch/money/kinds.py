@@ -48,3 +48,13 @@ PAYMENT_ARRANGEMENT = AuditKind(
     words="your arrangement to pay off what you owe",
     residents=ResidentRule.ABOUT_THEM,
 )
+
+# A homeowner's service-charge invoice (the period, the block's shared costs and their share of
+# each): the account holders', like the account it is for.
+SERVICE_CHARGE_INVOICE = AuditKind(
+    "service_charge_invoice",
+    "a homeowner's service-charge invoice",
+    MONEY_DATA.key,
+    words="your service-charge invoices",
+    residents=ResidentRule.ABOUT_THEM,
+)

@@ -427,3 +427,78 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund of {self.amount_pence}p on {self.payment_id}"
+
+
+class InvoiceQuerySet(models.QuerySet["ServiceChargeInvoice"]):
+    def visible_to(self, actor: Actor) -> InvoiceQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+
+class ServiceChargeInvoice(models.Model):
+    """A homeowner's service-charge invoice for a period, as the housing system issued it
+    (ADR 0025): the block's or estate's shared costs (its lines) and the owner's share of each.
+    Its total is the sum of its lines' amounts, never kept apart from them. Like a transaction,
+    the row carries its account's tenancy."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    hms_reference = models.CharField(max_length=30, unique=True)
+    # Indexed by the list's index below, which starts with it.
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="invoices", db_index=False)
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+", db_index=False)
+    period_from = models.DateField()
+    period_to = models.DateField()
+    issued_on = models.DateField()
+    due_on = models.DateField()
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="money_invoice_period_order"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="money_invoice_due_after_issue"),
+        ]
+        indexes = [
+            # An account's invoices, newest first.
+            models.Index(fields=["account", "-issued_on", "-id"], name="money_invoice_account_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.hms_reference
+
+
+class LineQuerySet(models.QuerySet["InvoiceLine"]):
+    def visible_to(self, actor: Actor) -> LineQuerySet:
+        rule = _tenancy_rule(actor)
+        return self.all() if rule is None else self.filter(rule)
+
+
+class InvoiceLine(models.Model):
+    """One shared cost on an invoice: the whole cost for the block or estate, the owner's share
+    of it as the housing system wrote it ("1/24", "4.1667%"), and what that comes to."""
+
+    class Heading(models.TextChoices):
+        COMMON_REPAIRS = "common_repairs", "Common repairs"
+        CLEANING = "cleaning", "Cleaning"
+        INSURANCE = "insurance", "Insurance"
+        MANAGEMENT_FEE = "management_fee", "Management fee"
+        OTHER = "other", "Other"
+
+    hms_reference = models.CharField(max_length=30, unique=True)
+    # Indexed by the lines' index below, which starts with it.
+    invoice = models.ForeignKey(ServiceChargeInvoice, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    # The invoice's tenancy, on the row: who may read it is decided by the row alone.
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="+", db_index=False)
+    heading = models.CharField(max_length=20, choices=Heading.choices)
+    description = models.CharField(max_length=200)
+    block_cost_pence = models.BigIntegerField()
+    share = models.CharField(max_length=20)
+    amount_pence = models.BigIntegerField()
+
+    objects = LineQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["invoice", "id"], name="money_invoice_line_order")]
+
+    def __str__(self) -> str:
+        return self.hms_reference

@@ -4,7 +4,15 @@ income team see them (and, to come, payments: issue 13). Loaded by the housing r
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
 from porch.money.arrangement_demo import demo_arrangement
 from porch.money.demo import demo_accounts
-from porch.money.kinds import CARD_PAYMENT, DIRECT_DEBIT, MONEY_DATA, PAYMENT_ARRANGEMENT, RENT_ACCOUNT
+from porch.money.invoice_demo import demo_invoices
+from porch.money.kinds import (
+    CARD_PAYMENT,
+    DIRECT_DEBIT,
+    MONEY_DATA,
+    PAYMENT_ARRANGEMENT,
+    RENT_ACCOUNT,
+    SERVICE_CHARGE_INVOICE,
+)
 from porch.money.staff_urls import PAGES as STAFF_PAGES
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
@@ -14,9 +22,10 @@ MONEY = Switch("money", "Rent and service charges")
 
 
 def demo() -> None:
-    """The accounts first: the waiting arrangement is on one of them."""
+    """The accounts first: the waiting arrangement and Dan's invoices are on them."""
     demo_accounts()
     demo_arrangement()
+    demo_invoices()
 
 
 register(
@@ -31,9 +40,11 @@ register(
             PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy"),
             PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy"),
             PersonalModel("money.Refund", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.ServiceChargeInvoice", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.InvoiceLine", Owner.TENANCY, "tenancy"),
         ),
         categories=(MONEY_DATA,),
-        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT, PAYMENT_ARRANGEMENT),
+        audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT, PAYMENT_ARRANGEMENT, SERVICE_CHARGE_INVOICE),
         pages={**PAGES, **STAFF_PAGES},
         resident_links=(Link("money:accounts", "Rent and service charges"),),
         staff_links=(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.views.decorators.http import require_POST
 
 from porch.core.routes import PAYMENT_PROVIDER, RESIDENT, audience, module
@@ -67,7 +68,7 @@ def pay(request: PorchRequest, code: str) -> HttpResponse:
     # redirect to this page's form-action, so the provider's origin is allowed here alone.
     response._csp_config = {  # type: ignore[attr-defined]
         **settings.SECURE_CSP,
-        "form-action": [*settings.SECURE_CSP["form-action"], *settings.PAYMENTS_PAGE_ORIGINS],
+        "form-action": [CSP.SELF, *settings.PAYMENTS_PAGE_ORIGINS],
     }
     return response
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from porch.core.actor import Actor
 from porch.housing.access import household_of
+from porch.housing.models import Tenancy
 from porch.money.statements import Statement
 
 # The kinds of file LANDLORD_LOGO may be (config/settings.py refuses any other at start-up).
@@ -54,8 +55,12 @@ def as_pdf(actor: Actor, statement: Statement) -> bytes:
             f"A PDF can list up to {MOST_LINES} transactions and this period has {len(statement.lines):,}: "
             "choose a shorter period, or CSV"
         )
+    return html_as_pdf(render_to_string("money/statement_pdf.html", _context(actor, statement)))
+
+
+def html_as_pdf(html: str) -> bytes:
+    """A page of HTML drawn as PDF/UA, fetching nothing but data URLs (statements, invoices)."""
     drawer = load_weasyprint()
-    html = render_to_string("money/statement_pdf.html", _context(actor, statement))
     fetcher = drawer.URLFetcher(allowed_protocols={"data"})
     document = drawer.HTML(string=html, url_fetcher=fetcher)
     return bytes(document.write_pdf(pdf_variant="pdf/ua-1", finisher=_metadata_unfiltered))
@@ -72,10 +77,13 @@ def _metadata_unfiltered(document: Any, pdf: Any) -> None:
 
 
 def _context(actor: Actor, statement: Statement) -> dict[str, Any]:
-    tenancy = statement.account.tenancy
+    return {"statement": statement, **letterhead(actor, statement.account.tenancy)}
+
+
+def letterhead(actor: Actor, tenancy: Tenancy) -> dict[str, Any]:
+    """What heads a statement or an invoice: the landlord, the account holders and the home."""
     holders = [member.person.full_name for member in household_of(actor, tenancy) if member.is_account_holder]
     return {
-        "statement": statement,
         "holders": holders,
         "home": tenancy.property.address_lines,
         "produced_on": timezone.localdate(),

@@ -17,6 +17,7 @@ from porch.money.models import (
     Payment,
     PaymentArrangement,
     RentAccount,
+    ServiceChargeInvoice,
 )
 
 WEEKLY_PENCE = 10000
@@ -60,10 +61,10 @@ def synthetic_accounts_create(tenancy: Tenancy, marker: str) -> None:
 
 
 def probe_ids(tenancy: Tenancy) -> list[str]:
-    """The household's accounts, their arrangements, card payments and Direct Debits, for the
+    """The household's accounts, their arrangements, card payments, Direct Debits and invoices, for the
     isolation check to try as another household."""
     found = [
         model.objects.filter(tenancy=tenancy).values_list("uuid", flat=True)
-        for model in (RentAccount, PaymentArrangement, Payment, DirectDebitMandate)
+        for model in (RentAccount, PaymentArrangement, Payment, DirectDebitMandate, ServiceChargeInvoice)
     ]
     return [str(code) for codes in found for code in codes]

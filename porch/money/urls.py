@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from porch.money import arrangement_views, direct_debit_views, payment_views, staff_urls, views
+from porch.money import arrangement_views, direct_debit_views, invoice_views, payment_views, staff_urls, views
 
 app_name = "money"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path(
         "staff/income/arrangements/<uuid:code>/decide/", arrangement_views.staff_decide, name="staff_arrangement_decide"
     ),
+    path("rent/invoices/<uuid:code>/", invoice_views.invoice_detail, name="invoice"),
+    path("rent/invoices/<uuid:code>/pdf/", invoice_views.invoice_download, name="invoice_pdf"),
 ]
 PAGES = {
     "money:accounts": "Residents: Your rent and service charges",
@@ -48,4 +50,6 @@ PAGES = {
     "money:staff_arrangements": "Staff: Payment arrangements waiting for a decision",
     "money:staff_arrangement": "Staff: A payment arrangement",
     "money:staff_arrangement_decide": "Staff: Decide a payment arrangement",
+    "money:invoice": "Residents: A homeowner's service-charge invoice and its breakdown",
+    "money:invoice_pdf": "Residents: A homeowner's service-charge invoice as a PDF",
 }

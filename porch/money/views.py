@@ -20,6 +20,7 @@ from porch.money import access, statement_pdf, statements
 from porch.money.arrangement_views import arrangement_context
 from porch.money.chosen_provider import direct_debits_on, payments_on
 from porch.money.forms import CSV, PDF, StatementForm
+from porch.money.invoice_views import invoice_context
 from porch.money.models import RentAccount, hidden_from_view_as
 from porch.money.payments import on_their_way, payments_shown
 from porch.money.services import accounts_shown
@@ -58,6 +59,7 @@ def account_detail(request: PorchRequest, code: str) -> HttpResponse:
         "waiting": waiting,
     }
     context |= arrangement_context(request, account)
+    context |= invoice_context(request, account)
     return render(request, "money/account.html", context)
 
 

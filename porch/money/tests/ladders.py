@@ -13,6 +13,7 @@ from porch.money.tests.helpers import (
     sandbox_page,
     with_income_officer,
 )
+from porch.money.tests.invoice_helpers import dunn_invoice
 from tests.ladders import Ladder
 
 LADDERS = {
@@ -59,3 +60,7 @@ LADDERS["money:reconcile_check"] = Ladder(
 LADDERS["money:refund_propose"] = Ladder(right="staff:income", wrong="staff:cs", code=ashton_payment_for_staff)
 LADDERS["money:refunds"] = Ladder(right="staff:income", wrong="staff:dpo", code=with_income_officer)
 LADDERS["money:refund"] = Ladder(right="staff:income", wrong="staff:dpo", code=ashton_refund)
+
+# A homeowner's service-charge invoices: the account holders alone (a tenant in the same block: 404).
+LADDERS["money:invoice"] = Ladder(right="dan", wrong="carol", wrong_status=404, code=dunn_invoice)
+LADDERS["money:invoice_pdf"] = Ladder(right="dan", wrong="alice", wrong_status=404, code=dunn_invoice)
