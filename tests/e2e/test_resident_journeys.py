@@ -182,3 +182,27 @@ def test_a_wrong_password_shows_the_error_summary_and_moves_focus_to_it(live_cas
     expect(summary).to_be_focused()
     assert_styled(page)
     check_accessibility(page)
+
+
+def test_dan_reads_his_service_charge_invoice_and_its_breakdown(live_cast: Cast, page: Any, tmp_path: Path) -> None:
+    """A homeowner finds his invoice from his account, reads each shared cost and his share,
+    and downloads it as a PDF; a tenant in his block never reaches it."""
+    from porch.money.tests.invoice_helpers import a_service_charge_account, an_invoice
+
+    invoice = an_invoice(a_service_charge_account(live_cast["dunn"].tenancy))
+    sign_in(page, "dan@example.org", PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rent and service charges").click()
+    page.get_by_role("link", name=re.compile("See your transactions")).click()
+    page.get_by_role("link", name=re.compile(invoice.hms_reference)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service-charge invoice")
+    expect(page.get_by_role("table").first).to_be_visible()
+    check_accessibility(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this invoice as a PDF").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    page.context.clear_cookies()  # another browser: Carol, a tenant in the same block
+    sign_in(page, "carol@example.org", PASSWORD)
+    response = page.goto(f"/rent/invoices/{invoice.uuid}/")
+    assert response is not None and response.status == 404
