@@ -5,6 +5,7 @@ back from (they closed the tab). ADR 0024."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.conf import settings
@@ -54,7 +55,7 @@ def pay(request: PorchRequest, code: str) -> HttpResponse:
             )
         except ProviderUnavailable:
             payment = None
-        if payment is not None and payment.status == Payment.Status.IN_PROGRESS:
+        if payment is not None and payment.status == Payment.Status.IN_PROGRESS and _a_payment_page(payment.next_url):
             return HttpResponseRedirect(payment.next_url, status=303)
         if payment is not None and payment.finished:
             return redirect("money:payment", payment.uuid)
@@ -71,6 +72,18 @@ def pay(request: PorchRequest, code: str) -> HttpResponse:
         "form-action": [CSP.SELF, *settings.PAYMENTS_PAGE_ORIGINS],
     }
     return response
+
+
+def _a_payment_page(url: str) -> bool:
+    """Only the provider's own pages (or the sandbox's, on this site): an answer sending the
+    resident anywhere else is never followed."""
+    parts = urlsplit(url)
+    if not parts.scheme and not parts.netloc:
+        return url.startswith("/") and not url.startswith("//")
+    if f"{parts.scheme}://{parts.netloc}" in settings.PAYMENTS_PAGE_ORIGINS:
+        return True
+    logger.error("payments: the provider's payment page %s is not in PAYMENTS_PAGE_ORIGINS", parts.netloc)
+    return False
 
 
 def _payable(request: PorchRequest, code: str) -> RentAccount:

@@ -29,7 +29,7 @@ CALLBACK = "/payments/callback/"
 @pytest.fixture
 def pay(settings: Any) -> Iterator[GovukPayServer]:
     with govuk_pay_server() as server:
-        settings.PAYMENTS_PROVIDER = "govuk_pay"
+        settings.PAYMENTS_PROVIDER, settings.PAYMENTS_PAGE_ORIGINS = "govuk_pay", [server.url]
         settings.GOVUK_PAY_API_URL = server.url
         settings.GOVUK_PAY_API_KEY = API_KEY
         settings.GOVUK_PAY_WEBHOOK_SECRET = WEBHOOK_SECRET
@@ -299,3 +299,11 @@ def test_only_the_pay_page_lets_its_form_lead_to_the_providers_page(
     policy = client.get(f"/rent/{account.uuid}/pay/")["Content-Security-Policy"]
     assert "form-action 'self' https://card.payments.service.gov.uk" in policy
     assert "card.payments" not in client.get(f"/rent/{account.uuid}/")["Content-Security-Policy"]
+
+
+def test_a_payment_page_elsewhere_than_the_providers_is_never_followed(
+    cast: Cast, pay: GovukPayServer, account, settings: Any
+) -> None:
+    settings.PAYMENTS_PAGE_ORIGINS = ["https://card.payments.service.gov.uk"]
+    response = pay_now(alice(cast), account)
+    assert response.status_code == 200 and "could not reach our card payment provider" in response.content.decode()
