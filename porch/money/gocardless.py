@@ -67,7 +67,8 @@ class GoCardless:
             },
             f"{key}-mandate",
         )
-        return MandateStarted(str(mandate["id"]), str(account.get("account_number_ending", ""))[-2:])
+        ending = str(account.get("account_number_ending") or bank.account_number)[-2:]  # as the bank confirms it
+        return MandateStarted(str(mandate["id"]), ending)
 
     def mandate_end(self, provider_id: str) -> None:
         status, answer = self._call("POST", f"/mandates/{provider_id}/actions/cancel", {"data": {}})
