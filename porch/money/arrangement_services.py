@@ -18,13 +18,13 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porch.audit.services import Seen, record, record_many
+from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.money import arrangements
 from porch.money.kinds import PAYMENT_ARRANGEMENT
 from porch.money.models import AccountTransaction, PaymentArrangement, RentAccount, TransactionQuerySet
-from porch.money.services import holder_ids
+from porch.money.services import holder_ids, records_shown
 from porch.outbox.services import About, emit
 
 Status = PaymentArrangement.Status
@@ -178,13 +178,7 @@ def arrangements_shown(
     *, actor: Actor, arrangements: Sequence[PaymentArrangement], request: HttpRequest, action: str = "view"
 ) -> None:
     """Record a read of arrangements: one row per arrangement and per account holder now."""
-    if not arrangements:
-        return
-    holders = holder_ids([arrangement.tenancy_id for arrangement in arrangements])
-    seen = [
-        Seen(arrangement.uuid, holders[arrangement.tenancy_id], arrangement.tenancy_id) for arrangement in arrangements
-    ]
-    record_many(actor=actor, action=action, object_type=PAYMENT_ARRANGEMENT, seen=seen, request=request)
+    records_shown(actor=actor, kind=PAYMENT_ARRANGEMENT, records=arrangements, request=request, action=action)
 
 
 def progress_of(actor: Actor, arrangement: PaymentArrangement, today: datetime.date) -> arrangements.Progress | None:

@@ -19,13 +19,13 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from porch.audit.services import Seen, record, record_many
+from porch.audit.services import record
 from porch.core.actor import Actor
 from porch.housing.models import Person
 from porch.money.kinds import DIRECT_DEBIT
 from porch.money.models import DirectDebitMandate, RentAccount
 from porch.money.providers import BankDetails, DirectDebitProvider, MandateNews, ProviderUnavailable
-from porch.money.services import holder_ids
+from porch.money.services import holder_ids, records_shown
 from porch.outbox.services import About, emit
 
 logger = logging.getLogger(__name__)
@@ -33,11 +33,7 @@ logger = logging.getLogger(__name__)
 
 def mandates_shown(*, actor: Actor, mandates: list[DirectDebitMandate], request: HttpRequest, what: str) -> None:
     """One audit row per Direct Debit shown and account holder."""
-    if not mandates:
-        return
-    holders = holder_ids([mandate.tenancy_id for mandate in mandates])
-    seen = [Seen(mandate.uuid, holders[mandate.tenancy_id], mandate.tenancy_id, what) for mandate in mandates]
-    record_many(actor=actor, action="view", object_type=DIRECT_DEBIT, seen=seen, request=request)
+    records_shown(actor=actor, kind=DIRECT_DEBIT, records=mandates, request=request, what=what)
 
 
 def live_mandates(actor: Actor, account: RentAccount) -> list[DirectDebitMandate]:

@@ -15,11 +15,10 @@ from fractions import Fraction
 
 from django.http import HttpRequest
 
-from porch.audit.services import Seen, record_many
 from porch.core.actor import Actor
 from porch.money.kinds import SERVICE_CHARGE_INVOICE
 from porch.money.models import InvoiceLine, ServiceChargeInvoice
-from porch.money.services import holder_ids
+from porch.money.services import records_shown
 
 _FRACTION = re.compile(r"([0-9]{1,6})/([0-9]{1,6})")
 _PERCENTAGE = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,6})?)%")
@@ -76,8 +75,4 @@ def invoices_shown(
     *, actor: Actor, invoices: Sequence[ServiceChargeInvoice], request: HttpRequest, what: str = "invoice"
 ) -> None:
     """Record a read of invoices: one row per invoice and per account holder now."""
-    if not invoices:
-        return
-    holders = holder_ids([invoice.tenancy_id for invoice in invoices])
-    seen = [Seen(invoice.uuid, holders[invoice.tenancy_id], invoice.tenancy_id, what) for invoice in invoices]
-    record_many(actor=actor, action="view", object_type=SERVICE_CHARGE_INVOICE, seen=seen, request=request)
+    records_shown(actor=actor, kind=SERVICE_CHARGE_INVOICE, records=invoices, request=request, what=what)

@@ -30,7 +30,7 @@ from porch.core.actor import Actor
 from porch.money.kinds import CARD_PAYMENT
 from porch.money.models import AccountTransaction, Payment, PaymentQuerySet, RentAccount
 from porch.money.providers import CardProvider, ProviderUnavailable, Reported
-from porch.money.services import holder_ids
+from porch.money.services import holder_ids, records_shown
 from porch.outbox.services import About, emit
 
 logger = logging.getLogger(__name__)
@@ -205,11 +205,7 @@ def payments_shown(
     *, actor: Actor, payments: Sequence[Payment], request: HttpRequest, what: str, action: str = "view"
 ) -> None:
     """One audit row per payment shown and account holder."""
-    if not payments:
-        return
-    holders = holder_ids([payment.tenancy_id for payment in payments])
-    seen = [Seen(payment.uuid, holders[payment.tenancy_id], payment.tenancy_id, what) for payment in payments]
-    record_many(actor=actor, action=action, object_type=CARD_PAYMENT, seen=seen, request=request)
+    records_shown(actor=actor, kind=CARD_PAYMENT, records=payments, request=request, what=what, action=action)
 
 
 def unfinished(account: RentAccount, actor: Actor) -> Sequence[Payment]:

@@ -1,10 +1,12 @@
-"""Reads of rent and service-charge accounts, each audited: one row per account and per
-account holder it is about (the joint tenants of a joint account)."""
+"""Reads of money records, each audited: one row per record and per account holder it is
+about (the joint tenants of a joint account); and who those account holders are."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
 
 from django.db.models import Case, DateField, F, Q, Value, When
 from django.http import HttpRequest
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from porch.audit.services import Seen, record_many
 from porch.core.actor import Actor
+from porch.core.modules import AuditKind
 from porch.housing.models import Membership, Person
 from porch.money.kinds import RENT_ACCOUNT
 from porch.money.models import RentAccount
@@ -25,11 +28,32 @@ def accounts_shown(
     what: str = "balance",
     action: str = "view",
 ) -> None:
-    if not accounts:
+    records_shown(actor=actor, kind=RENT_ACCOUNT, records=accounts, request=request, what=what, action=action)
+
+
+class TenancyRecord(Protocol):
+    """A money record: its own id, and the tenancy whose account holders it is about."""
+
+    uuid: UUID
+    tenancy_id: int
+
+
+def records_shown(
+    *,
+    actor: Actor,
+    kind: AuditKind,
+    records: Sequence[TenancyRecord],
+    request: HttpRequest,
+    what: str = "",
+    action: str = "view",
+) -> None:
+    """One audit row per record shown and per account holder of its tenancy (accounts, card
+    payments, Direct Debits, arrangements, invoices all read this way)."""
+    if not records:
         return
-    holders = holder_ids([account.tenancy_id for account in accounts])
-    seen = [Seen(account.uuid, holders[account.tenancy_id], account.tenancy_id, what) for account in accounts]
-    record_many(actor=actor, action=action, object_type=RENT_ACCOUNT, seen=seen, request=request)
+    holders = holder_ids([record.tenancy_id for record in records])
+    seen = [Seen(record.uuid, holders[record.tenancy_id], record.tenancy_id, what) for record in records]
+    record_many(actor=actor, action=action, object_type=kind, seen=seen, request=request)
 
 
 def account_holders(tenancy_ids: Sequence[int]) -> dict[int, list[Person]]:
