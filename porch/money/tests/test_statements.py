@@ -15,6 +15,7 @@ from django.utils import timezone
 from conftest import Cast, sign_in
 from porch.audit.models import AccessEvent
 from porch.money.models import RentAccount
+from porch.money.statements import _cell
 
 from .helpers import an_account
 
@@ -116,8 +117,6 @@ def test_another_households_statement_is_not_found(cast: Cast) -> None:
     ],
 )
 def test_a_cell_that_would_start_a_formula_however_written_is_text(description: str, written: str) -> None:
-    from porch.money.statements import _cell
-
     assert _cell(description) == written
 
 
