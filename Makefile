@@ -60,11 +60,14 @@ isolation-check: install ## Run the isolation self-test against the demo databas
 demo-code: install ## Print the current two-step code of a demo staff user: make demo-code WHO=dpo
 	@$(DEV_ENV) DATABASE_URL=$(SQLITE_DB) $(PY) manage.py demo_code $(WHO)
 
+# The suite runs in this many processes (pytest-xdist), each with a test database of its own.
+TEST_WORKERS ?= 2
+
 test: install assets ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(DEV_ENV) $(PY) -m pytest --create-db -q
+	$(DEV_ENV) $(PY) -m pytest --create-db -q -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: install ## Run the suite without the browser tests
-	$(DEV_ENV) $(PY) -m pytest -q -m "not e2e"
+	$(DEV_ENV) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
 
 e2e: install assets ## Run only the browser journeys (needs Debian's chromium)
 	$(DEV_ENV) $(PY) -m pytest -q -m e2e
