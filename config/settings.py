@@ -253,6 +253,8 @@ OUTBOX_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", 10, m
 OUTBOX_RETRY_FIRST_SECONDS = env_int("OUTBOX_RETRY_FIRST_SECONDS", 60, minimum=1)
 # Give up on an update after this many failed tries (staff can send it again).
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+# `manage.py outbox_prune` removes updates delivered (or collected) more than this many days ago.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90, minimum=1)
 
 # --- Email and SMS ------------------------------------------------------------
 # Development prints each email readably (porch/core/mail.py): Django's console

@@ -20,7 +20,7 @@ from porch.feed.effects import audit, sessions_end
 from porch.feed.loading import CHANGED, CREATED, UNCHANGED, Outcome, Parsed, Plan, Run, differences, given, refuse
 from porch.feed.people import UNKNOWN_PERSON
 from porch.feed.saving import changed_rows_save
-from porch.housing.models import Membership, Person, Property, Tenancy, normalise_reference
+from porch.housing.models import Membership, Person, Property, Tenancy, in_force, normalise_reference
 
 TENANCY_FIELDS = {
     "kind": "kind",
@@ -31,10 +31,6 @@ TENANCY_FIELDS = {
 MEMBERSHIP_FIELDS = {"role": "role", "start_date": "start_date", "end_date": "end_date"}
 ENDS_BEFORE_START = "The end date is before the start date."
 NO_TENANCY = "No tenancy here has this reference: send the tenancies file first."
-
-
-def _in_force(start: datetime.date, end: datetime.date | None, today: datetime.date) -> bool:
-    return start <= today and (end is None or end > today)
 
 
 class Tenancies:
@@ -192,7 +188,7 @@ class Memberships:
         if end is not None and end < row.values["start_date"]:
             return refuse(row, "end_date", ENDS_BEFORE_START)
         if membership is None:
-            moves = _in_force(row.values["start_date"], end, run.today) and bool(
+            moves = in_force(row.values["start_date"], end, run.today) and bool(
                 homes_now.get(person, set()) - {tenancy}
             )
             note = f"{row.key}: {'a move to another tenancy' if moves else 'a new membership'}"
@@ -201,11 +197,11 @@ class Memberships:
         if (membership.tenancy_id, membership.person_id) != (tenancy, person):
             why = "A membership stays with its tenancy and person: end it and add a new one."
             return refuse(row, "membership_ref", why)
-        was = _in_force(membership.start_date, membership.end_date, run.today)
+        was = membership.in_force(run.today)
         changed = differences(membership, given(row, MEMBERSHIP_FIELDS))
         if not changed:
             return Plan(row, Outcome(row.line, UNCHANGED), record=membership)
-        ends = was and not _in_force(membership.start_date, membership.end_date, run.today)
+        ends = was and not membership.in_force(run.today)  # with the row's dates, now set on it
         note = f"{row.key}: {'ends, ' if ends else ''}{', '.join(changed)} changed"
         return Plan(
             row, Outcome(row.line, CHANGED, note=note), record=membership, changed=changed, extra={"ends": ends}

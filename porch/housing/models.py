@@ -35,6 +35,12 @@ class SaveOptions(TypedDict, total=False):
     update_fields: Iterable[str] | None
 
 
+def in_force(start: datetime.date, end: datetime.date | None, on: datetime.date) -> bool:
+    """A tenancy or membership is in force from its first day up to, not on, its end date:
+    the household loses access on the end date (as MembershipQuerySet.current)."""
+    return start <= on and (end is None or end > on)
+
+
 def normalise_postcode(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
@@ -212,8 +218,7 @@ class Tenancy(models.Model):
         return self.reference
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        today = on or timezone.localdate()
-        return self.start_date <= today and (self.end_date is None or self.end_date > today)
+        return in_force(self.start_date, self.end_date, on or timezone.localdate())
 
     def clamp(self, day: datetime.date) -> datetime.date:
         """The day itself if the tenancy was in force then, else its first or last day."""
@@ -344,6 +349,10 @@ class Membership(models.Model):
     @property
     def is_account_holder(self) -> bool:
         return self.role in self.ACCOUNT_ROLES
+
+    def in_force(self, on: datetime.date | None = None) -> bool:
+        """The membership's own dates only; MembershipQuerySet.current also asks its tenancy's."""
+        return in_force(self.start_date, self.end_date, on or timezone.localdate())
 
 
 class DetailsChangeRequestQuerySet(models.QuerySet["DetailsChangeRequest"]):

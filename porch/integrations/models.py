@@ -43,6 +43,9 @@ class Connection(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The furthest outbox position it has been handed (0: none yet). Events after the lowest
+    # of these among the connections that read the outbox are never pruned (outbox_prune).
+    outbox_collected_to = models.PositiveBigIntegerField(default=0)
     switched_off_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConnectionQuerySet.as_manager()

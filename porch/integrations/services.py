@@ -24,10 +24,11 @@ from porch.feed.services import batch_receive
 from porch.integrations import access, keys
 from porch.integrations.kinds import CONNECTION
 from porch.integrations.models import Connection, ConnectionBatch
-from porch.integrations.scopes import scope_words
+from porch.integrations.scopes import OUTBOX, scope_words
 from porch.outbox.kinds import OUTBOX_EVENT
 from porch.outbox.models import OutboxEvent
 from porch.outbox.pull import events_after
+from porch.outbox.services import events_collected
 
 Row = dict[str, str | None]
 
@@ -233,7 +234,19 @@ def outbox_collect(*, connection: Connection, after: int, limit: int) -> list[Ou
 
 def outbox_collected(*, connection: Connection, events: list[OutboxEvent], request: HttpRequest | None) -> None:
     """Record the connection's look at what the events it was handed say: one row per person
-    each is about, as the feed's (the reason names the connection)."""
+    each is about, as the feed's (the reason names the connection), and how far it has got."""
+    if not events:
+        return
     seen = [Seen(event.uuid, event.subject_ids or [None], reason=f"collected by {connection.name}") for event in events]
-    if seen:
-        record_many(actor=feed_actor(None), action="view", object_type=OUTBOX_EVENT, seen=seen, request=request)
+    record_many(actor=feed_actor(None), action="view", object_type=OUTBOX_EVENT, seen=seen, request=request)
+    events_collected(events)
+    furthest = max(event.id for event in events)
+    Connection.objects.filter(pk=connection.pk, outbox_collected_to__lt=furthest).update(outbox_collected_to=furthest)
+
+
+def outbox_collected_by_all() -> int | None:
+    """The furthest outbox position every switched-on connection with the outbox scope has
+    been handed (0 if one has collected nothing yet); None when no connection reads the
+    outbox. A switched-off connection never collects again, so it holds nothing back."""
+    readers = [c.outbox_collected_to for c in Connection.objects.filter(active=True) if OUTBOX in c.scopes]
+    return min(readers, default=None)

@@ -19,6 +19,7 @@ from porch.core.actions import Action
 from porch.core.roles import StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
+from porch.feed.access import may_run_feed
 from porch.integrations import access, services
 from porch.integrations.forms import ConnectionForm, RotateForm, SettingsForm, SwitchOffForm
 from porch.integrations.models import Connection
@@ -162,6 +163,8 @@ def _detail_page(
         "connection": connection,
         "scopes": scope_words(connection.scopes),
         "batches": access.recent_batches(connection, RECENT_BATCHES),
+        # The feed's batch page is for guardians with current training: a link only for them.
+        "may_open_batches": may_run_feed(request.actor),
         "may_manage": request.actor.has_role(StaffRole.SYSADMIN) and connection.active,
         "rotate_form": rotate_form or RotateForm(initial={"version": connection.key_version}, prefix="rotate"),
         "switch_off_form": switch_off_form or SwitchOffForm(prefix="off"),

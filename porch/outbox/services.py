@@ -1,11 +1,14 @@
 """Writing to the outbox: a module emits an event with the change it tells of; staff send a
-given-up event again; the DPO's look at what an event said is recorded."""
+given-up event again; the DPO's look at what an event said is recorded; events the housing
+system collected are marked so; events it has had for long enough are removed."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,6 +26,13 @@ from porch.outbox import delivery
 from porch.outbox.access import may_send_again
 from porch.outbox.kinds import OUTBOX_EVENT
 from porch.outbox.models import EmitTurn, OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+# Removing old events is the portal's own doing: its audit row names no person.
+SYSTEM = Actor(kind="system")
+# How many events one statement removes: short transactions, so emitters never wait long.
+PRUNE_BATCH = 1000
 
 # "repair.reported", "details_change.approved": the thing, a dot, what happened to it.
 TOPIC = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)+")
@@ -109,6 +120,65 @@ def payload_read(*, actor: Actor, event: OutboxEvent, request: HttpRequest) -> N
         subject_ids=event.subject_ids or [None],
         request=request,
     )
+
+
+def events_collected(events: Sequence[OutboxEvent]) -> int:
+    """With no webhook set, the housing system collecting an event is its delivery: mark the
+    ones collected for the first time delivered, now. The staff page's waiting count is then
+    what is left to collect, and an event's days before removal count from its collection.
+    With a webhook set, only a 2xx to its post delivers it. Returns how many were marked."""
+    if settings.OUTBOX_WEBHOOK_URL or not events:
+        return 0
+    return OutboxEvent.objects.filter(id__in=[event.id for event in events], state=OutboxEvent.State.WAITING).update(
+        state=OutboxEvent.State.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None
+    )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    removed: int
+    # Delivered long enough ago, but kept because a connection collecting by position has not
+    # collected them yet.
+    kept_for_collectors: int
+    before: datetime.datetime
+
+
+def events_prune(
+    *, keep_days: int, collected_by_all: int | None, batch: int = PRUNE_BATCH, now: datetime.datetime | None = None
+) -> Pruned:
+    """Remove the events delivered (or, with no webhook, collected) more than keep_days ago, a
+    batch at a time; never one waiting or given up on. `collected_by_all` is the furthest
+    position every connection collecting by position has collected (None: nothing collects):
+    nothing after it is removed, so no collector finds an event gone before it collected it.
+    The removal is recorded and logged as counts: no reference, no payload."""
+    before = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    old = OutboxEvent.objects.filter(state=OutboxEvent.State.DELIVERED, delivered_at__lt=before)
+    removable = old if collected_by_all is None else old.filter(id__lte=collected_by_all)
+    removed, last = 0, 0
+    while ids := _first_ids(removable, batch):
+        with transaction.atomic():
+            removed += OutboxEvent.objects.filter(id__in=ids).delete()[0]
+        last = ids[-1]
+    kept = 0 if collected_by_all is None else old.filter(id__gt=collected_by_all).count()
+    pruned = Pruned(removed=removed, kept_for_collectors=kept, before=before)
+    _prune_recorded(pruned, last)
+    return pruned
+
+
+def _first_ids(events: QuerySet[OutboxEvent], batch: int) -> list[int]:
+    return list(events.order_by("id").values_list("id", flat=True)[:batch])
+
+
+def _prune_recorded(pruned: Pruned, last: int) -> None:
+    when = pruned.before.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    words = f"removed {pruned.removed} updates delivered or collected before {when}"
+    if pruned.removed:
+        words += f" (positions up to {last})"
+    if pruned.kept_for_collectors:
+        words += f"; kept {pruned.kept_for_collectors} a connection has not collected yet"
+    logger.info("Outbox: %s.", words)
+    if pruned.removed:
+        record(actor=SYSTEM, action="update", object_type=OUTBOX_EVENT, reason=words)
 
 
 def _take_turn() -> None:

@@ -26,6 +26,11 @@ SENDERS = staff(*sorted(access.SENDERS))
 PAYLOAD_READERS = staff(*sorted(access.PAYLOAD_READERS), personal_data=True)
 PAGE_SIZE = 50
 STATES = {state.value: state.label for state in OutboxEvent.State}
+# The states as they read when the housing system collects updates itself (no webhook).
+COLLECTED_WORDS = STATES | {
+    OutboxEvent.State.WAITING.value: "Waiting to be collected",
+    OutboxEvent.State.DELIVERED.value: "Collected",
+}
 
 
 @audience(WATCHERS)
@@ -45,16 +50,32 @@ def staff_list(request: PorchRequest) -> HttpResponse:
         .values_list("state")
         .annotate(n=Count("id"))
     )
+    collecting = _collecting()
+    words = COLLECTED_WORDS if collecting else STATES
     context = {
         "page": page,
         "events": page.items,
         "state": state,
-        "caption": STATES.get(state, "Every update"),
+        "caption": words.get(state, "Every update"),
         "counts": counts,
-        "webhook_set": bool(settings.OUTBOX_WEBHOOK_URL),
+        "collecting": collecting,
+        # With no webhook an event is delivered when first collected, in position order
+        # (services.events_collected): the waiting ones are those after this position.
+        "collected_to": _collected_to(request) if collecting else None,
         "max_attempts": settings.OUTBOX_MAX_ATTEMPTS,
     }
     return render(request, "outbox/staff/list.html", context)
+
+
+def _collecting() -> bool:
+    """No webhook set: the housing system collects every update itself."""
+    return not settings.OUTBOX_WEBHOOK_URL
+
+
+def _collected_to(request: PorchRequest) -> int | None:
+    """The furthest position collected (None: nothing yet); one step down the (state, id) index."""
+    delivered = access.events_for_staff(request.actor).filter(state=OutboxEvent.State.DELIVERED)
+    return delivered.values_list("id", flat=True).first()
 
 
 @audience(WATCHERS)
@@ -65,6 +86,7 @@ def staff_event(request: PorchRequest, code: UUID) -> HttpResponse:
         "event": event,
         "may_send_again": access.may_send_again(actor) and event.state == OutboxEvent.State.DEAD,
         "may_read_payload": access.may_read_payloads(actor),
+        "collecting": _collecting(),
     }
     return render(request, "outbox/staff/event.html", context)
 

@@ -43,8 +43,9 @@ def test_asking_queues_the_worker_and_the_page_says_it_is_waiting(
     assert run.status == ExposureRun.Status.QUEUED and run.requested_by == cast.staff["dpo"]
     page = page_of(client, run)
     assert "Working out the report" in page and "waiting for the background worker" in page
-    assert '<meta http-equiv="refresh" content="5">' in page  # no JavaScript needed
+    assert "http-equiv" not in page  # it reloads only when asked to (WCAG 2.2.1)
     assert f'href="/staff/exposure/runs/{run.uuid}/">Refresh the page' in page
+    assert f'href="/staff/exposure/runs/{run.uuid}/?refresh=on">refresh this page every 5 seconds' in page
     assert cast["ashton"].people["alice"].full_name not in page
     assert not AccessEvent.objects.filter(object_type="exposure_report").exists()  # nothing read yet
 
@@ -129,7 +130,19 @@ def test_the_page_shows_how_far_the_worker_has_got(cast: Cast) -> None:
         status=ExposureRun.Status.RUNNING, started_at=timezone.now(), events_read=250, events_total=1000
     )
     page = page_of(client, run)
-    assert "250 of 1000 events read (25%)" in page and 'http-equiv="refresh"' in page
+    assert "250 of 1000 events read (25%)" in page and "http-equiv" not in page
+
+
+def test_the_page_refreshes_itself_only_when_asked_and_until_the_report_is_ready(cast: Cast) -> None:
+    client = dpo_client(cast)
+    run = ask(client)
+    following = client.get(f"/staff/exposure/runs/{run.uuid}/?refresh=on").content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in following  # no JavaScript needed
+    assert f'href="/staff/exposure/runs/{run.uuid}/">Stop refreshing this page' in following
+    assert "?refresh=on" not in following  # the way to stop, not to start
+    runs.run_compute(run.pk, run.attempt)
+    ready = client.get(f"/staff/exposure/runs/{run.uuid}/?refresh=on").content.decode()
+    assert "http-equiv" not in ready and "Stop refreshing" not in ready
 
 
 def test_a_failed_run_says_so_plainly_and_trying_again_works_it_out(

@@ -4,16 +4,18 @@ DPO reads; every change is audited and never records the secret."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PASSWORD, Cast, sign_in
 from porch.audit.models import AccessEvent
 from porch.integrations import keys
-from porch.integrations.models import Connection
+from porch.integrations.models import Connection, ConnectionBatch
 from porch.integrations.tests.helpers import PEOPLE, Hms, connection
 
 NEW = "/staff/connections/new/"
@@ -218,3 +220,19 @@ def test_the_page_lists_the_batches_a_connection_sent(cast: Cast, admin: Client)
     Hms(added, secret).batch("people", PEOPLE, batch_key="nightly-2026-11-30")
     page = admin.get(f"/staff/connections/{added.uuid}/").content.decode()
     assert "nightly-2026-11-30" in page and "Received, waiting to be checked" in page
+
+
+def test_each_batch_links_to_the_feeds_page_for_it_for_those_who_may_open_it(cast: Cast) -> None:
+    added, secret = connection(cast)
+    Hms(added, secret).batch("people", PEOPLE, batch_key="nightly-2026-11-30")
+    code = ConnectionBatch.objects.get().batch.uuid
+    for who in ("admin", "dpo"):
+        client = sign_in(Client(), cast.staff[who])
+        page = client.get(f"/staff/connections/{added.uuid}/").content.decode()
+        assert f'href="/staff/feed/{code}/">nightly-2026-11-30' in page, who
+        assert client.get(f"/staff/feed/{code}/").status_code == 200, who
+    untrained = cast.staff["admin"]
+    untrained.training_completed_on = timezone.localdate() - datetime.timedelta(days=400)
+    untrained.save(update_fields=["training_completed_on"])
+    page = sign_in(Client(), untrained).get(f"/staff/connections/{added.uuid}/").content.decode()
+    assert "nightly-2026-11-30" in page and "/staff/feed/" not in page  # the feed's page would refuse them

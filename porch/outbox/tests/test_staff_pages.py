@@ -20,7 +20,7 @@ from porch.accounts.actors import actor_for_user
 from porch.audit.models import AccessEvent
 from porch.exposure.rules import served_outside_model
 from porch.outbox.models import OutboxEvent
-from porch.outbox.services import payload_read
+from porch.outbox.services import events_collected, payload_read
 
 from .hms import SECRET, hms_server
 
@@ -49,7 +49,8 @@ def event_about_alice(cast: Cast, state: str = OutboxEvent.State.DEAD, **fields:
     return OutboxEvent.objects.create(**(values | fields))
 
 
-def test_the_list_shows_each_updates_deliveries_and_no_personal_data(cast: Cast) -> None:
+def test_the_list_shows_each_updates_deliveries_and_no_personal_data(cast: Cast, settings: Any) -> None:
+    settings.OUTBOX_WEBHOOK_URL = "https://hms.example.org/events"
     dead = event_about_alice(cast)
     event_about_alice(cast, OutboxEvent.State.DELIVERED)
     event_about_alice(cast, OutboxEvent.State.WAITING)
@@ -59,6 +60,32 @@ def test_the_list_shows_each_updates_deliveries_and_no_personal_data(cast: Cast)
     assert "Gave up</a> (1)" in page and "Waiting to be sent</a> (1)" in page
     assert dead.about not in page and "07700" not in page  # the reference and the payload are not shown
     assert not AccessEvent.objects.filter(object_type="outbox_event").exists()
+
+
+def test_with_no_webhook_the_list_counts_what_is_waiting_to_be_collected(cast: Cast, settings: Any) -> None:
+    settings.OUTBOX_WEBHOOK_URL = ""
+    client = staff(cast, "admin")
+    waiting = [event_about_alice(cast, OutboxEvent.State.WAITING) for _ in range(3)]
+    page = client.get(LIST).content.decode()
+    assert "It has not collected any updates yet. 3 updates are waiting to be collected." in page
+    assert "Waiting to be collected</a> (3)" in page and "Waiting to be sent" not in page
+    assert "Gave up" not in page  # nothing is ever sent, so nothing is given up on
+    events_collected(waiting[:2])  # the housing system collects the first two
+    page = client.get(LIST).content.decode()
+    assert f"It has collected every update up to update {waiting[1].pk}. 1 update is waiting to be collected." in page
+    assert "Waiting to be collected</a> (1)" in page and ">Collected</strong>" in page
+    event = client.get(f"/staff/outbox/{waiting[0].uuid}/").content.decode()
+    assert ">Collected</dt>" in event and "Next try" not in event
+    later = client.get(f"/staff/outbox/{waiting[2].uuid}/").content.decode()
+    assert ">Waiting to be collected</strong>" in later and "Next try" not in later
+
+
+def test_with_a_webhook_the_list_counts_what_is_waiting_to_be_sent(cast: Cast, settings: Any) -> None:
+    settings.OUTBOX_WEBHOOK_URL = "https://hms.example.org/events"
+    event_about_alice(cast, OutboxEvent.State.WAITING)
+    page = staff(cast, "admin").get(LIST).content.decode()
+    assert "Waiting to be sent</a> (1)" in page and "Gave up</a> (0)" in page
+    assert "waiting to be collected" not in page.lower()
 
 
 def test_the_list_shows_one_state_when_asked(cast: Cast) -> None:
