@@ -6,7 +6,8 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -45,8 +46,6 @@ def test_required_notices_go_whatever_was_chosen(cast: Cast) -> None:
 
 
 def test_a_choice_for_a_required_kind_cannot_be_stored(cast: Cast) -> None:
-    from django.db import IntegrityError
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Preference.objects.create(person=person(cast, "alice"), kind=Kind.ACCOUNT, channel=Channel.EMAIL, enabled=False)
 
@@ -174,3 +173,14 @@ def test_emails_can_go_through_govuk_notify_too(cast: Cast, settings: Any) -> No
     assert email["email_address"] == "alice@example.org"
     assert email["personalisation"]["subject"] == "There is an update on your repair"
     assert email["personalisation"]["body"].startswith(REPAIR_TEXT)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_sends_it_once_the_change_commits(cast: Cast, settings: Any) -> None:
+    with real_smtp(settings) as mailbox:
+        with transaction.atomic():
+            notification = tell(cast, "alice")
+            assert mailbox.messages == []
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    assert [recipients for recipients, _ in mailbox.messages] == [["alice@example.org"]]
+    assert Delivery.objects.get(notification=notification).status == Delivery.Status.SENT
