@@ -94,7 +94,7 @@ def choices_change(*, actor: Actor, person: Person, wanted: dict[str, Iterable[s
         )
 
 
-def notifications_shown(*, actor: Actor, notifications: Sequence[Notification], request: HttpRequest) -> None:
+def notifications_shown(*, actor: Actor, notifications: Sequence[Notification], request: HttpRequest | None) -> None:
     """One audit row per notification read, and those unread marked read. Not while staff view
     as the resident: that is reading only, and the resident has not seen them."""
     record_many(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.test import Client
 
 from conftest import Cast, sign_in
+from porch.accounts.actors import actor_for_user
 from porch.audit.models import AccessEvent
 from porch.notifications.kinds import Channel, Kind
 from porch.notifications.models import Delivery, Notification, Preference
+from porch.notifications.services import notifications_shown
 
 from .helpers import REPAIR_TEXT, person, tell
 
@@ -84,3 +87,13 @@ def test_the_staff_page_counts_deliveries_and_lists_failures_without_anyone_pers
 
 def test_a_staff_member_who_does_not_watch_deliveries_is_refused(cast: Cast, settings: Any) -> None:
     assert client(cast, "staff:north").get(STAFF).status_code == 403
+
+
+def test_staff_viewing_as_the_resident_read_them_but_leave_them_unread(cast: Cast) -> None:
+    notification = tell(cast, "alice")
+    alice = actor_for_user(cast.resident("alice"), verified=True)
+    viewing_as = replace(alice, on_behalf_of_id=cast.staff["cs"].pk)
+    notifications_shown(actor=viewing_as, notifications=[notification], request=None)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert AccessEvent.objects.get(object_type="notification").on_behalf_of_id == cast.staff["cs"].pk
