@@ -251,7 +251,7 @@ def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:
 
 
 def _deliver(channel: str, person: Person, code: str) -> None:
-    """Through the notification service's channels (ADR 0026), once: the person's notifications
+    """Through the notification service's channels (ADR 0029), once: the person's notifications
     keep that a code was sent and whether it went, never the code."""
     message = (
         f"Your {settings.LANDLORD_NAME} sign-up code is {code}. It expires in 10 minutes. "

@@ -1,5 +1,5 @@
 """Notifications: one service every module tells residents through (email, text message and
-the resident's list), with their choices of how (ADR 0026)."""
+the resident's list), with their choices of how (ADR 0029)."""
 
 from __future__ import annotations
 

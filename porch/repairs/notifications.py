@@ -7,7 +7,7 @@ looks the person up, so nothing personal waits in the task table. A message name
 repair's reference and links to its page; what was done is read there, signed in.
 
 Every account holder of the home who may see the repair is also told through the notification
-service (porch.notifications, ADR 0026): on their notifications page, and by email or text as
+service (porch.notifications, ADR 0029): on their notifications page, and by email or text as
 they chose there. The reporter, who chose how to hear about this repair when reporting it,
 gets that message as before and the notification on their page only, never both messages.
 A shared area's repair tells nobody but its reporter: a whole block is too many people to

@@ -1,4 +1,4 @@
-"""Sign-up codes go through the notification service's channels once (ADR 0003, ADR 0026):
+"""Sign-up codes go through the notification service's channels once (ADR 0003, ADR 0029):
 the person's notifications keep that a code was sent and whether it went, never the code."""
 
 from __future__ import annotations
