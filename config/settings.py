@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "porch.housing",
     "porch.audit",
     "porch.outbox",
+    "porch.notifications",
     "porch.documents",
     "porch.notices",
     "porch.repairs",
@@ -279,6 +280,36 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@example.org")
 SMS_BACKEND = env_str("SMS_BACKEND", "porch.core.sms.ConsoleSmsBackend")
+# GOV.UK Notify (porch/notifications/govuk_notify.py), for text messages
+# (SMS_BACKEND=porch.notifications.govuk_notify.NotifySmsBackend) and, if wanted, emails
+# (EMAIL_BACKEND=porch.notifications.govuk_notify.NotifyEmailBackend).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The templates made in Notify's admin tool: text ((body)); email subject ((subject)), body ((body)).
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+_notify_for = [
+    name
+    for name, used, template in (
+        ("SMS_BACKEND", SMS_BACKEND, NOTIFY_SMS_TEMPLATE_ID),
+        ("EMAIL_BACKEND", EMAIL_BACKEND_PATH, NOTIFY_EMAIL_TEMPLATE_ID),
+    )
+    if used.startswith("porch.notifications.govuk_notify.") and not template
+]
+if _notify_for:
+    raise EnvError(
+        f"{', '.join(_notify_for)} send through GOV.UK Notify: set NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID for them."
+    )
+if "govuk_notify." in SMS_BACKEND + EMAIL_BACKEND_PATH:
+    if len(NOTIFY_API_KEY) < 74:
+        raise EnvError("NOTIFY_API_KEY must be a whole GOV.UK Notify API key (name, service id, secret key).")
+    if not NOTIFY_BASE_URL.startswith("https://") and not (DEBUG and NOTIFY_BASE_URL.startswith("http://")):
+        raise EnvError("NOTIFY_BASE_URL must start with https:// (http:// only with DEBUG on).")
+# Notifications (porch/notifications): tries before a message shows as not sent, and the wait
+# after the first failed try, in seconds (each later wait is twice the one before).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATIONS_RETRY_FIRST_SECONDS = env_int("NOTIFICATIONS_RETRY_FIRST_SECONDS", 60, minimum=1)
 
 # --- Files --------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

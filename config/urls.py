@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("porch.incidents.urls")),
     path("", include("porch.exposure.urls")),
     path("", include("porch.outbox.urls")),
+    path("", include("porch.notifications.urls")),
     path("staff/connections/", include("porch.integrations.urls")),
     path("api/feed/v1/", include("porch.integrations.api_urls")),
     path("admin/", declare_patterns(admin_site.urls, staff(StaffRole.SYSADMIN))),

@@ -22,11 +22,14 @@ RESIDENTS = [
 @pytest.fixture
 def with_money(cast: Cast) -> Cast:
     """Every household with a rent account whose transactions, statements and card payment
-    carry its marker (as a test household's do), so the crawl reaches the money pages and files."""
+    carry its marker (as a test household's do), so the crawl reaches the money pages and files,
+    and a notification carrying it for each account holder (the notifications page)."""
     from porch.money.synthetic import synthetic_accounts_create
+    from porch.notifications.synthetic import synthetic_notifications_create
 
     for household in cast.households.values():
         synthetic_accounts_create(household.tenancy, household.marker)
+        synthetic_notifications_create(household.tenancy, household.marker)
     return cast
 
 
@@ -45,14 +48,14 @@ def test_no_resident_sees_another_households_canary(with_money: Cast, client, ho
 
 def test_the_crawl_reaches_the_residents_own_documents(with_money: Cast, client) -> None:
     """A crawl that saw nothing would prove nothing: check it finds Alice's own data, in her
-    documents, her rent account and its statements as PDF and CSV."""
+    documents, her rent account and its statements as PDF and CSV, and her notifications."""
     ashton = with_money["ashton"]
     sign_in(client, with_money.resident("alice"))
     seen = crawl(client, foreign_markers=[ashton.marker], foreign_codes=[])
     urls = {leak.url for leak in seen}
     assert f"/documents/{ashton.documents['letter'].uuid}/download/" in urls
     assert f"/documents/{ashton.documents['addressed'].uuid}/download/" in urls
-    assert "/" in urls
+    assert "/" in urls and "/notifications/" in urls
     account = ashton.tenancy.money_accounts.get()
     assert f"/rent/{account.uuid}/" in urls
     statements = [url for url in urls if url.startswith(f"/rent/{account.uuid}/statement/?")]

@@ -29,6 +29,8 @@ from porch.accounts.letters import activation_letter_pdf
 from porch.accounts.models import ActivationLetter, SignupCode, User
 from porch.core import notify
 from porch.housing.models import Membership, Person, Tenancy, normalise_postcode, normalise_reference
+from porch.notifications.delivery import send_secret_once
+from porch.notifications.kinds import Channel
 
 EMAIL_OR_SMS_LIFETIME = datetime.timedelta(minutes=10)
 LETTER_LIFETIME = datetime.timedelta(days=14)
@@ -249,16 +251,20 @@ def _channel_for(person: Person) -> tuple[str, datetime.timedelta]:
 
 
 def _deliver(channel: str, person: Person, code: str) -> None:
+    """Through the notification service's channels (ADR 0029), once: the person's notifications
+    keep that a code was sent and whether it went, never the code."""
     message = (
         f"Your {settings.LANDLORD_NAME} sign-up code is {code}. It expires in 10 minutes. "
         "If you did not ask for this, you can ignore it."
     )
-    if channel == SignupCode.Channel.EMAIL:
-        notify.email(
-            to=person.email, subject=f"Your {settings.LANDLORD_NAME} sign-up code", body=message, is_test=person.is_test
-        )
-    else:
-        notify.text(to=person.mobile, body=message, is_test=person.is_test)
+    by = "email" if channel == SignupCode.Channel.EMAIL else "text message"
+    send_secret_once(
+        person=person,
+        channel=Channel.EMAIL if channel == SignupCode.Channel.EMAIL else Channel.SMS,
+        subject=f"Your {settings.LANDLORD_NAME} sign-up code",
+        body=message,
+        said=f"We sent you a code by {by} to create your account.",
+    )
 
 
 def signup_code_check(*, code_uuid: str | None, code: str) -> SignupCode | None:
