@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "porch.repairs",
     "porch.contractors",
     "porch.money",
+    "porch.complaints",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",
