@@ -22,11 +22,14 @@ RESIDENTS = [
 @pytest.fixture
 def with_money(cast: Cast) -> Cast:
     """Every household with a rent account whose transactions, statements and card payment
-    carry its marker (as a test household's do), so the crawl reaches the money pages and files."""
+    carry its marker (as a test household's do), and a complaint whose text and published update
+    carry it, so the crawl reaches the money and complaints pages and files."""
+    from porch.complaints.synthetic import synthetic_complaints_create
     from porch.money.synthetic import synthetic_accounts_create
 
     for household in cast.households.values():
         synthetic_accounts_create(household.tenancy, household.marker)
+        synthetic_complaints_create(household.tenancy, household.marker)
     return cast
 
 
@@ -57,6 +60,8 @@ def test_the_crawl_reaches_the_residents_own_documents(with_money: Cast, client)
     assert f"/rent/{account.uuid}/" in urls
     statements = [url for url in urls if url.startswith(f"/rent/{account.uuid}/statement/?")]
     assert {url.rsplit("format=", 1)[1] for url in statements} == {"pdf", "csv"}
+    complaint = ashton.tenancy.complaints.get()
+    assert f"/complaints/{complaint.uuid}/" in urls
 
 
 def test_a_joint_tenant_does_not_see_a_letter_addressed_to_the_other(cast: Cast, client) -> None:

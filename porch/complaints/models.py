@@ -194,7 +194,7 @@ class ComplaintEntry(TimelineEntry):
     stage = models.PositiveSmallIntegerField(default=1)
     kind = models.CharField(max_length=24, choices=Kind.choices)
 
-    objects = TimelineQuerySet["ComplaintEntry"].as_manager()
+    objects: ClassVar[TimelineQuerySet[ComplaintEntry]] = TimelineQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta(TimelineEntry.Meta):
         indexes = [models.Index(fields=["complaint", "at"], name="complaint_entry_at")]

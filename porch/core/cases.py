@@ -12,7 +12,7 @@ the caller chooses with `published()`) or for staff (every entry, marked interna
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import uuid4
 
 from django.conf import settings
@@ -43,8 +43,6 @@ class TimelineEntry(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # A double submit of a note or update makes one entry.
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
-
-    objects: Any = TimelineQuerySet.as_manager()
 
     class Meta:
         abstract = True
