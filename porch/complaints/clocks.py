@@ -1,4 +1,4 @@
-"""The deadlines a complaint runs against, from the rules of the landlord's nation (ADR 0026).
+"""The deadlines a complaint runs against, from the rules of the landlord's nation (ADR 0028).
 
 - England (and Wales, whose housing associations follow the same two-stage shape): the Housing
   Ombudsman's Complaint Handling Code. Stage 1: acknowledge within 5 working days, respond

@@ -1,5 +1,5 @@
 """Complaints: residents make complaints and take them to stage 2, on the statutory clocks of
-the landlord's nation; complaints handlers and housing officers work them (ADR 0026)."""
+the landlord's nation; complaints handlers and housing officers work them (ADR 0028)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Where a resident goes when our final response does not settle their complaint: the
 ombudsman of the landlord's nation, with contact details printed in every final response and
 shown on the complaint's page. Public details, checked in 2025; a landlord confirms them before
-going live (ADR 0026)."""
+going live (ADR 0028)."""
 
 from __future__ import annotations
 

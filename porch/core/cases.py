@@ -1,4 +1,4 @@
-"""The case pattern that ASB reports, complaints and message threads share (ADR 0026): a case
+"""The case pattern that ASB reports, complaints and message threads share (ADR 0028): a case
 with a timeline of entries, a few published to the resident, most internal.
 
 What is shared is the shape, not a table. Each module declares its own concrete entry model

@@ -1,6 +1,6 @@
 """The type of document a complaint's response letter is stored as. Unlike the types every
 landlord starts with, it starts resident-visible: a response the household cannot read is no
-response (ADR 0026). A system administrator may still make it private, at once."""
+response (ADR 0028). A system administrator may still make it private, at once."""
 
 from django.db import migrations
 

@@ -168,7 +168,7 @@ def test_demo_code_prints_a_code_the_device_accepts(demo_settings) -> None:  # t
 @pytest.mark.django_db
 def test_resident_visible_flags(demo_settings) -> None:  # type: ignore[no-untyped-def]
     # The migrations leave the starting types private; complaints' own response letters are the
-    # one type made resident-visible by its migration (ADR 0026).
+    # one type made resident-visible by its migration (ADR 0028).
     visible_before = set(DocumentType.objects.filter(resident_visible=True).values_list("name", flat=True))
     assert visible_before == {"Complaint response"}
     seed()
