@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "porch.repairs",
     "porch.contractors",
     "porch.money",
+    "porch.complaints",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("porch.repairs.urls")),
     path("", include("porch.contractors.urls")),
     path("", include("porch.money.urls")),
+    path("", include("porch.complaints.urls")),
     path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),

@@ -20,22 +20,20 @@ RESIDENTS = [
 
 
 @pytest.fixture
-def with_money(cast: Cast) -> Cast:
-    """Every household with a rent account whose transactions, statements and card payment
-    carry its marker (as a test household's do), so the crawl reaches the money pages and files,
-    and a notification carrying it for each account holder (the notifications page)."""
-    from porch.money.synthetic import synthetic_accounts_create
-    from porch.notifications.synthetic import synthetic_notifications_create
+def with_every_module(cast: Cast) -> Cast:
+    """Every household with what each module makes for a test household, carrying its marker
+    (Module.synthetic): rent accounts with statements and a card payment, a notification, a
+    complaint with a published update... so the crawl reaches every module's pages and files."""
+    from porch.core.modules import synthetic_records_create
 
     for household in cast.households.values():
-        synthetic_accounts_create(household.tenancy, household.marker)
-        synthetic_notifications_create(household.tenancy, household.marker)
+        synthetic_records_create(household.tenancy, household.marker)
     return cast
 
 
 @pytest.mark.parametrize(("household", "resident"), RESIDENTS)
-def test_no_resident_sees_another_households_canary(with_money: Cast, client, household: str, resident: str) -> None:
-    cast = with_money
+def test_no_resident_sees_another_households_canary(with_every_module: Cast, client, household: str, resident: str) -> None:
+    cast = with_every_module
     others = [h for key, h in cast.households.items() if key != household]
     sign_in(client, cast.resident(resident))
     leaks = crawl(
@@ -46,11 +44,11 @@ def test_no_resident_sees_another_households_canary(with_money: Cast, client, ho
     assert leaks == []
 
 
-def test_the_crawl_reaches_the_residents_own_documents(with_money: Cast, client) -> None:
+def test_the_crawl_reaches_the_residents_own_documents(with_every_module: Cast, client) -> None:
     """A crawl that saw nothing would prove nothing: check it finds Alice's own data, in her
     documents, her rent account and its statements as PDF and CSV, and her notifications."""
-    ashton = with_money["ashton"]
-    sign_in(client, with_money.resident("alice"))
+    ashton = with_every_module["ashton"]
+    sign_in(client, with_every_module.resident("alice"))
     seen = crawl(client, foreign_markers=[ashton.marker], foreign_codes=[])
     urls = {leak.url for leak in seen}
     assert f"/documents/{ashton.documents['letter'].uuid}/download/" in urls
@@ -60,6 +58,8 @@ def test_the_crawl_reaches_the_residents_own_documents(with_money: Cast, client)
     assert f"/rent/{account.uuid}/" in urls
     statements = [url for url in urls if url.startswith(f"/rent/{account.uuid}/statement/?")]
     assert {url.rsplit("format=", 1)[1] for url in statements} == {"pdf", "csv"}
+    complaint = ashton.tenancy.complaints.get()
+    assert f"/complaints/{complaint.uuid}/" in urls
 
 
 def test_a_joint_tenant_does_not_see_a_letter_addressed_to_the_other(cast: Cast, client) -> None:

@@ -9,6 +9,7 @@ class StaffRole(models.TextChoices):
     ASB_OFFICER = "asb_officer", "Anti-social behaviour officer"
     REPAIRS_COORDINATOR = "repairs_coordinator", "Repairs coordinator"
     INCOME_OFFICER = "income_officer", "Income officer"
+    COMPLAINTS_HANDLER = "complaints_handler", "Complaints handler"
     DPO = "dpo", "Data Protection Officer"
     SYSADMIN = "sysadmin", "System administrator"
     # A permission rather than a job: may see the portal as one resident sees it.
@@ -24,6 +25,7 @@ ORGANISATION_WIDE = frozenset(
         StaffRole.ASB_OFFICER,
         StaffRole.REPAIRS_COORDINATOR,
         StaffRole.INCOME_OFFICER,
+        StaffRole.COMPLAINTS_HANDLER,
         StaffRole.DPO,
     }
 )
@@ -44,6 +46,7 @@ PLAIN_ROLE: dict[str, str] = {
     StaffRole.ASB_OFFICER: "a member of our housing team",
     StaffRole.REPAIRS_COORDINATOR: "a member of our repairs team",
     StaffRole.INCOME_OFFICER: "a member of our rent and income team",
+    StaffRole.COMPLAINTS_HANDLER: "a member of our complaints team",
     StaffRole.DPO: "our Data Protection Officer",
     StaffRole.SYSADMIN: "a system administrator",
     StaffRole.VIEW_AS: "a member of our staff",

@@ -9,18 +9,18 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.utils import timezone
 
 from porch.core.actor import Actor
+from porch.core.spreadsheets import safe_cell
 from porch.money.models import AccountTransaction, RentAccount, TransactionQuerySet
 
-# A spreadsheet runs a cell that starts with one of these as a formula: a description written
-# in the housing system could otherwise run on the resident's computer.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A description written in the housing system could otherwise run as a formula on the
+# resident's computer: every text cell goes through the one safe writer.
+_cell = safe_cell
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,3 @@ def _plain(pence: int) -> str:
 def _signed(pence: int) -> str:
     """What is owed, with a minus for credit, as a spreadsheet adds it up."""
     return ("-" if pence < 0 else "") + _plain(pence)
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet will show as text: one that would start a formula, even after the
-    spaces a spreadsheet trims or in full-width letters (a full-width equals sign), gets a leading
-    apostrophe."""
-    looks_like = unicodedata.normalize("NFKC", text).lstrip(" \u00a0\n")
-    return "'" + text if looks_like.startswith(FORMULA_STARTS) or text.startswith(("\n", "\r", "\t")) else text
