@@ -32,7 +32,9 @@ def with_every_module(cast: Cast) -> Cast:
 
 
 @pytest.mark.parametrize(("household", "resident"), RESIDENTS)
-def test_no_resident_sees_another_households_canary(with_every_module: Cast, client, household: str, resident: str) -> None:
+def test_no_resident_sees_another_households_canary(
+    with_every_module: Cast, client, household: str, resident: str
+) -> None:
     cast = with_every_module
     others = [h for key, h in cast.households.items() if key != household]
     sign_in(client, cast.resident(resident))
