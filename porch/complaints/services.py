@@ -194,7 +194,6 @@ def complaint_respond(
         locked.save(update_fields=["due_on"])
         _entry(locked, Kind.RESPONDED, actor, published=True, text=text)
         _record_change(actor, locked, request, reason=f"stage {stage.number} responded: {outcome}")
-        transaction.on_commit(lambda: notifications.response_published(locked, stage))
     return True
 
 
@@ -313,6 +312,8 @@ def _handled_by(actor: Actor, complaint: Complaint, stage: ComplaintStage, *, co
 
 
 def _entry(complaint: Complaint, kind: str, actor: Actor, *, published: bool, text: str = "") -> ComplaintEntry:
+    if published:
+        notifications.tell_household(complaint, kind)
     return ComplaintEntry.objects.create(
         complaint=complaint,
         tenancy_id=complaint.tenancy_id,

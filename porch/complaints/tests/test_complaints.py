@@ -130,3 +130,20 @@ def test_the_kill_switch_closes_the_residents_pages(cast: Cast) -> None:
     ModuleSwitch.objects.create(module="complaints", is_off=True)
     forget()
     assert alice.get("/complaints/").status_code == 503
+
+
+def test_the_account_holders_are_told_there_is_a_response_and_nothing_of_what_it_says(cast: Cast) -> None:
+    from porch.notifications.models import Notification
+
+    complaint = make_complaint(cast, about="The people at number 2 are noisy.")
+    assert not Notification.objects.exists()  # Alice made it: nobody is told of their own step
+    services.complaint_respond(
+        actor=actor_of(handler(cast)), complaint=complaint, outcome="upheld", text="We spoke to them.", key=uuid.uuid4()
+    )
+    told = Notification.objects.filter(subject="We have responded to your complaint")
+    ashton = cast["ashton"]
+    assert {n.person_id for n in told} == {ashton.people["alice"].pk, ashton.people["bob"].pk}  # not Amy
+    for notification in told:
+        words = f"{notification.subject} {notification.text}"
+        assert "noisy" not in words and "spoke" not in words and "number 2" not in words
+        assert notification.link == f"/complaints/{complaint.uuid}/"
