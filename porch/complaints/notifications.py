@@ -39,4 +39,6 @@ def tell_household(complaint: Complaint, kind: str) -> None:
     )
     link = reverse("complaints:detail", args=[complaint.uuid])
     for membership in holders:
-        notify(person=membership.person, kind=Kind.CASES, subject=subject, text=f"{said}. Sign in to read it.", link=link)
+        notify(
+            person=membership.person, kind=Kind.CASES, subject=subject, text=f"{said}. Sign in to read it.", link=link
+        )
