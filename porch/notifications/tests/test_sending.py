@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import pytest
@@ -184,3 +185,18 @@ def test_the_worker_sends_it_once_the_change_commits(cast: Cast, settings: Any) 
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
     assert [recipients for recipients, _ in mailbox.messages] == [["alice@example.org"]]
     assert Delivery.objects.get(notification=notification).status == Delivery.Status.SENT
+
+
+def test_the_cron_safety_net_sends_what_a_lost_task_left_waiting_once(cast: Cast, settings: Any) -> None:
+    """The task that should have sent it never ran (its worker died, or its queue was emptied):
+    `notifications_deliver` sends it, and running again sends nothing more."""
+    notification = tell(cast, "alice")
+    later = tell(cast, "bob")
+    Delivery.objects.filter(notification=later).update(next_try_at=timezone.now() + datetime.timedelta(hours=1))
+    with real_smtp(settings) as mailbox:
+        call_command("notifications_deliver", stdout=(said := io.StringIO()))
+        call_command("notifications_deliver", stdout=io.StringIO())
+    assert [recipients for recipients, _ in mailbox.messages] == [["alice@example.org"]]
+    assert said.getvalue().startswith("Sent 1, ")
+    assert Delivery.objects.get(notification=notification).status == Delivery.Status.SENT
+    assert Delivery.objects.get(notification=later).status == Delivery.Status.WAITING  # not due yet
