@@ -15,11 +15,22 @@ ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = secrets.token_urlsafe(48)  # random, as `make deploy-check` makes them
 AUDIT_KEY = secrets.token_urlsafe(48)
 FEED_API_KEY = secrets.token_urlsafe(48)
+NOTIFY_ID = "00000000-0000-4000-8000-000000000000"
+# As `make deploy-check` sets them: production sends texts through a real provider.
+TEXTS_THROUGH_NOTIFY = {
+    "SMS_BACKEND": "porch.notifications.govuk_notify.NotifySmsBackend",
+    "NOTIFY_API_KEY": f"deploy_check-{NOTIFY_ID}-{NOTIFY_ID}",
+    "NOTIFY_SMS_TEMPLATE_ID": NOTIFY_ID,
+}
 
 
 def deploy_check(tmp_path: Path, **outbox: str) -> subprocess.CompletedProcess[str]:
     """As `make deploy-check` runs it, with the outbox's settings added."""
-    keep = {key: value for key, value in os.environ.items() if not key.startswith(("OUTBOX_", "DEBUG", "DATABASE_URL"))}
+    keep = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("OUTBOX_", "DEBUG", "DATABASE_URL", "SMS_BACKEND", "NOTIFY_"))
+    }
     env = keep | {
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
@@ -27,6 +38,7 @@ def deploy_check(tmp_path: Path, **outbox: str) -> subprocess.CompletedProcess[s
         "FEED_API_KEY": FEED_API_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "ALLOWED_HOSTS": "porch.example.org",
+        **TEXTS_THROUGH_NOTIFY,
         **outbox,
     }
     return subprocess.run(
@@ -69,3 +81,9 @@ def test_production_accepts_a_signed_https_webhook_or_none(tmp_path: Path) -> No
     signed = deploy_check(tmp_path, OUTBOX_WEBHOOK_URL="https://hms.example.org/events", OUTBOX_WEBHOOK_SECRET="h" * 40)
     assert signed.returncode == 0, signed.stderr
     assert deploy_check(tmp_path).returncode == 0  # no webhook: the housing system collects updates
+
+
+def test_production_warns_of_texts_written_to_the_log_instead_of_sent(tmp_path: Path) -> None:
+    console = deploy_check(tmp_path, SMS_BACKEND="porch.core.sms.ConsoleSmsBackend")
+    assert console.returncode != 0
+    assert "notifications.W001" in console.stderr and "never sent" in console.stderr
