@@ -122,3 +122,18 @@ def test_a_joining_member_sees_nothing_the_household_had_before_they_joined(cast
     assert leaks == []
     # The crawl did reach the household's papers from after they joined.
     assert client.get(f"/documents/{ashton.documents['letter'].uuid}/download/").status_code == 200
+
+
+def test_foreign_ids_go_into_every_pattern_the_crawler_may_open_and_no_other(cast: Cast, client) -> None:
+    """A pattern whose audience refuses the crawler is refused before its view runs, whatever the
+    id (the route sweep proves the refusal for every route and role), so the crawl fills only
+    the patterns the crawler's audience admits: every resident page with an id, for a resident."""
+    from porch.accounts.actors import actor_for_user
+    from porch.core.isolation import probe_templates
+
+    resident = set(probe_templates(actor_for_user(cast.resident("alice"), verified=True)))
+    dpo = set(probe_templates(actor_for_user(cast.staff["dpo"], verified=True)))
+    assert {"/documents/{code}/download/", "/rent/{code}/", "/complaints/{code}/"} <= resident
+    assert not any(template.startswith("/staff/") for template in resident)
+    assert "/staff/complaints/{code}/" in dpo and "/complaints/{code}/" not in dpo
+    assert len(probe_templates(None)) > len(resident | dpo)

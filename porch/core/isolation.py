@@ -1,8 +1,9 @@
 """The canary crawl: proof that one household's data never reaches another.
 
 Sign in as a resident, follow every link reachable from their dashboard,
-download every document they can reach, then try every URL pattern filled
-with other households' ids. Any response carrying another household's canary
+download every document they can reach, then try every URL pattern their
+audience admits filled with other households' ids (a pattern whose audience
+refuses them is refused before its view runs, whatever the id). Any response carrying another household's canary
 marker is a leak. The test suite runs this against the cast; the isolation
 self-test command runs it against a live installation's test households.
 """
@@ -18,6 +19,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from porch.core.actor import Actor
+from porch.core.routes import admits
 
 # Links a crawl must not follow: they end the session or change state.
 NEVER_FOLLOW = ("/sign-out/",)
@@ -63,7 +67,12 @@ def body_of(response: Any) -> bytes:
 
 def url_templates() -> list[tuple[str, list[str]]]:
     """Every URL pattern as (template with {name} holes, names of its holes)."""
-    templates: list[tuple[str, list[str]]] = []
+    return [(template, holes) for template, holes, _ in _patterns()]
+
+
+def _patterns() -> list[tuple[str, list[str], Any]]:
+    """Every URL pattern as (template with {name} holes, names of its holes, its view)."""
+    found: list[tuple[str, list[str], Any]] = []
 
     def walk(patterns: Iterable[Any], prefix: str) -> None:
         for pattern in patterns:
@@ -73,10 +82,24 @@ def url_templates() -> list[tuple[str, list[str]]]:
             elif isinstance(pattern, URLPattern):
                 holes = re.findall(r"<(?:\w+:)?(\w+)>", route)
                 template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-                templates.append(("/" + template.lstrip("^").rstrip("$"), holes))
+                found.append(("/" + template.lstrip("^").rstrip("$"), holes, pattern.callback))
 
     walk(get_resolver().url_patterns, "")
-    return templates
+    return found
+
+
+def probe_templates(actor: Actor | None) -> list[str]:
+    """The URL patterns with one id hole (`code`) to fill with foreign ids: those whose audience
+    admits the actor. The others are refused by AudienceMiddleware before their view runs,
+    whatever the id, so no id can make them show anything; the route sweep proves that refusal
+    for every route and every role. (With no actor known, every pattern.)"""
+    return [
+        template
+        for template, holes, view in _patterns()
+        if holes
+        and not set(holes) - {"code"}
+        and (actor is None or admits(getattr(view, "porch_audience", None), actor))
+    ]
 
 
 def crawl(
@@ -98,20 +121,20 @@ def crawl(
         leaks.extend(Leak(url, marker.decode()) for marker in markers if marker in body)
         return body
 
+    actor: Actor | None = None
     while queue:
         url = queue.popleft()
         if url in seen or any(url.startswith(path) for path in NEVER_FOLLOW) or url.startswith("/static/"):
             continue
         seen.add(url)
         response = client.get(url, follow=True)
+        actor = actor or getattr(response.wsgi_request, "actor", None)
         body = check(url, response)
         if response.get("Content-Type", "").startswith("text/html"):
             queue.extend(links_in(body.decode(errors="replace"), url, host))
 
     codes = list(foreign_codes)
-    for template, holes in url_templates():
-        if not holes or set(holes) - {"code"}:
-            continue
+    for template in probe_templates(actor):
         for code in codes:
             url = template.format(code=code)
             check(url, client.get(url, follow=True))

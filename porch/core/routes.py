@@ -168,7 +168,12 @@ def may_open(actor: Actor, view_name: str, *args: object) -> bool:
         view = resolve(reverse(view_name, args=args)).func
     except NoReverseMatch:
         return False
-    declared: Audience | None = getattr(view, "porch_audience", None)
+    return admits(getattr(view, "porch_audience", None), actor)
+
+
+def admits(declared: Audience | None, actor: Actor) -> bool:
+    """Whether AudienceMiddleware lets the actor's GET reach a view declaring this audience. When
+    it does not, the refusal comes before the view runs, whatever the URL's ids."""
     if declared is None or (actor.needs_mfa_setup and not declared.during_mfa_setup):
         return False
     if actor.is_viewing_as and not declared.during_view_as:
