@@ -10,40 +10,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from porch.core.forms import GovukDateField, GovukForm
-from porch.core.uploads import IMAGES, WRONG_TYPE_IMAGE, CheckedFile, check_upload
+from porch.core.photo_fields import MAX_PHOTOS, PhotosField
 
-MAX_PHOTOS = 5
 # "10am", "10.30am", "10:30 am", "14:30", "2pm", "noon".
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?$")
-
-
-class PhotosInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS photos in one optional file input that opens the phone's camera."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"accept": "image/jpeg,image/png", "capture": "environment", "multiple": True}
-        kwargs.setdefault("widget", PhotosInput(attrs=attrs))
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
-        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
-        if len(uploads) > MAX_PHOTOS:
-            raise ValidationError(f"Select up to {MAX_PHOTOS} photos")
-        checked: list[CheckedFile] = []
-        for upload in uploads:
-            if not isinstance(upload, UploadedFile):
-                raise ValidationError(WRONG_TYPE_IMAGE)
-            checked.append(check_upload(upload, IMAGES, WRONG_TYPE_IMAGE))
-        return checked
 
 
 class VisitForm(GovukForm):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AsbConfig(AppConfig):
+    name = "porch.asb"
+    label = "asb"

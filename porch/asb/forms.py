@@ -1,0 +1,212 @@
+"""The anti-social behaviour forms, the reporter's and the ASB team's. Every form that creates
+carries a key, so a double submit makes one record. Photos only: each is checked by its content
+and re-encoded from its pixels (no EXIF, no location). Audio and video are not taken (ADR 0030)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+
+from porch.asb.models import AsbCase, AsbEntry
+from porch.core.forms import GovukForm
+from porch.core.photo_fields import MAX_PHOTOS, PhotosField
+from porch.housing.models import Tenancy
+
+PHOTOS_HINT = (
+    f"Up to {MAX_PHOTOS} photos, JPG or PNG, smaller than 10MB each. We remove the date, place and phone "
+    "details from each photo before we keep it. We cannot take sound or video recordings here: tell us "
+    "you have them and we will arrange to get them from you."
+)
+
+
+def _text(label: str, help_text: str, missing: str, most: int, rows: int = 5, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=most,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing, "max_length": f"{label} must be {most:,} characters or fewer"},
+        **kwargs,
+    )
+
+
+class ReportForm(GovukForm):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    home = forms.ChoiceField(
+        label="Which home are you reporting from?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which home", "invalid_choice": "Select which home"},
+    )
+    what_happened = _text(
+        "What happened?",
+        "Tell us what you saw or heard, in your own words.",
+        "Enter what happened",
+        4000,
+        rows=8,
+    )
+    happened_when = forms.CharField(
+        label="When did it happen?",
+        help_text="For example, last night from 11pm to 2am, or every evening this week.",
+        max_length=200,
+        error_messages={
+            "required": "Enter when it happened",
+            "max_length": "When it happened must be 200 characters or fewer",
+        },
+    )
+    where = forms.ChoiceField(
+        label="Where did it happen?",
+        choices=AsbCase.Where.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where it happened", "invalid_choice": "Select where it happened"},
+    )
+    where_detail = forms.CharField(
+        label="Where exactly? (optional)",
+        help_text="For example, the stairwell on the 2nd floor, or the car park.",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Where exactly must be 200 characters or fewer"},
+    )
+    who_involved = _text(
+        "Who was involved? (optional)",
+        "Describe them as you know them: a name, a flat number, or what they look like. "
+        "We will not tell them you made this report.",
+        "",
+        2000,
+        rows=3,
+        required=False,
+    )
+    at_risk_now = forms.ChoiceField(
+        label="Do you feel at risk now?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you feel at risk now"},
+    )
+    photos = PhotosField(label="Photos (optional)", help_text=PHOTOS_HINT)
+
+    def __init__(self, *args: Any, homes: list[Tenancy], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+        self.homes = {str(home.uuid): home for home in homes}
+        field = self.fields["home"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, home.property.address_line_1) for code, home in self.homes.items()]
+        if len(homes) == 1:
+            field.widget = forms.HiddenInput()
+            self.initial["home"] = next(iter(self.homes))
+
+    def clean_home(self) -> Tenancy:
+        # ChoiceField has already refused any home not offered: a forged one never gets here.
+        return self.homes[self.cleaned_data["home"]]
+
+    def clean_at_risk_now(self) -> bool:
+        return bool(self.cleaned_data["at_risk_now"] == "yes")
+
+
+class DiaryForm(GovukForm):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    text = _text("What happened this time?", "Tell us what you saw or heard.", "Enter what happened this time", 4000)
+    happened_when = forms.CharField(
+        label="When did it happen?",
+        help_text="For example, Saturday at about 1am.",
+        max_length=200,
+        error_messages={
+            "required": "Enter when it happened",
+            "max_length": "When it happened must be 200 characters or fewer",
+        },
+    )
+    photos = PhotosField(label="Photos (optional)", help_text=PHOTOS_HINT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+
+
+# --- The ASB team's forms ---------------------------------------------------------------------
+
+ENTRY_KINDS = [
+    (AsbEntry.Kind.ACTION, "An action taken (internal)"),
+    (AsbEntry.Kind.NOTE, "An internal note"),
+    (AsbEntry.Kind.WITNESS, "A witness statement (the ASB team only, never the reporter)"),
+]
+PUBLISHED_KINDS = [
+    (AsbEntry.Kind.PLAN, "The action plan"),
+    (AsbEntry.Kind.UPDATE, "An update"),
+]
+
+
+class EntryForm(GovukForm):
+    """An entry by the ASB team: internal (prefix "note") or for the reporter (prefix "publish")."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="What is it?", widget=forms.RadioSelect, error_messages={"required": "Select what it is"}
+    )
+    text = forms.CharField(
+        label="Text",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the text", "max_length": "The text must be 4,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, published: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"key": uuid.uuid4()})
+        super().__init__(*args, prefix="publish" if published else "note", **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = PUBLISHED_KINDS if published else ENTRY_KINDS
+        self.fields["text"].help_text = (
+            "The reporter reads this. Never name a witness or say who else has complained."
+            if published
+            else "Only the ASB team and the DPO read this. The reporter never sees it."
+        )
+
+
+class RiskForm(GovukForm):
+    risk = forms.ChoiceField(
+        label="Risk to the reporter",
+        choices=AsbCase.Risk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the risk"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you assessed the risk this way"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="risk", **kwargs)
+
+
+class ShareForm(GovukForm):
+    shared = forms.BooleanField(
+        label="Let the housing officer of this home's patch read this case",
+        help_text="They read the case page only: not the photos, and they change nothing.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="share", **kwargs)
+
+
+class CloseForm(GovukForm):
+    reporter_view = forms.CharField(
+        label="What did the reporter say about the outcome?",
+        help_text="Record their view in their words as far as you can. Only the ASB team reads this.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the reporter said about the outcome"},
+    )
+    text = forms.CharField(
+        label="What to tell the reporter",
+        help_text="The reporter reads this on their report.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what to tell the reporter"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="close", **kwargs)

@@ -1,0 +1,37 @@
+"""Anti-social behaviour: residents report incidents and keep a diary of them; the ASB team
+works the cases (ADR 0030). A case is its reporter's alone: not their household's, and never
+anything the person it is about can reach."""
+
+from __future__ import annotations
+
+from porch.asb import urls
+from porch.asb.demo import demo_asb
+from porch.asb.kinds import ASB_CASE, ASB_DATA
+from porch.asb.synthetic import asb_codes, synthetic_asb_create
+from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
+
+ASB = Switch("asb", "Anti-social behaviour reports")
+
+register(
+    Module(
+        app="asb",
+        name="Anti-social behaviour",
+        switch=ASB,
+        # Every row carries the reporter: the case, each timeline entry and each photo.
+        personal=(
+            PersonalModel("asb.AsbCase", Owner.PERSON, "reporter"),
+            PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter"),
+            PersonalModel("asb.AsbEvidence", Owner.PERSON, "reporter"),
+        ),
+        categories=(ASB_DATA,),
+        audit_kinds=(ASB_CASE,),
+        pages=urls.PAGES,
+        resident_links=(Link("asb:list", "Report anti-social behaviour"),),
+        staff_links=(
+            Link("asb:staff_list", "Anti-social behaviour cases", "reports residents made, and their diaries"),
+        ),
+        probe_ids=asb_codes,
+        synthetic=synthetic_asb_create,
+        demo=demo_asb,
+    )
+)

@@ -1,0 +1,76 @@
+"""The reports the tests share, made through the same services the pages use."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+from conftest import Cast
+from porch.accounts.actors import actor_for_user
+from porch.asb import services
+from porch.asb.models import AsbCase
+from porch.core.actor import Actor
+from porch.core.uploads import IMAGES, WRONG_TYPE_IMAGE, check_upload
+
+# What Alice writes about her neighbour Carol: the text the person complained about must never reach.
+SECRET = "ASBSECRET Carol Cole at number 2 shouts threats at me"
+
+
+def actor_of(user: Any) -> Actor:
+    return actor_for_user(user, verified=True)
+
+
+def make_report(cast: Cast, who: str = "alice", household: str = "ashton") -> AsbCase:
+    new = services.NewReport(
+        tenancy=cast[household].tenancy,
+        what_happened=f"Shouting on the landing. {SECRET}",
+        happened_when="Last night",
+        where="block",
+        who_involved=SECRET,
+    )
+    return services.report_make(actor=actor_of(cast[household].users[who]), new=new, key=uuid.uuid4())
+
+
+def alices_report(cast: Cast) -> str:
+    return str(make_report(cast).uuid)
+
+
+def shared_report(cast: Cast) -> str:
+    """Alice's report, shared by the ASB officer with the housing officer of her patch (North)."""
+    case = make_report(cast)
+    services.share_set(actor=actor_of(cast.staff["asb"]), case=case, shared=True)
+    return str(case.uuid)
+
+
+def jpeg_with_location() -> bytes:
+    """A photo carrying a phone's make and a GPS position, as a phone saves it."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker SECRETMETADATA"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (53.0, 26.0, 51.0)
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def photo_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("landing.jpg", jpeg_with_location(), content_type="image/jpeg")
+
+
+def alices_photo(cast: Cast) -> str:
+    """Alice's report with one photo, checked and re-encoded like any upload: the photo's id."""
+    case = make_report(cast)
+    services.diary_add(
+        actor=actor_of(cast["ashton"].users["alice"]),
+        case=case,
+        text="Again.",
+        happened_when="Tonight",
+        photos=[check_upload(photo_upload(), IMAGES, WRONG_TYPE_IMAGE)],
+        key=uuid.uuid4(),
+    )
+    return str(case.evidence.get().uuid)

@@ -1,0 +1,92 @@
+"""The reporter's pages: their reports, making one (the emergency number first), one report's
+page (what they told us, their diary, the updates the ASB team published to them) and adding a
+diary entry. Nobody else's report is ever here: a case is its reporter's alone."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from porch.asb import access, services
+from porch.asb.forms import DiaryForm, ReportForm
+from porch.core.actions import Action
+from porch.core.routes import RESIDENT, audience, module
+from porch.core.types import PorchRequest
+
+
+@audience(RESIDENT)
+@module("asb")
+def report_list(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
+    cases = list(access.cases_for_resident(actor)[:100])
+    services.cases_seen(actor, cases, "list", request)
+    may_report = bool(access.homes_to_report_from(actor))
+    return render(request, "asb/list.html", {"cases": cases, "may_report": may_report})
+
+
+@audience(RESIDENT)
+@module("asb")
+@require_http_methods(["GET", "POST"])
+def report_new(request: PorchRequest) -> HttpResponse:
+    actor = request.actor
+    homes = access.homes_to_report_from(actor)
+    if not homes:
+        return render(request, "asb/no_home.html", status=403)
+    form = ReportForm(request.POST or None, request.FILES or None, homes=homes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = services.NewReport(
+            tenancy=data["home"],
+            what_happened=data["what_happened"],
+            happened_when=data["happened_when"],
+            where=data["where"],
+            where_detail=data["where_detail"],
+            who_involved=data["who_involved"],
+            at_risk_now=data["at_risk_now"],
+        )
+        case = services.report_make(actor=actor, new=new, photos=data["photos"], key=data["key"], request=request)
+        return redirect("asb:detail", code=case.uuid)
+    return render(request, "asb/new.html", {"form": form})
+
+
+@audience(RESIDENT)
+@module("asb")
+def report_detail(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    case = access.get_case_for(actor, code)
+    services.cases_seen(actor, [case], "view", request)
+    context = {
+        "case": case,
+        "entries": list(access.published_entries(case)),
+        "photos": case.evidence.count(),
+        "may_add": access.may_change(actor, case) and case.is_open,
+    }
+    return render(request, "asb/detail.html", context)
+
+
+@audience(RESIDENT)
+@module("asb")
+@require_http_methods(["GET", "POST"])
+def report_diary(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    case = access.get_case_for(actor, code, action=Action.CHANGE)
+    if not case.is_open:
+        return redirect("asb:detail", code=case.uuid)
+    form = DiaryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.diary_add(
+            actor=actor,
+            case=case,
+            text=data["text"],
+            happened_when=data["happened_when"],
+            photos=data["photos"],
+            key=data["key"],
+            request=request,
+        )
+        return redirect("asb:detail", code=case.uuid)
+    services.cases_seen(actor, [case], "view", request)
+    return render(request, "asb/diary.html", {"case": case, "form": form})
