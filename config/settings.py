@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "porch.contractors",
     "porch.money",
     "porch.complaints",
+    "porch.messages",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",
