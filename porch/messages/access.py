@@ -80,7 +80,9 @@ def homes_to_write_from(actor: Actor) -> list[Tenancy]:
 def has_other_account_holders(actor: Actor, tenancy: Tenancy) -> bool:
     """A joint tenancy: the resident chooses whether a new thread is shared or private."""
     holders = Membership.objects.current().account_holders().filter(tenancy=tenancy)
-    return holders.exclude(person_id=actor.person_id).exists()
+    if actor.person_id is not None:
+        holders = holders.exclude(person_id=actor.person_id)
+    return holders.exists()
 
 
 def subjects_of(threads: list[Thread]) -> dict[int, list[int]]:

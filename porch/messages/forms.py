@@ -122,5 +122,3 @@ class InboxForm(GovukForm):
         if self.is_bound and self.is_valid() and self.cleaned_data["team"]:
             return str(self.cleaned_data["team"])
         return teams[0]
-
-
