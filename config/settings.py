@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "porch.money",
     "porch.complaints",
     "porch.asb",
+    "porch.messages",
     "porch.staff",
     "porch.rollout",
     "porch.incidents",

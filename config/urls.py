@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("porch.money.urls")),
     path("", include("porch.complaints.urls")),
     path("", include("porch.asb.urls")),
+    path("", include("porch.messages.urls")),
     path("", include("porch.portal.urls")),
     path("staff/", include("porch.staff.urls")),
     path("staff/", include("porch.rollout.urls")),

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+
 from porch.core import modules
 
 
@@ -28,7 +30,8 @@ def module_ladders() -> dict[str, Ladder]:
     found: dict[str, Ladder] = {}
     for module in modules.modules():
         try:
-            declared = importlib.import_module(f"porch.{module.app}.tests.ladders")
+            # The package, not the label: porch.messages is labelled "messaging".
+            declared = importlib.import_module(f"{apps.get_app_config(module.app).name}.tests.ladders")
         except ModuleNotFoundError:
             continue
         found.update(declared.LADDERS)

@@ -62,6 +62,10 @@ def test_the_crawl_reaches_the_residents_own_documents(with_every_module: Cast, 
     assert {url.rsplit("format=", 1)[1] for url in statements} == {"pdf", "csv"}
     complaint = ashton.tenancy.complaints.get()
     assert f"/complaints/{complaint.uuid}/" in urls
+    thread = ashton.tenancy.message_threads.get()
+    assert f"/messages/{thread.uuid}/" in urls
+    attached = thread.entries.exclude(attachment="").get()
+    assert f"/messages/files/{attached.uuid}/" in urls
 
 
 def test_a_joint_tenant_does_not_see_a_letter_addressed_to_the_other(cast: Cast, client) -> None:

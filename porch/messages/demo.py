@@ -1,0 +1,57 @@
+"""Demo messages: Alice's thread to the housing team, shared with Bob, with a reply from the
+north patch's housing officer, so `make run` shows a conversation to the resident and puts it
+in the housing team's inbox. Written directly, like the rest of the demo data. A second call
+adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from porch.accounts.models import User
+from porch.core.modules import DemoLogin
+from porch.housing.cast import demo_email
+from porch.housing.models import Membership
+from porch.messages.models import Message, Thread
+from porch.messages.teams import Team, Topic
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def demo_messages() -> list[DemoLogin]:
+    officer = User.objects.filter(username=demo_email("housing.north")).first()
+    alice = Membership.objects.current().filter(person__email=demo_email("alice")).select_related("tenancy").first()
+    if officer is None or alice is None or Thread.objects.filter(tenancy=alice.tenancy).exists():
+        return []  # the demo cast is not loaded, or this ran already
+    started = timezone.now() - 30 * HOUR
+    thread = Thread.objects.create(
+        tenancy=alice.tenancy,
+        started_by_id=alice.person_id,
+        subject="Parking space for a carer",
+        topic=Topic.HOME,
+        team=Team.HOUSING,
+        assigned_to=officer,
+        started_at=started,
+        last_at=started + 20 * HOUR,
+        awaiting_staff=False,
+    )
+    Message.objects.create(
+        thread=thread,
+        tenancy=alice.tenancy,
+        kind=Message.Kind.RESIDENT,
+        person_id=alice.person_id,
+        text="My mother's carer visits every morning. Can she use the visitor space by the bins?",
+        published=True,
+        at=started,
+    )
+    Message.objects.create(
+        thread=thread,
+        tenancy=alice.tenancy,
+        kind=Message.Kind.STAFF,
+        by=officer,
+        text="Yes. I have added the carer's car to the permit list for the visitor space. It starts on Monday.",
+        published=True,
+        at=started + 20 * HOUR,
+    )
+    return []

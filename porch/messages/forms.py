@@ -1,0 +1,124 @@
+"""The messages forms. Every form that creates carries a key, so a double submit makes one
+record; a file is checked by its content (porch.core.uploads)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+
+from porch.core.forms import GovukForm
+from porch.core.uploads import CheckedFile, check_upload
+from porch.housing.models import Tenancy
+from porch.messages.teams import Team, Topic
+
+SHARED, PRIVATE = "shared", "private"
+
+
+class MessageForm(GovukForm):
+    """A message (a reply, or the first of a new thread) with an optional file."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={
+            "required": "Enter your message",
+            "max_length": "Your message must be 4,000 characters or fewer",
+        },
+    )
+    attachment = forms.FileField(
+        label="Attach a file (optional)",
+        help_text="A PDF, JPG or PNG. Photos have their location and camera details removed.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.checked: CheckedFile | None = None
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            self.checked = check_upload(upload)
+        return upload
+
+
+class ThreadForm(MessageForm):
+    home = forms.ChoiceField(
+        label="Which home is it about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which home", "invalid_choice": "Select which home"},
+    )
+    topic = forms.ChoiceField(
+        label="What is it about?",
+        choices=Topic.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what it is about", "invalid_choice": "Select what it is about"},
+    )
+    about_reference = forms.CharField(
+        label="Reference (optional)",
+        help_text="If it is about a repair or a complaint, give its reference if you know it.",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "The reference must be 40 characters or fewer"},
+    )
+    subject = forms.CharField(
+        label="Subject",
+        help_text="A few words, so you can find it later.",
+        max_length=120,
+        error_messages={"required": "Enter a subject", "max_length": "The subject must be 120 characters or fewer"},
+    )
+    who = forms.ChoiceField(
+        label="Who can read it?",
+        choices=[
+            (SHARED, "Everyone who holds the tenancy with me"),
+            (PRIVATE, "Only me"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select who can read it"},
+    )
+    field_order = ["key", "home", "topic", "about_reference", "subject", "text", "attachment", "who"]
+
+    def __init__(self, *args: Any, homes: list[Tenancy], joint: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.homes = {str(home.uuid): home for home in homes}
+        field = self.fields["home"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, home.property.address_line_1) for code, home in self.homes.items()]
+        if len(homes) == 1:
+            field.widget = forms.HiddenInput()
+            self.initial["home"] = next(iter(self.homes))
+        # Only a joint tenant has anyone to share with: they must choose.
+        if joint:
+            self.fields["who"].required = True
+            self.fields["who"].error_messages["required"] = "Select who can read it"
+        else:
+            del self.fields["who"]
+
+    def clean_home(self) -> Tenancy:
+        return self.homes[self.cleaned_data["home"]]
+
+    @property
+    def private(self) -> bool:
+        return self.cleaned_data.get("who") == PRIVATE
+
+
+class InboxForm(GovukForm):
+    team = forms.ChoiceField(label="Inbox", required=False)
+
+    def __init__(self, *args: Any, teams: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(team, Team(team).label) for team in teams]
+
+    def chosen(self, teams: list[str]) -> str:
+        if self.is_bound and self.is_valid() and self.cleaned_data["team"]:
+            return str(self.cleaned_data["team"])
+        return teams[0]

@@ -1,0 +1,181 @@
+"""Messages through HTTP: a resident starts a thread (shared or private), a double submit makes
+one, the household or the one resident reads it, the team replies from its inbox and the
+residents who may read it are told (nothing of what it says), staff see only the households
+they may see, files are checked by content, every read is audited per person, and the inbox
+costs the same queries however many threads it shows."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from conftest import Cast, sign_in
+from porch.audit.models import AccessEvent
+from porch.messages import services
+from porch.messages.models import Message, Thread
+from porch.messages.tests.helpers import actor_of, make_thread
+from porch.notifications.models import Notification
+from porch.rollout.switches import forget
+
+
+def _start(client: Client, **extra: object) -> tuple[dict[str, object], object]:
+    form = client.get("/messages/new/").context["form"]
+    data = {
+        "key": form.initial["key"],
+        "home": form.initial["home"],
+        "topic": "repair",
+        "about_reference": "R123",
+        "subject": "Leak",
+        "text": "Water under the sink.",
+        **extra,
+    }
+    return data, client.post("/messages/new/", data)
+
+
+def test_a_double_submit_makes_one_thread_the_household_shares(cast: Cast) -> None:
+    alice = sign_in(Client(), cast.resident("alice"))
+    data, first = _start(alice, who="shared")
+    second = alice.post("/messages/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    thread = Thread.objects.get()
+    assert thread.team == "repairs" and thread.about_reference == "R123" and thread.is_shared
+    assert Message.objects.count() == 1
+    assert "Water under the sink." in sign_in(Client(), cast.resident("bob")).get(first["Location"]).content.decode()
+    assert sign_in(Client(), cast.resident("carol")).get(first["Location"]).status_code == 404
+
+
+def test_a_joint_tenant_must_choose_and_a_private_thread_is_theirs_alone(cast: Cast) -> None:
+    alice = sign_in(Client(), cast.resident("alice"))
+    _, refused = _start(alice)
+    assert "Select who can read it" in refused.content.decode()
+    assert "There is a problem" in refused.content.decode()
+    _, made = _start(alice, who="private")
+    thread = Thread.objects.get()
+    assert thread.private_to_id == cast["ashton"].people["alice"].pk
+    bob = sign_in(Client(), cast.resident("bob"))
+    assert bob.get(made["Location"]).status_code == 404
+    assert "Leak" not in bob.get("/messages/").content.decode()
+    assert alice.get(made["Location"]).status_code == 200
+
+
+def test_a_sole_tenant_is_not_asked_who_can_read_it(cast: Cast) -> None:
+    carol = sign_in(Client(), cast.resident("carol"))
+    assert "who" not in carol.get("/messages/new/").context["form"].fields
+    _, made = _start(carol)
+    assert made.status_code == 302 and Thread.objects.get().is_shared
+
+
+def test_a_reply_from_staff_tells_those_who_may_read_it_and_nothing_of_it(cast: Cast) -> None:
+    shared, private = make_thread(cast), make_thread(cast, private=True)
+    assert not Notification.objects.exists()  # a resident is not told of their own message
+    officer = sign_in(Client(), cast.staff["north"])
+    for thread in (shared, private):
+        key = officer.get(f"/staff/messages/{thread.uuid}/").context["form"].initial["key"]
+        for _ in range(2):  # a double submit sends one reply
+            officer.post(f"/staff/messages/{thread.uuid}/reply/", {"key": key, "text": "About your carer: yes."})
+    assert Message.objects.filter(kind="staff").count() == 2
+    ashton = cast["ashton"]
+    told = {(n.person_id, n.link) for n in Notification.objects.all()}
+    assert told == {
+        (ashton.people["alice"].pk, f"/messages/{shared.uuid}/"),
+        (ashton.people["bob"].pk, f"/messages/{shared.uuid}/"),  # not Amy, who holds no account
+        (ashton.people["alice"].pk, f"/messages/{private.uuid}/"),  # the private thread: Alice alone
+    }
+    for notification in Notification.objects.all():
+        assert notification.kind == "messages"
+        assert notification.text == "You have a new message from us. Sign in to read it."
+        assert "carer" not in f"{notification.subject} {notification.text}".lower()
+    shared.refresh_from_db()
+    assert not shared.awaiting_staff
+
+
+def test_staff_see_only_the_households_they_may_see(cast: Cast) -> None:
+    thread = make_thread(cast)
+    assert sign_in(Client(), cast.staff["south"]).get(f"/staff/messages/{thread.uuid}/").status_code == 404
+    south_inbox = sign_in(Client(), cast.staff["south"]).get("/staff/messages/?team=housing")
+    assert south_inbox.context["threads"] == []
+    north_inbox = sign_in(Client(), cast.staff["north"]).get("/staff/messages/")
+    assert [t.pk for t in north_inbox.context["threads"]] == [thread.pk]
+    assert sign_in(Client(), cast.staff["asb"]).get(f"/staff/messages/{thread.uuid}/").status_code == 403
+    dpo = sign_in(Client(), cast.staff["dpo"])
+    assert dpo.get(f"/staff/messages/{thread.uuid}/").status_code == 200
+    assert dpo.post(f"/staff/messages/{thread.uuid}/take/").status_code == 403
+    assert dpo.post(f"/staff/messages/{thread.uuid}/reply/", {"key": str(uuid.uuid4()), "text": "x"}).status_code == 403
+
+
+def test_a_member_of_the_team_takes_a_thread(cast: Cast) -> None:
+    thread = make_thread(cast)
+    cs = sign_in(Client(), cast.staff["cs"])
+    assert cs.post(f"/staff/messages/{thread.uuid}/take/").status_code == 302
+    thread.refresh_from_db()
+    assert thread.assigned_to_id == cast.staff["cs"].pk
+    assert not services.thread_take(actor=actor_of(cast.staff["cs"]), thread=thread)
+
+
+def test_reads_are_audited_per_person_the_thread_is_about(cast: Cast) -> None:
+    shared, private = make_thread(cast), make_thread(cast, private=True)
+    officer = sign_in(Client(), cast.staff["north"])
+    ashton = cast["ashton"]
+    for thread, expected in (
+        (shared, {p.pk for p in ashton.people.values()}),
+        (private, {ashton.people["alice"].pk}),
+    ):
+        before = AccessEvent.objects.filter(object_type="message_thread", action="view").count()
+        officer.get(f"/staff/messages/{thread.uuid}/")
+        seen = AccessEvent.objects.filter(object_type="message_thread", action="view")[before:]
+        assert {event.subject_id for event in seen} == expected
+        assert {event.object_id for event in seen} == {str(thread.uuid)}
+
+
+def test_the_inbox_costs_the_same_queries_however_many_threads(cast: Cast) -> None:
+    officer = sign_in(Client(), cast.staff["north"])
+    make_thread(cast)
+    officer.get("/staff/messages/")  # warm the session and the switches
+    with CaptureQueriesContext(connection) as one:
+        assert len(officer.get("/staff/messages/").context["threads"]) == 1
+    for _ in range(5):
+        make_thread(cast, private=True)
+    with CaptureQueriesContext(connection) as six:
+        assert len(officer.get("/staff/messages/").context["threads"]) == 6
+    assert len(six) == len(one)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_file_is_checked_by_content_and_sent_so_no_browser_runs_it(cast: Cast) -> None:
+    alice = sign_in(Client(), cast.resident("alice"))
+    fake = SimpleUploadedFile("photo.png", b"<script>alert(1)</script>", content_type="image/png")
+    _, refused = _start(alice, who="shared", attachment=fake)
+    assert "The selected file must be a PDF, JPG or PNG" in refused.content.decode()
+    assert not Thread.objects.exists()
+    photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    _, made = _start(alice, who="shared", attachment=photo)
+    message = Message.objects.get()
+    assert message.attachment_type == "image/png"
+    page = alice.get(made["Location"]).content.decode()
+    assert f"/messages/files/{message.uuid}/" in page
+    file = sign_in(Client(), cast.resident("bob")).get(f"/messages/files/{message.uuid}/")
+    assert file.status_code == 200 and file["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(file.streaming_content).startswith(b"\x89PNG")
+    assert sign_in(Client(), cast.resident("carol")).get(f"/messages/files/{message.uuid}/").status_code == 404
+
+
+def test_the_kill_switch_closes_the_residents_pages(cast: Cast) -> None:
+    from porch.rollout.models import ModuleSwitch
+
+    alice = sign_in(Client(), cast.resident("alice"))
+    assert alice.get("/messages/").status_code == 200
+    ModuleSwitch.objects.create(module="messages", is_off=True)
+    forget()
+    assert alice.get("/messages/").status_code == 503
