@@ -64,10 +64,10 @@ demo-code: install ## Print the current two-step code of a demo staff user: make
 TEST_WORKERS ?= 2
 
 test: install assets ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(DEV_ENV) $(PY) -m pytest --create-db -q -n $(TEST_WORKERS) --dist worksteal
+	$(DEV_ENV) $(PY) -m pytest --create-db -q -n $(TEST_WORKERS) --dist load
 
 test-fast: install ## Run the suite without the browser tests
-	$(DEV_ENV) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
+	$(DEV_ENV) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load -m "not e2e"
 
 e2e: install assets ## Run only the browser journeys (needs Debian's chromium)
 	$(DEV_ENV) $(PY) -m pytest -q -m e2e

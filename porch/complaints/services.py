@@ -206,30 +206,30 @@ def complaint_note(
     key: uuid.UUID,
     request: HttpRequest | None = None,
 ) -> ComplaintEntry:
-    """An internal note, or an update the resident reads; one entry however often it is sent."""
-    if not may_change(actor, complaint) or actor.is_resident:
-        raise PermissionDenied
+    """An internal note, or an update the resident reads; one entry however often it is sent.
+    At stage 2, never by anyone who handled stage 1 (as every other handler's change)."""
+    with transaction.atomic():
+        complaint, _ = _lock_for_handling(actor, complaint)
 
-    def create() -> ComplaintEntry:
-        entry = _entry(complaint, Kind.UPDATE if published else Kind.NOTE, actor, published=published, text=text)
-        entry.idempotency_key = key
-        entry.save(update_fields=["idempotency_key"])
-        _record_change(actor, complaint, request, reason="update published" if published else "internal note")
-        return entry
+        def create() -> ComplaintEntry:
+            kind = Kind.UPDATE if published else Kind.NOTE
+            entry = _entry(complaint, kind, actor, published=published, text=text)
+            entry.idempotency_key = key
+            entry.save(update_fields=["idempotency_key"])
+            _record_change(actor, complaint, request, reason="update published" if published else "internal note")
+            return entry
 
-    return create_once(ComplaintEntry.objects.filter(complaint=complaint), key, create)
+        return create_once(ComplaintEntry.objects.filter(complaint=complaint), key, create)
 
 
 def complaint_close(*, actor: Actor, complaint: Complaint, request: HttpRequest | None = None) -> bool:
     """Close a complaint whose current stage has been responded to. After stage 1 the resident
     may still take it to stage 2, which opens it again. False if it was already closed."""
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if not may_change(actor, locked) or actor.is_resident:
-            raise PermissionDenied
+        locked, stage = _lock_for_handling(actor, complaint)
         if not locked.is_open:
             return False
-        if current_stage(locked).responded_on is None:
+        if stage.responded_on is None:
             raise NotNow("Respond to the complaint before closing it.")
         locked.status = Complaint.Status.CLOSED
         locked.closed_at = timezone.now()

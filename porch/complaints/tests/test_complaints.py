@@ -147,3 +147,27 @@ def test_the_account_holders_are_told_there_is_a_response_and_nothing_of_what_it
         words = f"{notification.subject} {notification.text}"
         assert "noisy" not in words and "spoke" not in words and "number 2" not in words
         assert notification.link == f"/complaints/{complaint.uuid}/"
+
+
+def test_whoever_handled_stage_1_can_neither_write_on_nor_close_stage_2(cast: Cast) -> None:
+    complaint = make_complaint(cast)
+    first, second = handler(cast), handler(cast, "complaints2")
+    services.complaint_acknowledge(actor=actor_of(first), complaint=complaint)
+    services.complaint_respond(
+        actor=actor_of(first), complaint=complaint, outcome="partly", text="Sorry.", key=uuid.uuid4()
+    )
+    services.complaint_escalate(actor=actor_of(cast.resident("alice")), complaint=complaint, comment="")
+    services.complaint_respond(
+        actor=actor_of(second), complaint=complaint, outcome="upheld", text="Fixed.", key=uuid.uuid4()
+    )
+    stage_1_handler = sign_in(Client(), first)
+    for route, data in (
+        ("update", {"update-key": str(uuid.uuid4()), "update-text": "From the first handler."}),
+        ("note", {"note-key": str(uuid.uuid4()), "note-text": "From the first handler."}),
+        ("close", {}),
+    ):
+        response = stage_1_handler.post(f"/staff/complaints/{complaint.uuid}/{route}/", data, follow=True)
+        assert "someone else must handle stage 2. Nothing has changed." in response.content.decode(), route
+    assert not ComplaintEntry.objects.filter(complaint=complaint, stage=2, by_id=first.pk).exists()
+    complaint.refresh_from_db()
+    assert complaint.is_open
