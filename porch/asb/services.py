@@ -260,7 +260,12 @@ def _tell_reporter(case: AsbCase, kind: str) -> None:
         return
     link = reverse("asb:detail", args=[case.uuid])
     notify(
-        person=person, kind=NotificationKind.CASES, subject="An update on your report", text=TOLD[Kind(kind)], link=link
+        person=person,
+        kind=NotificationKind.CASES,
+        subject="An update on your report",
+        text=TOLD[Kind(kind)],
+        link=link,
+        hidden_during_view_as=True,  # that a report exists is the reporter's alone
     )
 
 

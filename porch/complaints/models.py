@@ -37,6 +37,8 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         complaints handlers and the DPO every complaint; housing officers those of homes in
         their patches. Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
+            if actor.viewing_as_without(ORGANISATION_READERS | HANDLERS):
+                return self.none()
             return self.filter(_resident_rule(actor))
         if not actor.reads_personal_data:
             return self.none()

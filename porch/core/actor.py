@@ -100,5 +100,10 @@ class Actor:
         """A staff member seeing the portal as this resident sees it (read-only)."""
         return self.on_behalf_of_id is not None
 
+    def viewing_as_without(self, readers: frozenset[str]) -> bool:
+        """Staff viewing as a resident whose own roles include none of these readers: they see
+        the resident's pages, but no more of a module than their own role may read."""
+        return self.is_viewing_as and not (self.behind_roles & readers)
+
 
 ANONYMOUS_ACTOR = Actor()

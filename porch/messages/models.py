@@ -34,7 +34,7 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
         homes in their patches). Everybody else (ASB officers, complaints handlers, system
         administrators): nothing."""
         if actor.is_resident and actor.person_id:
-            return self.filter(_resident_rule(actor))
+            return self.none() if actor.viewing_as_without(READERS) else self.filter(_resident_rule(actor))
         if not actor.reads_personal_data or not (actor.roles & READERS):
             return self.none()
         if actor.roles & (READERS - PATCH_SCOPED):

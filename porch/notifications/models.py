@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, actor: Actor) -> NotificationQuerySet:
         """A resident's own notifications, newest first; nobody else's, and none to staff or
-        contractors (staff see delivery counts, never a notification)."""
+        contractors (staff see delivery counts, never a notification). Staff viewing as the
+        resident do not see those marked hidden from them."""
         if not actor.is_resident or actor.person_id is None:
             return self.none()
-        return self.filter(person_id=actor.person_id).order_by("-created_at", "-id")
+        mine = self.filter(person_id=actor.person_id)
+        if actor.is_viewing_as:
+            mine = mine.filter(hidden_during_view_as=False)
+        return mine.order_by("-created_at", "-id")
 
 
 class Notification(models.Model):
@@ -39,6 +43,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # About something even staff viewing as the resident may not learn exists (a report of
+    # anti-social behaviour): never on the list while they do.
+    hidden_during_view_as = models.BooleanField(default=False)
 
     objects = NotificationQuerySet.as_manager()
 

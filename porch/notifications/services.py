@@ -28,11 +28,21 @@ from porch.notifications.models import Delivery, Notification, Preference
 
 
 def notify(
-    *, person: Person, kind: Kind, subject: str, text: str, link: str = "", in_portal_only: bool = False
+    *,
+    person: Person,
+    kind: Kind,
+    subject: str,
+    text: str,
+    link: str = "",
+    in_portal_only: bool = False,
+    hidden_during_view_as: bool = False,
 ) -> Notification:
     """Tell one resident something happened. `link` is a path in the portal. `in_portal_only`:
-    the caller already told them another way they chose (a repair's reporter), so only the list shows it."""
-    notification = Notification.objects.create(person=person, kind=kind, subject=subject, text=text, link=link)
+    the caller already told them another way they chose (a repair's reporter), so only the list
+    shows it. `hidden_during_view_as`: staff viewing as the resident must not learn it exists."""
+    notification = Notification.objects.create(
+        person=person, kind=kind, subject=subject, text=text, link=link, hidden_during_view_as=hidden_during_view_as
+    )
     channels = () if in_portal_only else channels_for(person, kind)
     now = timezone.now()
     ids = [

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from porch.audit.models import AccessEvent
 from porch.core.actor import Actor
-from porch.core.modules import Reached, audit_kinds
+from porch.core.modules import AuditKind, Reached, audit_kinds
 
 
 def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
@@ -19,7 +19,7 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
     A former member of a household never sees what happens in it after they left."""
     if not actor.is_resident or not actor.person_id:
         return AccessEvent.objects.none()
-    told = [kind for kind in audit_kinds() if kind.told]
+    told = [kind for kind in audit_kinds() if kind.told and not _hidden_from(actor, kind)]
     alone = [kind.key for kind in told if kind.reached == Reached.ALONE]
     theirs_alone = [kind.key for kind in told if kind.reached == Reached.THEIRS_ALONE]
     shown = Q(tenancy__isnull=True, object_type__in=alone) | Q(object_type__in=theirs_alone)
@@ -36,6 +36,12 @@ def views_of_own_record(actor: Actor) -> QuerySet[AccessEvent]:
         .exclude(action="sign_in")
         .order_by("-at", "-id")
     )
+
+
+def _hidden_from(actor: Actor, kind: AuditKind) -> bool:
+    """Staff viewing as the resident do not learn of records only some roles may read (a report
+    of anti-social behaviour) unless their own role is one of those."""
+    return bool(kind.readers) and actor.viewing_as_without(kind.readers)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
