@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from porch.asb.models import AsbCase, AsbEntry
-from porch.core.forms import GovukForm
+from porch.core.forms import GovukForm, offer_homes
 from porch.core.photo_fields import MAX_PHOTOS, PhotosField
 from porch.housing.models import Tenancy
 
@@ -88,16 +88,9 @@ class ReportForm(GovukForm):
     def __init__(self, *args: Any, homes: list[Tenancy], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
-        self.homes = {str(home.uuid): home for home in homes}
-        field = self.fields["home"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, home.property.address_line_1) for code, home in self.homes.items()]
-        if len(homes) == 1:
-            field.widget = forms.HiddenInput()
-            self.initial["home"] = next(iter(self.homes))
+        self.homes = offer_homes(self, homes)
 
     def clean_home(self) -> Tenancy:
-        # ChoiceField has already refused any home not offered: a forged one never gets here.
         return self.homes[self.cleaned_data["home"]]
 
     def clean_at_risk_now(self) -> bool:

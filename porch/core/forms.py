@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -433,3 +433,27 @@ class GovukDateField(forms.MultiValueField):
 
 def _whole_number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+class OfferedHome(Protocol):
+    """A home as offered on a form (a Tenancy: core does not import the housing record)."""
+
+    @property
+    def uuid(self) -> Any: ...
+
+    @property
+    def property(self) -> Any: ...
+
+
+def offer_homes[H: OfferedHome](form: forms.Form, homes: Sequence[H]) -> dict[str, H]:
+    """Fill a form's `home` choice with the resident's homes (each by its uuid, named by its
+    first address line), hidden when there is only one; the homes by code, for `clean_home`.
+    The ChoiceField refuses any home not offered, so a forged one never gets further."""
+    by_code = {str(home.uuid): home for home in homes}
+    field = form.fields["home"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [(code, home.property.address_line_1) for code, home in by_code.items()]
+    if len(by_code) == 1:
+        field.widget = forms.HiddenInput()
+        form.initial["home"] = next(iter(by_code))
+    return by_code

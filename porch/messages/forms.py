@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from porch.core.forms import GovukForm
+from porch.core.forms import GovukForm, offer_homes
 from porch.core.uploads import CheckedFile, check_upload
 from porch.housing.models import Tenancy
 from porch.messages.teams import Team, Topic
@@ -87,13 +87,7 @@ class ThreadForm(MessageForm):
 
     def __init__(self, *args: Any, homes: list[Tenancy], joint: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.homes = {str(home.uuid): home for home in homes}
-        field = self.fields["home"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, home.property.address_line_1) for code, home in self.homes.items()]
-        if len(homes) == 1:
-            field.widget = forms.HiddenInput()
-            self.initial["home"] = next(iter(self.homes))
+        self.homes = offer_homes(self, homes)
         # Only a joint tenant has anyone to share with: they must choose.
         if joint:
             self.fields["who"].required = True
