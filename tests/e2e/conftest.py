@@ -74,11 +74,20 @@ def browser(_allow_orm_beside_playwright: None) -> Iterator[Any]:
     playwright.stop()
 
 
+# The data migrations that create rows (the document types every landlord starts with, and the
+# type complaints' response letters are stored as).
+SEEDING_MIGRATIONS = (
+    "porch.documents.migrations.0002_default_types",
+    "porch.complaints.migrations.0002_response_document_type",
+)
+
+
 def _seed() -> None:
-    """Put back the rows the data migrations create (the default document types)."""
+    """Put back the rows the data migrations create."""
     from django.apps import apps
 
-    import_module("porch.documents.migrations.0002_default_types").forwards(apps, None)
+    for migration in SEEDING_MIGRATIONS:
+        import_module(migration).forwards(apps, None)
 
 
 @pytest.fixture(scope="package", autouse=True)
