@@ -153,7 +153,9 @@ def test_the_account_page_runs_the_same_queries_for_two_transactions_or_a_full_p
         with CaptureQueriesContext(connection) as captured:
             assert client.get(detail(account)).status_code == 200
         counts.append(len([q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]))
-    assert counts[0] == counts[1] <= 14, counts
+    # At most 15 with the switches read: 14 on SQLite, and on PostgreSQL the audit row's write also
+    # locks its chain's row (ADR 0013). The same for both pages.
+    assert counts[0] == counts[1] <= 15, counts
 
 
 def test_a_transaction_posted_after_the_balance_was_worked_out_is_shown_but_not_counted(cast: Cast) -> None:
