@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from porch.core.cases import TimelineEntry, TimelineQuerySet
 from porch.core.roles import PATCH_SCOPED, StaffRole
-from porch.housing.models import Person, Tenancy
+from porch.housing.models import Person, Tenancy, patch_rule
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor
@@ -34,8 +34,8 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, actor: Actor) -> ComplaintQuerySet:
         """Residents: the complaints of the tenancies they hold an account for now, made on or
         after the day they joined it (shared with joint tenants). Staff with current training:
-        complaints handlers and the DPO every complaint; housing officers those of homes in
-        their patches. Everybody else: nothing."""
+        complaints handlers and the DPO every complaint; housing officers those of the
+        households they may see (their patches, and break glass). Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
             if actor.viewing_as_without(ORGANISATION_READERS | HANDLERS):
                 return self.none()
@@ -45,7 +45,7 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         if actor.roles & ORGANISATION_READERS:
             return self.all()
         if actor.roles & PATCH_SCOPED:
-            return self.filter(tenancy__property__block__estate__patch_id__in=actor.patch_ids)
+            return self.filter(patch_rule(actor))
         return self.none()
 
 

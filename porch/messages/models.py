@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from porch.core.cases import TimelineEntry, TimelineQuerySet
 from porch.core.roles import PATCH_SCOPED
-from porch.housing.models import Person, Tenancy
+from porch.housing.models import Person, Tenancy, patch_rule
 from porch.messages.teams import READERS, Team, Topic
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
         """Residents: the threads of the tenancies they hold an account for now, started on or
         after the day they joined it, shared or private to them. Staff with current training in
         a team, and the DPO: the threads of every household they may see (housing officers:
-        homes in their patches). Everybody else (ASB officers, complaints handlers, system
+        their patches, and break glass). Everybody else (ASB officers, complaints handlers, system
         administrators): nothing."""
         if actor.is_resident and actor.person_id:
             return self.none() if actor.viewing_as_without(READERS) else self.filter(_resident_rule(actor))
@@ -39,7 +39,7 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             return self.none()
         if actor.roles & (READERS - PATCH_SCOPED):
             return self.all()
-        return self.filter(tenancy__property__block__estate__patch_id__in=actor.patch_ids)
+        return self.filter(patch_rule(actor))
 
 
 def _resident_rule(actor: Actor) -> Q:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from porch.accounts.models import ContractorFirm, User
 from porch.core.expressions import plain_uuid, uuid_text
 from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED, StaffRole
-from porch.housing.models import Block, Estate, Patch, Person, Property, Tenancy
+from porch.housing.models import Block, Estate, Patch, Person, Property, Tenancy, patch_rule
 from porch.repairs.categories import AREA_BY_CODE, PRIORITY_WORDS, Category, Priority, category
 from porch.repairs.clocks import WORDS as CLOCK_WORDS
 from porch.repairs.clocks import Kind as ClockKind
@@ -57,20 +57,14 @@ class RepairQuerySet(models.QuerySet["Repair"]):
     def open(self) -> RepairQuerySet:
         return self.filter(closed_at__isnull=True)
 
-    def in_patches(self, patch_ids: frozenset[int]) -> RepairQuerySet:
-        return self.filter(
-            Q(tenancy__property__block__estate__patch_id__in=patch_ids)
-            | Q(block__estate__patch_id__in=patch_ids)
-            | Q(estate__patch_id__in=patch_ids)
-        )
-
     def visible_to(self, actor: Actor) -> RepairQuerySet:
         """Residents: repairs to a home they hold an account for now, reported on or after
         the day they joined it, and the shared areas' repairs of the block and estate of
         any home they live in now. Contractors: their firm's repairs, open or closed within
         REPAIRS_CONTRACTOR_DAYS. Staff with current data-protection training: the repairs
-        team, customer services and the DPO every repair; housing officers those in their
-        patches. Everybody else: nothing."""
+        team, customer services and the DPO every repair; housing officers those of the
+        households they may see (their patches, and break glass) and of their patches' shared
+        areas. Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
             return self.filter(_resident_rule(actor))
         if actor.is_contractor and actor.firm_id:
@@ -82,7 +76,12 @@ class RepairQuerySet(models.QuerySet["Repair"]):
         if actor.roles & STAFF_READERS:
             return self.all()
         if actor.roles & PATCH_SCOPED:
-            return self.in_patches(actor.patch_ids)
+            # The households they may see (break glass too), and the shared areas of their patches.
+            return self.filter(
+                patch_rule(actor)
+                | Q(block__estate__patch_id__in=actor.patch_ids)
+                | Q(estate__patch_id__in=actor.patch_ids)
+            )
         return self.none()
 
 

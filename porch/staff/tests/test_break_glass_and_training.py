@@ -125,3 +125,27 @@ def test_a_home_in_ones_own_patch_is_not_opened_as_if_outside_it(cast: Cast) -> 
     page = open_outside_patch(north, cast["ashton"].tenancy.reference).content.decode()
     assert "This home is in your patch" in page
     assert not BreakGlass.objects.exists()
+
+
+def test_opening_a_home_outside_the_patch_opens_its_records_in_every_module_but_asb(cast: Cast) -> None:
+    """Break glass is one rule (housing.models.patch_rule): the household's repairs, complaints
+    and messages open with its tenancy, for the same hours. An ASB case does not: it reaches a
+    housing officer only when an ASB officer shares it."""
+    from porch.asb.tests.helpers import make_report
+    from porch.complaints.tests.helpers import make_complaint
+    from porch.messages.tests.helpers import make_thread
+    from porch.repairs.tests.ladders_staff import make_repair
+
+    pages = [
+        f"/staff/repairs/{make_repair(cast).uuid}/",
+        f"/staff/complaints/{make_complaint(cast).uuid}/",
+        f"/staff/messages/{make_thread(cast).uuid}/",
+    ]
+    asb_case = f"/staff/asb/{make_report(cast).uuid}/"
+    south = sign_in(Client(), cast.staff["south"])
+    assert [south.get(page).status_code for page in [*pages, asb_case]] == [404] * 4
+    open_outside_patch(south, cast["ashton"].tenancy.reference)
+    assert [south.get(page).status_code for page in pages] == [200] * 3
+    assert south.get(asb_case).status_code == 404
+    BreakGlass.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert [south.get(page).status_code for page in pages] == [404] * 3
