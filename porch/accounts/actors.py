@@ -16,8 +16,12 @@ from porch.housing.models import Membership
 
 def training_is_current(user: object) -> bool:
     completed = getattr(user, "training_completed_on", None)
-    window = datetime.timedelta(days=parts.training_valid_days())
-    return completed is not None and completed > timezone.localdate() - window
+    return completed is not None and completed > trained_after()
+
+
+def trained_after() -> datetime.date:
+    """Training completed after this day is current (the window is a setting kept in the database)."""
+    return timezone.localdate() - datetime.timedelta(days=parts.training_valid_days())
 
 
 def actor_for_user(user: object, *, verified: bool) -> Actor:

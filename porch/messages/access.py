@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from porch.accounts.actors import trained_after
+from porch.accounts.models import User
 from porch.core.actions import Action
 from porch.core.actor import Actor
+from porch.core.roles import PATCH_SCOPED
 from porch.housing.models import Membership, Tenancy
 from porch.messages.models import Message, Thread, ThreadQuerySet
-from porch.messages.teams import WORKERS
+from porch.messages.teams import TEAM_ROLE, WORKERS
 
 
 def threads_for_resident(actor: Actor) -> ThreadQuerySet:
@@ -50,6 +53,27 @@ def may_write(actor: Actor, thread: Thread) -> bool:
     if actor.is_resident:
         return thread.tenancy_id in actor.tenancy_ids
     return actor.reads_personal_data and bool(actor.roles & WORKERS)
+
+
+def team_members(thread: Thread) -> list[User]:
+    """Whom a thread may be given to: active staff who work its team's inbox, with current
+    data-protection training, and (the housing team) whose patches hold the home. The same
+    people the access rule lets see it, without break glass, which is not a way to be given work."""
+    members = User.objects.filter(
+        is_active=True,
+        kind=User.Kind.STAFF,
+        role_grants__role=TEAM_ROLE[thread.team],
+        training_completed_on__gt=trained_after(),
+    )
+    if TEAM_ROLE[thread.team] in PATCH_SCOPED:
+        members = members.filter(patches=thread.tenancy.property.block.estate.patch_id)
+    return list(members.distinct().order_by("username"))
+
+
+def household_threads(actor: Actor, thread: Thread, *, most: int = 20) -> list[Thread]:
+    """The household's other threads, newest first, as far as the actor may see them (any team)."""
+    others = threads_for_staff(actor).filter(tenancy_id=thread.tenancy_id).exclude(pk=thread.pk)
+    return list(others.order_by("-last_at", "-id")[:most])
 
 
 def messages_of(thread: Thread) -> QuerySet[Message]:

@@ -1,6 +1,6 @@
 """Demo messages: Alice's thread to the housing team, shared with Bob, with a reply from the
-north patch's housing officer, so `make run` shows a conversation to the resident and puts it
-in the housing team's inbox. Written directly, like the rest of the demo data. A second call
+north patch's housing officer and Alice's question back, so `make run` shows a conversation to
+the resident and puts it in the housing team's inbox, waiting for a reply. Written directly, like the rest of the demo data. A second call
 adds nothing."""
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def demo_messages() -> list[DemoLogin]:
         team=Team.HOUSING,
         assigned_to=officer,
         started_at=started,
-        last_at=started + 20 * HOUR,
-        awaiting_staff=False,
+        last_at=started + 26 * HOUR,
+        awaiting_staff=True,
     )
     Message.objects.create(
         thread=thread,
@@ -53,5 +53,14 @@ def demo_messages() -> list[DemoLogin]:
         text="Yes. I have added the carer's car to the permit list for the visitor space. It starts on Monday.",
         published=True,
         at=started + 20 * HOUR,
+    )
+    Message.objects.create(
+        thread=thread,
+        tenancy=alice.tenancy,
+        kind=Message.Kind.RESIDENT,
+        person_id=alice.person_id,
+        text="Thank you. Does she need a paper permit in the car window?",
+        published=True,
+        at=started + 26 * HOUR,
     )
     return []

@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 
+from porch.accounts.models import User
 from porch.core.forms import GovukForm, offer_homes
 from porch.core.uploads import CheckedFile, check_upload
 from porch.housing.models import Tenancy
+from porch.messages.inbox import Show
 from porch.messages.teams import Team, Topic
 
 SHARED, PRIVATE = "shared", "private"
@@ -105,6 +107,7 @@ class ThreadForm(MessageForm):
 
 class InboxForm(GovukForm):
     team = forms.ChoiceField(label="Inbox", required=False)
+    show = forms.ChoiceField(label="Show", choices=Show.choices, required=False)
 
     def __init__(self, *args: Any, teams: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +115,28 @@ class InboxForm(GovukForm):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(team, Team(team).label) for team in teams]
 
-    def chosen(self, teams: list[str]) -> str:
-        if self.is_bound and self.is_valid() and self.cleaned_data["team"]:
-            return str(self.cleaned_data["team"])
-        return teams[0]
+    def chosen(self, teams: list[str]) -> tuple[str, str]:
+        """The team and which of its threads to show; anything not offered gives the first
+        team's threads waiting for a reply."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["team"] or teams[0], self.cleaned_data["show"] or Show.WAITING
+        return teams[0], Show.WAITING
+
+
+class AssignForm(GovukForm):
+    """Give a thread to a member of the team who can see it."""
+
+    to = forms.ChoiceField(
+        label="Give this thread to",
+        error_messages={"required": "Select who to give it to", "invalid_choice": "Select who to give it to"},
+    )
+
+    def __init__(self, *args: Any, members: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.pk): member for member in members}
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose someone"), *((pk, member.username) for pk, member in self.members.items())]
+
+    def clean_to(self) -> User:
+        return self.members[self.cleaned_data["to"]]

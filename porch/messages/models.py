@@ -81,6 +81,14 @@ class Thread(models.Model):
             models.Index(fields=["tenancy", "last_at"], name="thread_tenancy_last"),
             # A team's inbox, newest first, paged by position.
             models.Index(fields=["team", "last_at", "id"], condition=Q(is_test=False), name="thread_team_inbox"),
+            # The inbox's default view: the threads waiting for a reply.
+            models.Index(
+                fields=["team", "last_at", "id"],
+                condition=Q(is_test=False, awaiting_staff=True),
+                name="thread_team_waiting",
+            ),
+            # "Taken by me".
+            models.Index(fields=["assigned_to", "team", "last_at", "id"], name="thread_assigned_inbox"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """Writes to messages, each atomic and audited, and the record of reading them.
 
 A resident starts a thread (shared with the tenancy's account holders or private to them) for
-the team its topic goes to; the resident and the team reply; a member of the team takes it.
+the team its topic goes to; the resident and the team reply; a member of the team takes it or
+gives it to a colleague, and marks it as needing no reply when the household's last word needs none.
 A reply from staff tells each resident who can read the thread, in words that say nothing of it."""
 
 from __future__ import annotations
@@ -98,18 +99,38 @@ def message_send(
     return create_once(Message.objects.filter(thread=thread), key, create)
 
 
-def thread_take(*, actor: Actor, thread: Thread, request: HttpRequest | None = None) -> bool:
-    """A member of the team takes the thread as theirs. False if it was already theirs."""
+def thread_assign(*, actor: Actor, thread: Thread, to_id: int, request: HttpRequest | None = None) -> bool:
+    """Give the thread to a member of the team (the caller checks they are one: team_members),
+    or to oneself. False if it was already theirs."""
     if actor.is_resident or not may_write(actor, thread):
         raise PermissionDenied
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        if locked.assigned_to_id == actor.user_id:
+        if locked.assigned_to_id == to_id:
             return False
-        locked.assigned_to_id = actor.user_id
+        locked.assigned_to_id = to_id
         locked.save(update_fields=["assigned_to"])
-        _record_change(actor, locked, request, reason="taken")
+        _record_change(actor, locked, request, reason="taken" if to_id == actor.user_id else "given to a colleague")
     return True
+
+
+def thread_take(*, actor: Actor, thread: Thread, request: HttpRequest | None = None) -> bool:
+    """A member of the team takes the thread as theirs. False if it was already theirs."""
+    if actor.user_id is None:
+        raise PermissionDenied
+    return thread_assign(actor=actor, thread=thread, to_id=actor.user_id, request=request)
+
+
+def thread_settle(*, actor: Actor, thread: Thread, request: HttpRequest | None = None) -> bool:
+    """The team needs to write nothing more (the household said thank you). False if it was not
+    waiting. The household's next message puts it back in the waiting list."""
+    if actor.is_resident or not may_write(actor, thread):
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = Thread.objects.filter(pk=thread.pk, awaiting_staff=True).update(awaiting_staff=False)
+        if updated:
+            _record_change(actor, thread, request, reason="marked as needing no reply")
+    return bool(updated)
 
 
 def tell_residents(thread: Thread) -> None:

@@ -1,5 +1,6 @@
-"""The teams' pages: a shared inbox per team (newest first, paged by position), a thread with
-its reply form, taking a thread, and a message's file.
+"""The teams' pages: a shared inbox per team (newest first, paged by position, waiting for a
+reply unless asked otherwise), a thread with its reply form and the household's other threads,
+taking a thread or giving it to a colleague, marking it as needing no reply, and a message's file.
 
 Reading is for the teams' roles and the DPO, each seeing the households they may see (housing
 officers: their patches); replying and taking a thread is for the teams (the DPO: 403)."""
@@ -18,8 +19,8 @@ from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.messages import access, services
 from porch.messages.files import attachment_response
-from porch.messages.forms import InboxForm, MessageForm
-from porch.messages.inbox import inbox_page
+from porch.messages.forms import AssignForm, InboxForm, MessageForm
+from porch.messages.inbox import Show, inbox_page
 from porch.messages.models import Thread
 from porch.messages.teams import READERS, WORKERS, Team, teams_of
 
@@ -34,16 +35,16 @@ def staff_inbox(request: PorchRequest) -> HttpResponse:
     # The DPO works no team: they may look in any inbox.
     teams = teams_of(actor.roles) or list(Team)
     form = InboxForm(request.GET or None, teams=teams)
-    team = form.chosen(teams)
-    page = inbox_page(actor, team, request.GET, PAGE_SIZE)
+    team, show = form.chosen(teams)
+    page = inbox_page(actor, team, show, request.GET, PAGE_SIZE)
     services.threads_seen(actor, page.items, "list", request)
-    context = {"form": form, "page": page, "threads": page.items, "team": Team(team).label}
+    context = {"form": form, "page": page, "threads": page.items, "team": Team(team).label, "show": Show(show)}
     return render(request, "messages/staff/inbox.html", context)
 
 
 @audience(READER)
 def staff_detail(request: PorchRequest, code: UUID) -> HttpResponse:
-    return _page(request, access.get_thread_for(request.actor, code), MessageForm())
+    return _page(request, access.get_thread_for(request.actor, code))
 
 
 @audience(WORKER)
@@ -53,7 +54,7 @@ def staff_reply(request: PorchRequest, code: UUID) -> HttpResponse:
     thread = access.get_thread_for(actor, code, action=Action.CHANGE)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, thread, form)
+        return _page(request, thread, form=form)
     services.message_send(
         actor=actor,
         thread=thread,
@@ -77,6 +78,33 @@ def staff_take(request: PorchRequest, code: UUID) -> HttpResponse:
     return redirect("messages:staff_detail", code=thread.uuid)
 
 
+@audience(WORKER)
+@require_POST
+def staff_assign(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    thread = access.get_thread_for(actor, code, action=Action.CHANGE)
+    form = AssignForm(request.POST, members=access.team_members(thread))
+    if not form.is_valid():
+        return _page(request, thread, assign=form)
+    member = form.cleaned_data["to"]
+    if services.thread_assign(actor=actor, thread=thread, to_id=member.pk, request=request):
+        flash.success(request, f"The thread is now {member.username}'s.")
+    else:
+        flash.info(request, f"It was already {member.username}'s. Nothing has changed.")
+    return redirect("messages:staff_detail", code=thread.uuid)
+
+
+@audience(WORKER)
+@require_POST
+def staff_settle(request: PorchRequest, code: UUID) -> HttpResponse:
+    thread = access.get_thread_for(request.actor, code, action=Action.CHANGE)
+    if services.thread_settle(actor=request.actor, thread=thread, request=request):
+        flash.success(request, "Marked as needing no reply. If the household writes again, it will wait for a reply.")
+    else:
+        flash.info(request, "It was not waiting for a reply. Nothing has changed.")
+    return redirect("messages:staff_detail", code=thread.uuid)
+
+
 @audience(READER)
 def staff_attachment(request: PorchRequest, code: UUID) -> FileResponse:
     message = access.get_attachment_for(request.actor, code)
@@ -84,13 +112,20 @@ def staff_attachment(request: PorchRequest, code: UUID) -> FileResponse:
     return attachment_response(message)
 
 
-def _page(request: PorchRequest, thread: Thread, form: MessageForm) -> HttpResponse:
+def _page(
+    request: PorchRequest, thread: Thread, *, form: MessageForm | None = None, assign: AssignForm | None = None
+) -> HttpResponse:
     actor = request.actor
+    writes = access.may_write(actor, thread)
+    others = access.household_threads(actor, thread)
     services.threads_seen(actor, [thread], "view", request)
+    services.threads_seen(actor, others, "list", request)
     context = {
         "thread": thread,
         "messages_on": list(access.messages_of(thread)),
-        "form": form if access.may_write(actor, thread) else None,
+        "form": (form or MessageForm()) if writes else None,
+        "assign": (assign or AssignForm(members=access.team_members(thread))) if writes else None,
         "mine": thread.assigned_to_id == actor.user_id,
+        "others": others,
     }
     return render(request, "messages/staff/detail.html", context)

@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern] = [
     path("staff/messages/<uuid:code>/", staff_views.staff_detail, name="staff_detail"),
     path("staff/messages/<uuid:code>/reply/", staff_views.staff_reply, name="staff_reply"),
     path("staff/messages/<uuid:code>/take/", staff_views.staff_take, name="staff_take"),
+    path("staff/messages/<uuid:code>/give/", staff_views.staff_assign, name="staff_assign"),
+    path("staff/messages/<uuid:code>/no-reply-needed/", staff_views.staff_settle, name="staff_settle"),
     path("staff/messages/files/<uuid:code>/", staff_views.staff_attachment, name="staff_attachment"),
 ]
 

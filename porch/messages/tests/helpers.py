@@ -22,14 +22,20 @@ def actor_of(user: Any) -> Actor:
 
 
 def make_thread(
-    cast: Cast, household: str = "ashton", who: str = "alice", *, private: bool = False, with_file: bool = False
+    cast: Cast,
+    household: str = "ashton",
+    who: str = "alice",
+    *,
+    private: bool = False,
+    with_file: bool = False,
+    topic: str = "home",
 ) -> Thread:
     home = cast[household]
     checked = CheckedFile(ContentFile(PDF, name="upload.pdf"), "application/pdf", len(PDF)) if with_file else None
     new = services.NewThread(
         tenancy=home.tenancy,
         subject="Carer parking",
-        topic="home",
+        topic=topic,
         text="Can my carer park here?",
         private=private,
         attachment=checked,

@@ -20,4 +20,6 @@ LADDERS = {
     # The DPO reads threads but writes in none (403).
     "messages:staff_reply": Ladder(right="staff:cs", wrong="staff:dpo", code=ashton_thread, get_status=405),
     "messages:staff_take": Ladder(right="staff:north", wrong="staff:dpo", code=ashton_thread, get_status=405),
+    "messages:staff_assign": Ladder(right="staff:north", wrong="staff:dpo", code=ashton_thread, get_status=405),
+    "messages:staff_settle": Ladder(right="staff:north", wrong="staff:dpo", code=ashton_thread, get_status=405),
 }

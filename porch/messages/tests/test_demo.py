@@ -19,7 +19,7 @@ def test_the_demo_has_alices_thread_with_a_reply_from_the_housing_team(db: Any, 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo.seed(60)
     thread = Thread.objects.get()
-    assert list(thread.entries.values_list("kind", flat=True)) == ["resident", "staff"]
+    assert list(thread.entries.values_list("kind", flat=True)) == ["resident", "staff", "resident"]
     alice = sign_in(Client(), User.objects.get(username=demo_email("alice")))
     page = alice.get(f"/messages/{thread.uuid}/").content.decode()
     assert "visitor space" in page and "Housing team" in page

@@ -179,3 +179,80 @@ def test_the_kill_switch_closes_the_residents_pages(cast: Cast) -> None:
     ModuleSwitch.objects.create(module="messages", is_off=True)
     forget()
     assert alice.get("/messages/").status_code == 503
+
+
+def _answer(cast: Cast, thread: Thread) -> None:
+    services.message_send(actor=actor_of(cast.staff["north"]), thread=thread, text="Done.", key=uuid.uuid4())
+
+
+def test_the_inbox_shows_what_waits_for_a_reply_unless_asked_for_more(cast: Cast) -> None:
+    waiting, answered = make_thread(cast), make_thread(cast, private=True)
+    _answer(cast, answered)
+    officer = sign_in(Client(), cast.staff["north"])
+
+    def shown(query: str = "") -> list[int]:
+        return [t.pk for t in officer.get(f"/staff/messages/{query}").context["threads"]]
+
+    assert shown() == [waiting.pk]
+    assert shown("?team=housing&show=all") == [answered.pk, waiting.pk]
+    assert shown("?show=mine") == []
+    officer.post(f"/staff/messages/{answered.uuid}/take/")
+    assert shown("?show=mine") == [answered.pk]
+    assert shown("?show=nobody") == [waiting.pk]
+    assert shown("?show=everything") == [waiting.pk]  # not offered: the default, not an error page
+
+
+def test_a_thread_is_given_only_to_a_trained_member_of_the_team_who_can_see_it(cast: Cast) -> None:
+    from conftest import make_staff
+    from porch.core.roles import StaffRole
+
+    north = cast.patches["north"]
+    colleague = make_staff("north2@staff.example.org", [StaffRole.HOUSING_OFFICER], [north])
+    lapsed = make_staff("north3@staff.example.org", [StaffRole.HOUSING_OFFICER], [north])
+    lapsed.training_completed_on = None
+    lapsed.save()
+    thread = make_thread(cast)
+    officer = sign_in(Client(), cast.staff["north"])
+    offered = officer.get(f"/staff/messages/{thread.uuid}/").context["assign"].members
+    assert {user.username for user in offered.values()} == {"north@staff.example.org", "north2@staff.example.org"}
+
+    refused = officer.post(f"/staff/messages/{thread.uuid}/give/", {"to": cast.staff["south"].pk})
+    assert "There is a problem" in refused.content.decode() and "Select who to give it to" in refused.content.decode()
+    thread.refresh_from_db()
+    assert thread.assigned_to_id is None
+
+    for _ in range(2):  # a double submit gives it once
+        officer.post(f"/staff/messages/{thread.uuid}/give/", {"to": colleague.pk})
+    thread.refresh_from_db()
+    assert thread.assigned_to_id == colleague.pk
+    given = AccessEvent.objects.filter(object_type="message_thread", reason="given to a colleague")
+    assert given.count() == len(cast["ashton"].people)  # one row per person the thread is about
+
+
+def test_a_thread_marked_as_needing_no_reply_waits_again_when_the_household_writes(cast: Cast) -> None:
+    thread = make_thread(cast)
+    officer = sign_in(Client(), cast.staff["north"])
+    officer.post(f"/staff/messages/{thread.uuid}/no-reply-needed/")
+    thread.refresh_from_db()
+    assert not thread.awaiting_staff
+    assert AccessEvent.objects.filter(reason="marked as needing no reply").exists()
+    again = officer.post(f"/staff/messages/{thread.uuid}/no-reply-needed/", follow=True)
+    assert "It was not waiting for a reply" in again.content.decode()
+    alice = cast["ashton"].users["alice"]
+    services.message_send(actor=actor_of(alice), thread=thread, text="One more thing.", key=uuid.uuid4())
+    thread.refresh_from_db()
+    assert thread.awaiting_staff
+
+
+def test_the_households_other_threads_show_as_far_as_the_viewer_may_see(cast: Cast) -> None:
+    thread, about_rent = make_thread(cast), make_thread(cast, topic="rent")
+    neighbours = make_thread(cast, household="cole", who="carol")
+    officer = sign_in(Client(), cast.staff["north"])
+    before = AccessEvent.objects.filter(object_type="message_thread", action="list").count()
+    page = officer.get(f"/staff/messages/{thread.uuid}/")
+    assert [t.pk for t in page.context["others"]] == [about_rent.pk]
+    assert neighbours.subject not in [t.subject for t in page.context["others"] if t.pk == neighbours.pk]
+    listed = AccessEvent.objects.filter(object_type="message_thread", action="list")[before:]
+    assert {event.object_id for event in listed} == {str(about_rent.uuid)}
+    south = sign_in(Client(), cast.staff["south"])
+    assert south.get(f"/staff/messages/{about_rent.uuid}/").status_code == 404
