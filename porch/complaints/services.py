@@ -185,6 +185,8 @@ def complaint_respond(
             dated=stage.responded_on,
             checked=CheckedFile(ContentFile(letter, name="response.pdf"), "application/pdf", len(letter)),
             addressee=None,
+            # Those who may read the complaint, not a member who joined since it was made.
+            joined_by=locked.received_on,
             idempotency_key=key,
             request=request,
         )

@@ -67,7 +67,8 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         either addressed to them alone, or addressed to the whole tenancy and dated
         on or after the day their membership began (a person who joins a tenancy
         does not inherit its earlier letters and statements; those dated before the
-        tenancy began count as dated on its first day).
+        tenancy began count as dated on its first day; one with a `joined_by` day, such as
+        a complaint's response, only if they had joined by that day).
         Staff: documents of tenancies they can see; ASB material only for ASB readers.
         Everybody else: nothing."""
         if actor.is_resident and actor.person_id:
@@ -97,7 +98,8 @@ def _dated_while_member(actor: Actor) -> Q:
         if home.member_since <= home.tenancy_started:
             allowed |= Q(tenancy_id=home.tenancy_id)
         else:
-            allowed |= Q(tenancy_id=home.tenancy_id, dated__gte=home.member_since)
+            allowed |= Q(tenancy_id=home.tenancy_id, dated__gte=home.member_since, joined_by__isnull=True)
+            allowed |= Q(tenancy_id=home.tenancy_id, joined_by__gte=home.member_since)
     return allowed
 
 
@@ -117,6 +119,9 @@ class Document(models.Model):
     # The date the document bears (a letter's date, a statement's date). Residents who
     # join a tenancy see its whole-tenancy documents from the day they joined.
     dated = models.DateField(default=timezone.localdate)
+    # When set, only members who had joined by this day see it, whatever its date: a response to
+    # a complaint goes to those who could read the complaint (made that day), not a later joiner.
+    joined_by = models.DateField(null=True, blank=True)
     file = models.FileField(upload_to=stored_name)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -149,7 +154,8 @@ class Document(models.Model):
 
 def document_subjects(documents: Sequence[Document]) -> dict[int, list[int]]:
     """For each document, the people it is about: its addressee, or the members of its
-    tenancy on the day it is dated, never someone who joined later or had left before.
+    tenancy on the day it is dated (and, if it has one, who had joined by its `joined_by`
+    day), never someone who joined later or had left before.
     A date outside the tenancy counts as its first or last day. One query for them all
     (the documents' tenancies must be loaded)."""
     whole_tenancy = {document.tenancy_id for document in documents if not document.addressee_id}
@@ -164,8 +170,11 @@ def document_subjects(documents: Sequence[Document]) -> dict[int, list[int]]:
             subjects[document.pk] = [document.addressee_id]
             continue
         day = document.tenancy.clamp(document.dated)
+        joined_by = min(day, document.joined_by or day)
         in_force = {
-            person for person, start, end in members[document.tenancy_id] if start <= day and (end is None or end > day)
+            person
+            for person, start, end in members[document.tenancy_id]
+            if start <= joined_by and (end is None or end > day)
         }
         subjects[document.pk] = sorted(in_force)
     return subjects

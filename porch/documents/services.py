@@ -26,8 +26,10 @@ def document_upload(
     addressee: Person | None,
     idempotency_key: uuid.UUID,
     request: HttpRequest | None = None,
+    joined_by: datetime.date | None = None,
 ) -> Document:
-    """Store a document once, however many times the form is submitted."""
+    """Store a document once, however many times the form is submitted. `joined_by`: only
+    members who had joined by that day see it (Document.joined_by)."""
 
     def create() -> Document:
         document = Document.objects.create(
@@ -36,6 +38,7 @@ def document_upload(
             type=document_type,
             title=title,
             dated=dated,
+            joined_by=joined_by,
             file=checked.content,
             content_type=checked.content_type,
             size=checked.size,

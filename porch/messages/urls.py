@@ -34,5 +34,7 @@ PAGES: dict[str, str] = {
     "messages:staff_detail": "Staff: A message thread",
     "messages:staff_reply": "Staff: Reply to a message thread",
     "messages:staff_take": "Staff: Take a message thread",
+    "messages:staff_assign": "Staff: Give a message thread to a colleague",
+    "messages:staff_settle": "Staff: Mark a message thread as needing no reply",
     "messages:staff_attachment": "Staff: A file attached to a message",
 }

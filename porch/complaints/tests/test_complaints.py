@@ -171,3 +171,32 @@ def test_whoever_handled_stage_1_can_neither_write_on_nor_close_stage_2(cast: Ca
     assert not ComplaintEntry.objects.filter(complaint=complaint, stage=2, by_id=first.pk).exists()
     complaint.refresh_from_db()
     assert complaint.is_open
+
+
+def test_a_member_who_joined_after_the_complaint_sees_neither_it_nor_its_response(cast: Cast) -> None:
+    """The response letter is a document of the tenancy, but only for those who could read the
+    complaint: a joint tenant who joined between the complaint and the response does not get it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from porch.housing.models import Membership
+
+    today = timezone.localdate()
+    complaint = make_complaint(cast)
+    Complaint.objects.filter(pk=complaint.pk).update(received_on=today - datetime.timedelta(days=10))
+    ashton = cast["ashton"]
+    Membership.objects.filter(person=ashton.people["bob"]).update(start_date=today - datetime.timedelta(days=5))
+    complaint.refresh_from_db()
+    services.complaint_respond(
+        actor=actor_of(handler(cast)), complaint=complaint, outcome="upheld", text="We fixed it.", key=uuid.uuid4()
+    )
+    letter = complaint.stages.get(number=1).response
+    assert letter is not None
+    alice = sign_in(Client(), cast.resident("alice"))
+    assert alice.get(f"/documents/{letter.uuid}/download/").status_code == 200
+    bob = sign_in(Client(), cast.resident("bob"))
+    assert bob.get(f"/complaints/{complaint.uuid}/").status_code == 404
+    assert bob.get(f"/documents/{letter.uuid}/download/").status_code == 404
+    assert letter.title not in bob.get("/documents/").content.decode()
+    assert letter.subject_ids == [ashton.people["alice"].pk, ashton.people["amy"].pk]

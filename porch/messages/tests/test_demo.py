@@ -25,3 +25,6 @@ def test_the_demo_has_alices_thread_with_a_reply_from_the_housing_team(db: Any, 
     assert "visitor space" in page and "Housing team" in page
     officer = sign_in(Client(), User.objects.get(username=demo_email("housing.north")))
     assert [t.pk for t in officer.get("/staff/messages/").context["threads"]] == [thread.pk]
+    bob = sign_in(Client(), User.objects.get(username=demo_email("bob")))
+    told = bob.get("/notifications/").content.decode()
+    assert "You have a new message from us" in told and f"/messages/{thread.uuid}/" in told
