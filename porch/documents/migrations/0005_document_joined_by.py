@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_document_dated_required'),
+        ("documents", "0004_document_dated_required"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='joined_by',
+            model_name="document",
+            name="joined_by",
             field=models.DateField(blank=True, null=True),
         ),
     ]
