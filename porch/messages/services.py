@@ -68,7 +68,8 @@ def thread_start(*, actor: Actor, new: NewThread, key: uuid.UUID, request: HttpR
         _record_change(actor, thread, request, action="create")
         return thread
 
-    return create_once(Thread.objects.filter(tenancy=new.tenancy), key, create)
+    # The starter's own threads: a joint tenant's key never answers with their private thread.
+    return create_once(Thread.objects.filter(tenancy=new.tenancy, started_by_id=actor.person_id), key, create)
 
 
 def message_send(

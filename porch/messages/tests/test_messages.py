@@ -9,14 +9,17 @@ from __future__ import annotations
 import io
 import uuid
 
+import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from conftest import Cast, sign_in
+from conftest import Cast, make_staff, sign_in
 from porch.audit.models import AccessEvent
+from porch.core.roles import StaffRole
 from porch.messages import services
 from porch.messages.models import Message, Thread
 from porch.messages.tests.helpers import actor_of, make_thread
@@ -203,9 +206,6 @@ def test_the_inbox_shows_what_waits_for_a_reply_unless_asked_for_more(cast: Cast
 
 
 def test_a_thread_is_given_only_to_a_trained_member_of_the_team_who_can_see_it(cast: Cast) -> None:
-    from conftest import make_staff
-    from porch.core.roles import StaffRole
-
     north = cast.patches["north"]
     colleague = make_staff("north2@staff.example.org", [StaffRole.HOUSING_OFFICER], [north])
     lapsed = make_staff("north3@staff.example.org", [StaffRole.HOUSING_OFFICER], [north])
@@ -256,3 +256,12 @@ def test_the_households_other_threads_show_as_far_as_the_viewer_may_see(cast: Ca
     assert {event.object_id for event in listed} == {str(about_rent.uuid)}
     south = sign_in(Client(), cast.staff["south"])
     assert south.get(f"/staff/messages/{about_rent.uuid}/").status_code == 404
+
+
+def test_a_joint_tenants_form_key_never_answers_with_their_private_thread(cast: Cast) -> None:
+    key = uuid.uuid4()
+    ashton = cast["ashton"]
+    new = services.NewThread(tenancy=ashton.tenancy, subject="Private", topic="home", text="Mine.", private=True)
+    services.thread_start(actor=actor_of(ashton.users["bob"]), new=new, key=key)
+    with pytest.raises(SuspiciousOperation):
+        services.thread_start(actor=actor_of(ashton.users["alice"]), new=new, key=key)
