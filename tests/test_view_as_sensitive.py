@@ -10,11 +10,13 @@ import uuid
 
 from django.test import Client
 
-from conftest import Cast, sign_in
+from conftest import Cast, make_staff, sign_in
 from porch.asb import services
 from porch.asb.tests.helpers import actor_of, make_report
 from porch.complaints.tests.helpers import make_complaint
+from porch.core.roles import StaffRole
 from porch.messages import services as messages
+from porch.money.tests.helpers import an_account
 from porch.money.tests.test_resident_rent import viewing_as_alice
 
 
@@ -49,3 +51,15 @@ def test_an_asb_officer_viewing_as_a_resident_reads_no_private_message_or_compla
     assert as_alice.get(f"/complaints/{complaint.uuid}/").status_code == 404
     housing = viewing_as_alice(cast, cast.staff["north"])
     assert housing.get(f"/complaints/{complaint.uuid}/").status_code == 200  # their own role reads complaints
+
+
+def test_customer_services_viewing_as_a_resident_see_no_reads_of_their_rent_account(cast: Cast) -> None:
+    """Money kinds name their readers: the privacy page during view-as shows reads of the rent
+    account only to staff whose own role reads accounts, as the account pages do."""
+    account = an_account(cast["ashton"].tenancy, ("Rent", 9840))
+    income = sign_in(Client(), make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], []))
+    assert income.get(f"/staff/income/accounts/{account.uuid}/").status_code == 200
+    alice = sign_in(Client(), cast.resident("alice"))
+    assert "your rent or service-charge account" in alice.get("/privacy/").content.decode()
+    as_alice = viewing_as_alice(cast, cast.staff["cs"])
+    assert "your rent or service-charge account" not in as_alice.get("/privacy/").content.decode()

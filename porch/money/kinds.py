@@ -2,6 +2,16 @@
 module.py can register them without importing each other."""
 
 from porch.core.modules import AuditKind, Category, ResidentRule
+from porch.core.roles import StaffRole
+
+# Staff who read every account (with current data-protection training): the income team, and
+# the DPO. Each money kind below names its readers, so the exposure report counts a read by
+# anyone else (a housing officer, say) as an exposure, and a member of staff viewing as a
+# resident without one of these roles is not shown the reads on the resident's privacy page.
+ACCOUNT_READERS = frozenset({StaffRole.INCOME_OFFICER, StaffRole.DPO})
+# Staff who see whether a card payment went through, to answer a call: the account readers and
+# customer services, who see the payment but never the account's balance or history.
+PAYMENT_READERS = ACCOUNT_READERS | {StaffRole.CUSTOMER_SERVICES}
 
 MONEY_DATA = Category(
     "money",
@@ -17,6 +27,7 @@ RENT_ACCOUNT = AuditKind(
     MONEY_DATA.key,
     words="your rent or service-charge account",
     residents=ResidentRule.ABOUT_THEM,
+    readers=ACCOUNT_READERS,
 )
 
 # A card payment made in Porch (its amount, reference and whether it went through): the
@@ -27,6 +38,7 @@ CARD_PAYMENT = AuditKind(
     MONEY_DATA.key,
     words="a payment to your rent or service-charge account",
     residents=ResidentRule.ABOUT_THEM,
+    readers=PAYMENT_READERS,
 )
 
 # A Direct Debit mandate (the collection day, the amount and the bank account's last two digits):
@@ -37,6 +49,7 @@ DIRECT_DEBIT = AuditKind(
     MONEY_DATA.key,
     words="a Direct Debit for your rent or service charges",
     residents=ResidentRule.ABOUT_THEM,
+    readers=ACCOUNT_READERS,
 )
 
 # An account holder's offer to pay off arrears in instalments, and the income team's answer:
@@ -47,6 +60,7 @@ PAYMENT_ARRANGEMENT = AuditKind(
     MONEY_DATA.key,
     words="your arrangement to pay off what you owe",
     residents=ResidentRule.ABOUT_THEM,
+    readers=ACCOUNT_READERS,
 )
 
 # A homeowner's service-charge invoice (the period, the block's shared costs and their share of
@@ -57,4 +71,5 @@ SERVICE_CHARGE_INVOICE = AuditKind(
     MONEY_DATA.key,
     words="your service-charge invoices",
     residents=ResidentRule.ABOUT_THEM,
+    readers=ACCOUNT_READERS,
 )

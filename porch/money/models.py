@@ -19,16 +19,10 @@ from django.db.models import F, Q
 
 from porch.core.roles import StaffRole
 from porch.housing.models import Person, Tenancy
+from porch.money.kinds import ACCOUNT_READERS, PAYMENT_READERS
 
 if TYPE_CHECKING:
     from porch.core.actor import Actor
-
-# Staff who read every account (with current data-protection training): the income team, and
-# the DPO.
-ACCOUNT_READERS = frozenset({StaffRole.INCOME_OFFICER, StaffRole.DPO})
-# Staff who see whether a card payment went through, to answer a call: the account readers and
-# customer services, who see the payment but never the account's balance or history.
-PAYMENT_READERS = ACCOUNT_READERS | {StaffRole.CUSTOMER_SERVICES}
 
 
 def hidden_from_view_as(actor: Actor) -> bool:

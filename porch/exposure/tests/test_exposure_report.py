@@ -13,11 +13,12 @@ from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import timezone
 
-from conftest import Cast
+from conftest import Cast, make_staff
 from porch.accounts.actors import actor_for_user
 from porch.accounts.models import User
 from porch.audit.services import record
 from porch.core.actor import ANONYMOUS_ACTOR, Actor
+from porch.core.roles import StaffRole
 from porch.exposure.reports import Window, exposure_report
 from porch.housing.models import Membership
 from porch.staff.models import BreakGlass
@@ -375,3 +376,23 @@ def test_an_internal_document_served_to_a_resident_is_a_leak_even_in_their_own_h
     )
     affected, _ = people_and_recipients(cast)
     assert affected == {"Bob"}  # Alice is the subject herself: rule 1 still lets her see herself
+
+
+def test_a_money_record_read_by_staff_whose_role_does_not_read_accounts_is_a_leak(cast: Cast) -> None:
+    """Money kinds name their readers (porch.money.kinds): the housing officer of the patch may
+    see the household, but not its rent account; customer services may see a card payment."""
+    ashton = cast["ashton"]
+    income = actor(make_staff("income@staff.example.org", [StaffRole.INCOME_OFFICER], []))
+
+    def read(who: Actor, kind: str) -> None:
+        subjects = [ashton.people["alice"].id]
+        record(actor=who, action="view", object_type=kind, subject_ids=subjects, tenancy_id=ashton.tenancy.id)
+
+    read(income, "rent_account")
+    read(actor(cast.staff["cs"]), "card_payment")
+    assert people_and_recipients(cast) == (set(), set())
+    read(actor(cast.staff["north"]), "rent_account")  # their patch, but not their role
+    read(actor(cast.staff["cs"]), "direct_debit")  # customer services read no Direct Debit
+    affected, receipts = people_and_recipients(cast)
+    assert affected == {"Alice"}
+    assert receipts == {("north@staff.example.org", "Alice"), ("cs@staff.example.org", "Alice")}
