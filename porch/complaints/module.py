@@ -6,6 +6,7 @@ from __future__ import annotations
 from porch.complaints import urls
 from porch.complaints.demo import demo_complaints
 from porch.complaints.kinds import COMPLAINT, COMPLAINTS_DATA
+from porch.complaints.subjects import COMPLAINT_SUBJECT
 from porch.complaints.synthetic import complaint_codes, synthetic_complaints_create
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
 
@@ -32,6 +33,7 @@ register(
         ),
         probe_ids=complaint_codes,
         synthetic=synthetic_complaints_create,
+        subjects=(COMPLAINT_SUBJECT,),
         demo=demo_complaints,
     )
 )

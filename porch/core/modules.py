@@ -173,6 +173,31 @@ class ApprovalKind:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One record a conversation can be about (a repair, a complaint, a rent account), as its
+    module shows it to one viewer. Found through the module's own access rule each time it is
+    shown, so a viewer who may not see the record gets None, never its words."""
+
+    kind: str
+    code: str  # its id, as in its URLs
+    tenancy_id: int | None
+    label: str  # "Repair R0001234": a reference, nothing of what it says
+    url: str  # its page, for this viewer
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """A kind of record residents can write to us about, declared by the module that owns it
+    (messages reach it only through this declaration: domain modules import none of each other)."""
+
+    key: str  # "repair"
+    words: str  # "a repair": for "about a repair you cannot open"
+    topic: str  # the conversation topic it belongs to: "repair", "rent", "complaint"
+    # fn(actor, code, request) -> the record as this actor may see it, the look audited; or None.
+    find: Callable[[Any, str, Any], Subject | None]
+
+
+@dataclass(frozen=True)
 class Module:
     app: str  # the app label
     name: str
@@ -195,6 +220,10 @@ class Module:
     # Adds the module's demo records once the demo's homes and people exist, and names the
     # demo logins it made (printed with the rest by `seed_demo`).
     demo: Callable[[], Iterable[DemoLogin] | None] | None = None
+    # Records of this module a resident can write to us about.
+    subjects: tuple[SubjectKind, ...] = ()
+    # The URL name of this module's page that starts a conversation about one of them (messages).
+    write_about: str = ""
 
 
 _registry: dict[str, Module] = {}
@@ -219,6 +248,7 @@ _DECLARED_ONCE: dict[str, Callable[[Module], list[str]]] = {
     "switches": lambda module: [module.switch.key] if module.switch else [],
     "categories": lambda module: [category.key for category in module.categories],
     "personal-data models": lambda module: [declared.model for declared in module.personal],
+    "subject kinds": lambda module: [kind.key for kind in module.subjects],
 }
 
 
@@ -233,6 +263,15 @@ def modules() -> tuple[Module, ...]:
 
 def module_for(app: str) -> Module | None:
     return _registry.get(app)
+
+
+def subject_kind(key: str) -> SubjectKind | None:
+    """The declaration of a kind of record a conversation can be about; None if no module declares it."""
+    for module in _registry.values():
+        for kind in module.subjects:
+            if kind.key == key:
+                return kind
+    return None
 
 
 def switches() -> tuple[Switch, ...]:

@@ -10,6 +10,7 @@ from django import forms
 
 from porch.accounts.models import User
 from porch.core.forms import GovukForm, offer_homes
+from porch.core.modules import Subject, subject_kind
 from porch.core.uploads import CheckedFile, check_upload
 from porch.housing.models import Tenancy
 from porch.messages.inbox import Show
@@ -85,10 +86,17 @@ class ThreadForm(MessageForm):
         required=False,
         error_messages={"invalid_choice": "Select who can read it"},
     )
-    field_order = ["key", "home", "topic", "about_reference", "subject", "text", "attachment", "who"]
+    # "kind:code" of the record the thread is about, when started from its page (porch.messages.about).
+    about = forms.CharField(widget=forms.HiddenInput, required=False)
+    field_order = ["key", "about", "home", "topic", "about_reference", "subject", "text", "attachment", "who"]
 
-    def __init__(self, *args: Any, homes: list[Tenancy], joint: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, homes: list[Tenancy], joint: bool, about: Subject | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if about is not None:
+            self._about(about, homes)
+            homes = [home for home in homes if home.pk == about.tenancy_id] or homes
         self.homes = offer_homes(self, homes)
         # Only a joint tenant has anyone to share with: they must choose.
         if joint:
@@ -96,6 +104,14 @@ class ThreadForm(MessageForm):
             self.fields["who"].error_messages["required"] = "Select who can read it"
         else:
             del self.fields["who"]
+
+    def _about(self, about: Subject, homes: list[Tenancy]) -> None:
+        """Started from a record's page: it names the record, and the topic follows from it."""
+        self.fields["about"].initial = f"{about.kind}:{about.code}"
+        kind = subject_kind(about.kind)
+        if kind is not None:
+            self.fields["topic"].initial = kind.topic
+        del self.fields["about_reference"]
 
     def clean_home(self) -> Tenancy:
         return self.homes[self.cleaned_data["home"]]

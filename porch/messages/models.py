@@ -5,7 +5,8 @@ every record of the home), and is either shared with the tenancy's account holde
 to the one who started it (`private_to`). Each message is a timeline entry of its own table
 (porch.core.cases), carrying the tenancy too, so the access rule and the database policies to
 come (issue 15) are one key on each table. A thread names a repair, complaint or rent account
-only as the resident wrote it: messages do not reach into other modules."""
+as the resident wrote it, or (started from that record's page) by the kind and id its module
+declares: messages never import another module."""
 
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ class Thread(models.Model):
     topic = models.CharField(max_length=10, choices=Topic.choices, default=Topic.OTHER)
     # A repair, complaint or rent account as the resident wrote it: never a key into another module.
     about_reference = models.CharField(max_length=40, blank=True)
+    # Started from a record's page: its kind (a SubjectKind key: "repair") and id. Shown to each
+    # viewer only through the owning module's access rule (porch.messages.about).
+    about_kind = models.CharField(max_length=20, blank=True)
+    about_code = models.CharField(max_length=40, blank=True)
     team = models.CharField(max_length=20, choices=Team.choices)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

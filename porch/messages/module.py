@@ -31,5 +31,6 @@ register(
         probe_ids=thread_codes,
         synthetic=synthetic_threads_create,
         demo=demo_messages,
+        write_about="messages:new",
     )
 )

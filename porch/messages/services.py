@@ -20,6 +20,7 @@ from django.utils import timezone
 from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
+from porch.core.modules import Subject
 from porch.core.uploads import CheckedFile
 from porch.housing.models import Membership, Tenancy
 from porch.messages.access import may_write, subjects_of
@@ -42,6 +43,7 @@ class NewThread:
     about_reference: str = ""
     private: bool = False
     attachment: CheckedFile | None = None
+    about: Subject | None = None
 
 
 def thread_start(*, actor: Actor, new: NewThread, key: uuid.UUID, request: HttpRequest | None = None) -> Thread:
@@ -58,6 +60,8 @@ def thread_start(*, actor: Actor, new: NewThread, key: uuid.UUID, request: HttpR
             subject=new.subject,
             topic=new.topic,
             about_reference=new.about_reference,
+            about_kind=new.about.kind if new.about else "",
+            about_code=new.about.code if new.about else "",
             team=TOPIC_TEAM[new.topic],
             started_at=now,
             last_at=now,

@@ -18,6 +18,7 @@ from porch.core.actions import Action
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.messages import access, services
+from porch.messages.about import about_shown
 from porch.messages.files import attachment_response
 from porch.messages.forms import AssignForm, InboxForm, MessageForm
 from porch.messages.inbox import Show, inbox_page
@@ -120,7 +121,10 @@ def _page(
     others = access.household_threads(actor, thread)
     services.threads_seen(actor, [thread], "view", request)
     services.threads_seen(actor, others, "list", request)
+    about, about_words = about_shown(actor, thread, request)
     context = {
+        "about": about,
+        "about_words": about_words,
         "thread": thread,
         "messages_on": list(access.messages_of(thread)),
         "form": (form or MessageForm()) if writes else None,

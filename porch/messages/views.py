@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from porch.core.actions import Action
+from porch.core.modules import Subject
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.messages import access, services
+from porch.messages.about import about_from, about_shown
 from porch.messages.files import attachment_response
 from porch.messages.forms import MessageForm, ThreadForm
 from porch.messages.models import Thread
@@ -37,20 +39,34 @@ def thread_new(request: PorchRequest) -> HttpResponse:
     if not homes or actor.is_viewing_as:
         return render(request, "messages/no_home.html", status=403)
     joint = any(access.has_other_account_holders(actor, home) for home in homes)
-    form = ThreadForm(request.POST or None, request.FILES or None, homes=homes, joint=joint)
+    about = _about(request)
+    form = ThreadForm(request.POST or None, request.FILES or None, homes=homes, joint=joint, about=about)
     if request.method == "POST" and form.is_valid():
         new = services.NewThread(
             tenancy=form.cleaned_data["home"],
             subject=form.cleaned_data["subject"],
             topic=form.cleaned_data["topic"],
             text=form.cleaned_data["text"],
-            about_reference=form.cleaned_data["about_reference"],
+            about_reference=form.cleaned_data.get("about_reference", ""),
             private=form.private,
             attachment=form.checked,
+            about=about,
         )
         thread = services.thread_start(actor=actor, new=new, key=form.cleaned_data["key"], request=request)
         return redirect("messages:detail", code=thread.uuid)
-    return render(request, "messages/new.html", {"form": form})
+    return render(request, "messages/new.html", {"form": form, "about": about})
+
+
+def _about(request: PorchRequest) -> Subject | None:
+    """The record a new thread is about (?about=kind:code, then the form's hidden field). One the
+    resident may not see, or that does not exist: 404, like any id they were not given."""
+    value = request.POST.get("about", "") if request.method == "POST" else request.GET.get("about", "")
+    if not value:
+        return None
+    about = about_from(request.actor, value, request)
+    if about is None:
+        raise Http404
+    return about
 
 
 @audience(RESIDENT)
@@ -91,10 +107,13 @@ def attachment(request: PorchRequest, code: UUID) -> FileResponse:
 def _page(request: PorchRequest, thread: Thread, form: MessageForm) -> HttpResponse:
     actor = request.actor
     services.threads_seen(actor, [thread], "view", request)
+    about, about_words = about_shown(actor, thread, request)
     context = {
         "thread": thread,
         "messages_on": list(access.messages_of(thread)),
         "form": form if access.may_write(actor, thread) else None,
         "me": actor.person_id,
+        "about": about,
+        "about_words": about_words,
     }
     return render(request, "messages/detail.html", context)

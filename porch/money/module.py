@@ -14,6 +14,7 @@ from porch.money.kinds import (
     SERVICE_CHARGE_INVOICE,
 )
 from porch.money.staff_urls import PAGES as STAFF_PAGES
+from porch.money.subjects import ACCOUNT_SUBJECT
 from porch.money.synthetic import probe_ids, synthetic_accounts_create
 from porch.money.urls import PAGES
 from porch.money.views import home_panel
@@ -57,6 +58,7 @@ register(
         home_panels=(Panel("money/home_panel.html", home_panel),),
         probe_ids=probe_ids,
         synthetic=synthetic_accounts_create,
+        subjects=(ACCOUNT_SUBJECT,),
         demo=demo,
     )
 )

@@ -29,7 +29,8 @@ from porch.money import access
 from porch.money.arrangement_services import accounts_behind
 from porch.money.chosen_provider import payments_on, provider
 from porch.money.forms import PaymentLookupForm
-from porch.money.models import ACCOUNT_READERS, PAYMENT_READERS, Payment
+from porch.money.kinds import ACCOUNT_READERS, PAYMENT_READERS
+from porch.money.models import Payment
 from porch.money.payments import payment_check, payments_looked_up
 from porch.money.reconcile import MOST, reconciliation
 from porch.money.services import account_holders, accounts_shown

@@ -10,6 +10,7 @@ from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
 from porch.repairs.models import Repair
 from porch.repairs.resident_views import home_panel
+from porch.repairs.subjects import REPAIR_SUBJECT
 from porch.repairs.synthetic import synthetic_repairs_create
 
 REPAIRS = Switch("repairs", "Repairs")
@@ -56,6 +57,7 @@ register(
         resident_links=(Link("repairs:list", "Repairs"),),
         home_panels=(Panel("repairs/resident/home_panel.html", home_panel),),
         synthetic=synthetic_repairs_create,
+        subjects=(REPAIR_SUBJECT,),
         demo=demo_repairs,
     )
 )

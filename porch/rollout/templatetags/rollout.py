@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from porch.core.actor import Actor
 from porch.core.modules import Link
@@ -17,3 +20,16 @@ def resident_links(actor: Actor | None) -> list[Link]:
     if actor is None:
         return []
     return [link for module in modules_on_for(actor) for link in module.resident_links]
+
+
+@register.simple_tag
+def write_about(actor: Actor | None, kind: str, code: object) -> str:
+    """{% write_about actor "repair" repair.uuid as href %}: the page that starts a conversation
+    with us about this record, while a module offering one is on for the resident; "" otherwise
+    (and during view-as, which writes nothing)."""
+    if actor is None or not actor.is_resident or actor.is_viewing_as:
+        return ""
+    for module in modules_on_for(actor):
+        if module.write_about:
+            return f"{reverse(module.write_about)}?{urlencode({'about': f'{kind}:{code}'})}"
+    return ""
