@@ -17,18 +17,24 @@ from porch.complaints.forms import ComplaintForm, EscalateForm
 from porch.complaints.models import Complaint
 from porch.complaints.ombudsman import ombudsman_for
 from porch.core.actions import Action
+from porch.core.paging import page_of
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
+
+PAGE_SIZE = 25
 
 
 @audience(RESIDENT)
 @module("complaints")
 def complaint_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    complaints = list(access.complaints_for_resident(actor)[:100])
+    mine = access.complaints_for_resident(actor).order_by("-received_on", "-id")
+    page = page_of(mine, request.GET, size=PAGE_SIZE, by="received_on")
+    complaints = list(page.items)
     services.complaints_seen(actor, complaints, "list", request)
     may_make = bool(access.tenancies_to_complain_about(actor)) and not actor.is_viewing_as
-    return render(request, "complaints/list.html", {"complaints": complaints, "may_make": may_make})
+    context = {"complaints": complaints, "page": page, "may_make": may_make}
+    return render(request, "complaints/list.html", context)
 
 
 @audience(RESIDENT)

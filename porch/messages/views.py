@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from porch.core.actions import Action
 from porch.core.modules import Subject
+from porch.core.paging import page_of
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.messages import access, services
@@ -19,15 +20,20 @@ from porch.messages.files import attachment_response
 from porch.messages.forms import MessageForm, ThreadForm
 from porch.messages.models import Thread
 
+PAGE_SIZE = 25
+
 
 @audience(RESIDENT)
 @module("messages")
 def thread_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    threads = list(access.threads_for_resident(actor)[:100])
+    page = page_of(
+        access.threads_for_resident(actor).order_by("-last_at", "-id"), request.GET, size=PAGE_SIZE, by="last_at"
+    )
+    threads = list(page.items)
     services.threads_seen(actor, threads, "list", request)
     may_start = bool(access.homes_to_write_from(actor)) and not actor.is_viewing_as
-    return render(request, "messages/list.html", {"threads": threads, "may_start": may_start})
+    return render(request, "messages/list.html", {"threads": threads, "page": page, "may_start": may_start})
 
 
 @audience(RESIDENT)

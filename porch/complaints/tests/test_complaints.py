@@ -200,3 +200,14 @@ def test_a_member_who_joined_after_the_complaint_sees_neither_it_nor_its_respons
     assert bob.get(f"/documents/{letter.uuid}/download/").status_code == 404
     assert letter.title not in bob.get("/documents/").content.decode()
     assert letter.subject_ids == [ashton.people["alice"].pk, ashton.people["amy"].pk]
+
+
+def test_the_residents_list_pages_rather_than_dropping_older_complaints(cast: Cast) -> None:
+    from porch.complaints.views import PAGE_SIZE
+
+    made = [make_complaint(cast) for _ in range(PAGE_SIZE + 1)]
+    bob = sign_in(Client(), cast.resident("bob"))
+    first = bob.get("/complaints/")
+    assert len(first.context["complaints"]) == PAGE_SIZE
+    rest = bob.get(f"/complaints/?older={first.context['page'].older}").context["complaints"]
+    assert [c.pk for c in rest] == [made[0].pk]

@@ -265,3 +265,15 @@ def test_a_joint_tenants_form_key_never_answers_with_their_private_thread(cast: 
     services.thread_start(actor=actor_of(ashton.users["bob"]), new=new, key=key)
     with pytest.raises(SuspiciousOperation):
         services.thread_start(actor=actor_of(ashton.users["alice"]), new=new, key=key)
+
+
+def test_the_residents_list_pages_rather_than_dropping_older_threads(cast: Cast) -> None:
+    from porch.messages.views import PAGE_SIZE
+
+    made = [make_thread(cast) for _ in range(PAGE_SIZE + 1)]
+    bob = sign_in(Client(), cast.resident("bob"))
+    first = bob.get("/messages/")
+    assert len(first.context["threads"]) == PAGE_SIZE
+    older = first.context["page"].older
+    rest = bob.get(f"/messages/?older={older}").context["threads"]
+    assert [t.pk for t in rest] == [made[0].pk]
