@@ -14,7 +14,7 @@ from porch.asb.models import AsbEvidence
 
 def evidence_response(evidence: AsbEvidence) -> FileResponse:
     # The stored name's extension is the one the content check chose (evidence_name).
-    extension = PurePosixPath(evidence.file.name).suffix or ".bin"
+    extension = PurePosixPath(evidence.file.name or "").suffix or ".bin"
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -22,11 +22,13 @@ vendors' boxes (`udta`, `meta`, `uuid`: where phones keep the place a video was 
 phone's make and model, and XMP) are blanked in place (renamed `free` and zeroed, so no offset
 moves and the file plays as before), and the dates in the movie, track and media headers are
 zeroed; in WAV, every chunk but `fmt `, `fact` and `data` (LIST INFO, bext, iXML, XMP) becomes
-zeroed `JUNK`; in MP3, ID3 tags are dropped; in WebM and Matroska, tags, attachments and the
-title become Void and the date of the recording is zeroed. Anything after the end of the
-structure is dropped. Not removed: Ogg comments (the voice notes phones make carry none that
-locate anyone), and timed metadata tracks inside MP4 and MOV (the GPS tracks of action cameras
-and dash cameras), whose samples lie among the sound and pictures.
+zeroed `JUNK`; in MP3, ID3 tags are dropped; in Ogg (Opus, Vorbis, Speex), the comment packet
+is written over with one of the same length that holds none, and its pages' checksums made
+again; in WebM and Matroska, tags, attachments and the title become Void and the date of the
+recording is zeroed. Anything after the end of the structure is dropped. Not removed: timed
+metadata tracks inside MP4 and MOV (the GPS tracks of action cameras and dash cameras), whose
+samples lie among the sound and pictures, and the comments of FLAC in Ogg, which phones do not
+make.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 
 # Most steps (boxes, chunks, pages, elements, frames) one file may take to walk: a real 50 MB
 # recording takes tens of thousands (an AMR voice note up to 1.6 million frames); a file built
@@ -72,7 +74,7 @@ class Media:
         return "video" if self.is_video else "sound recording"
 
 
-def sniff(stream: BinaryIO, size: int) -> Media:
+def sniff(stream: IO[bytes], size: int) -> Media:
     """What the recording is, and what a clean copy of it keeps; NotMedia if the bytes are
     not one of the recordings we take."""
     if size < 12:
@@ -84,7 +86,7 @@ def sniff(stream: BinaryIO, size: int) -> Media:
     raise NotMedia("not a recording we know")
 
 
-def clean(stream: BinaryIO, media: Media, out: BinaryIO) -> int:
+def clean(stream: IO[bytes], media: Media, out: IO[bytes]) -> int:
     """Write the clean copy to `out` (seekable, empty), left at its start; return its size."""
     start, end = media.keep
     stream.seek(start)
@@ -109,7 +111,7 @@ def clean(stream: BinaryIO, media: Media, out: BinaryIO) -> int:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _read_at(stream: BinaryIO, offset: int, length: int) -> bytes:
+def _read_at(stream: IO[bytes], offset: int, length: int) -> bytes:
     stream.seek(offset)
     return stream.read(length)
 
@@ -117,7 +119,7 @@ def _read_at(stream: BinaryIO, offset: int, length: int) -> bytes:
 class _Reader:
     """Random access to the upload, each read a step counted against MAX_STEPS."""
 
-    def __init__(self, stream: BinaryIO, size: int) -> None:
+    def __init__(self, stream: IO[bytes], size: int) -> None:
         self.stream, self.size, self.steps = stream, size, 0
 
     def step(self, count: int = 1) -> None:
@@ -443,8 +445,40 @@ def _is_ogg(head: bytes) -> bool:
     return head[0:4] == b"OggS"
 
 
+# The most of an Ogg comment packet we rewrite (it is checksummed a byte at a time); a voice
+# note's is under a kilobyte, and one with a picture in it is not a recording of an incident.
+OGG_MAX_COMMENTS = 4 * 1024 * 1024
+
+
+@dataclass
+class _OggComments:
+    """The second packet of the first stream (its comments), as it is found page by page: where
+    its bytes lie in the file, and the pages that hold them."""
+
+    codec: bytes = b""
+    serial: bytes = b""
+    packet: int = 0  # which packet of the stream the next segment belongs to
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    pages: list[tuple[int, int]] = field(default_factory=list)
+
+    def page(self, offset: int, header: bytes, table: bytes) -> None:
+        if header[14:18] != self.serial or self.packet > 1:
+            return
+        position, held = offset + 27 + len(table), False
+        for lacing in table:
+            if self.packet == 1:
+                self.ranges.append((position, position + lacing))
+                held = True
+            position += lacing
+            if lacing < 255:  # a packet ends with a segment shorter than 255 bytes
+                self.packet += 1
+        if held:
+            self.pages.append((offset, position - offset))
+
+
 def _walk_ogg(reader: _Reader) -> Media:
     offset = pages = 0
+    comments = _OggComments()
     while offset < reader.size:
         header = reader.upto(offset, 27)
         if len(header) < 27 or header[0:4] != b"OggS" or header[4] != 0:
@@ -454,22 +488,66 @@ def _walk_ogg(reader: _Reader) -> Media:
         if len(table) < header[26] or offset + length > reader.size:
             break
         if pages == 0:
-            _ogg_check_first_page(reader.at(offset, length), header[26])
+            comments.codec = _ogg_check_first_page(reader.at(offset, length), header[26])
+            comments.serial = header[14:18]
+        comments.page(offset, header, table)
         offset, pages = offset + length, pages + 1
     if pages == 0:
         raise NotMedia("no whole Ogg page")
     if reader.size - offset > MAX_TAIL:
         raise NotMedia("more than a page cut short after the last page")
-    return _Plan().media("audio/ogg", ".ogg", False, (0, offset))
+    plan = _Plan()
+    _ogg_blank_comments(reader, plan, comments)
+    return plan.media("audio/ogg", ".ogg", False, (0, offset))
 
 
-def _ogg_check_first_page(page: bytes, segments: int) -> None:
+def _ogg_blank_comments(reader: _Reader, plan: _Plan, comments: _OggComments) -> None:
+    """Write over the comment packet (title, place, date, the encoder's name) one of the same
+    length that holds none: a vendor string of spaces and no comments. The pages keep their
+    lengths, so only their checksums change. Opus, Vorbis and Speex; FLAC in Ogg, which phones
+    do not make, keeps its comments."""
+    length = sum(end - start for start, end in comments.ranges)
+    if length > OGG_MAX_COMMENTS:
+        raise NotMedia("too much metadata")
+    if comments.codec not in OGG_COMMENT_FORMS or not comments.ranges:
+        return
+    magic, tail = OGG_COMMENT_FORMS[comments.codec]
+    vendor = length - len(magic) - 8 - len(tail)
+    start, end = comments.ranges[0]
+    if vendor < 0 or reader.at(start, min(len(magic), end - start)) != magic[: end - start]:
+        raise NotMedia("the comment packet is not what its codec writes")
+    blank = magic + struct.pack("<I", vendor) + b" " * vendor + bytes(4) + tail  # no comments
+    position = 0
+    for start, end in comments.ranges:
+        plan.write(start, blank[position : position + end - start])
+        position += end - start
+    for page_start, page_length in comments.pages:
+        page = bytearray(reader.at(page_start, page_length))
+        for offset, data in plan.patches:
+            if page_start <= offset < page_start + page_length:
+                page[offset - page_start : offset - page_start + len(data)] = data
+        page[22:26] = bytes(4)
+        plan.write(page_start + 22, struct.pack("<I", _ogg_crc(bytes(page))))
+
+
+# Each codec's comment packet: what it starts with, and what ends it (Vorbis's framing bit).
+OGG_COMMENT_FORMS: dict[bytes, tuple[bytes, bytes]] = {
+    b"OpusHead": (b"OpusTags", b""),
+    b"\x01vorbis": (b"\x03vorbis", b"\x01"),
+    b"Speex   ": (b"", b""),
+}
+
+
+def _ogg_check_first_page(page: bytes, segments: int) -> bytes:
+    """Check the page that begins the stream; return which codec it is."""
     if not page[5] & 0x02:
         raise NotMedia("the first Ogg page does not begin a stream")
     if struct.unpack("<I", page[22:26])[0] != _ogg_crc(page[:22] + bytes(4) + page[26:]):
         raise NotMedia("the first Ogg page's checksum is wrong")
-    if not page[27 + segments :].startswith(OGG_CODECS):
-        raise NotMedia("not a sound stream we know")
+    for codec in OGG_CODECS:
+        if page[27 + segments :].startswith(codec):
+            return codec
+    raise NotMedia("not a sound stream we know")
 
 
 # --- WebM and Matroska (EBML) ----------------------------------------------------------------

@@ -43,6 +43,8 @@ def check_recording(upload: UploadedFile[bytes]) -> CheckedFile:
             f"The selected file must be smaller than {settings.MAX_MEDIA_MEGABYTES}MB", code="too_big"
         )
     stream = upload.file
+    if stream is None:
+        raise ValidationError(NOT_UPLOADED, code="not_uploaded")
     try:
         found = media.sniff(stream, upload.size)
         copy = tempfile.TemporaryFile()  # noqa: SIM115 (handed to storage, closed when collected)

@@ -35,7 +35,7 @@ def upload_cap(largest_bytes: Callable[[], int]) -> Callable[[V], V]:
     return decorate
 
 
-class TooBig(UploadedFile):
+class TooBig(UploadedFile[bytes]):
     """A file that passed its page's cap: none of its bytes, only how far it got."""
 
     def __init__(self, name: str, content_type: str, size: int) -> None:
@@ -54,7 +54,7 @@ class CappedUploadHandler(FileUploadHandler):
             return None  # the handlers after this one never see the rest
         return raw_data
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> UploadedFile[bytes] | None:
         if self.cap is not None and self.received > self.cap:
             return TooBig(self.file_name or "", self.content_type or "", self.received)
         return None  # under the cap: Django's handlers make the file as usual

@@ -53,7 +53,7 @@ def test_a_real_recording_is_known_by_its_structure(
 
 
 @pytest.mark.parametrize(
-    "name", ["phone.mp4", "phone.mov", "phone.3gp", "voice.m4a", "voice.wav", "voice.mp3", "browser.webm"]
+    "name", ["phone.mp4", "phone.mov", "phone.3gp", "voice.m4a", "voice.wav", "voice.mp3", "voice.ogg", "browser.webm"]
 )
 def test_the_copy_keeps_no_place_title_or_date(name: str) -> None:
     data = (RECORDINGS / name).read_bytes()
@@ -81,10 +81,19 @@ def test_an_mp3_copy_starts_at_its_first_frame() -> None:
     assert copy[0] == 0xFF and copy[1] & 0xE0 == 0xE0
 
 
-def test_ogg_comments_stay_as_the_docstring_says() -> None:
-    """Said honestly in media.py and ADR 0030: an Ogg file's own comments are not taken out."""
-    _, copy = copy_of((RECORDINGS / "voice.ogg").read_bytes())
-    assert b"SECRETTITLE" in copy
+def test_an_ogg_copy_has_blank_comments_and_right_checksums() -> None:
+    """The comment packet is written over in place: every page keeps its length, and the pages
+    it spans have their checksums made again (a player refuses a page whose checksum is wrong)."""
+    data = (RECORDINGS / "voice.ogg").read_bytes()
+    _, copy = copy_of(data)
+    assert len(copy) == len(data) and b"OpusTags" in copy and b"SECRETTITLE" not in copy
+    offset = 0
+    while offset < len(copy):
+        segments = copy[offset + 26]
+        length = 27 + segments + sum(copy[offset + 27 : offset + 27 + segments])
+        page = copy[offset : offset + length]
+        assert struct.unpack("<I", page[22:26])[0] == media._ogg_crc(page[:22] + bytes(4) + page[26:])
+        offset += length
 
 
 def _jpeg() -> bytes:
