@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from typing import IO
 
 # Most steps (boxes, chunks, pages, elements, frames) one file may take to walk: a real 50 MB
-# recording takes tens of thousands (an AMR voice note up to 1.6 million frames); a file built
-# to be slow is refused at the ceiling.
-MAX_STEPS = 2_000_000
+# recording takes tens of thousands, an MP3 of the lowest bitrate under 750,000, five hours of
+# AMR voice note (50 frames a second) a million. A file built to be slow is refused at the
+# ceiling, after about a second and a half of the worker's time.
+MAX_STEPS = 1_000_000
 # Deepest nesting of boxes or elements we follow: the ones we need are four levels down.
 MAX_DEPTH = 8
 # Most pieces of metadata one file may have us blank: real files have a handful.
