@@ -331,8 +331,18 @@ MAX_UPLOAD_MEGABYTES = env_int("MAX_UPLOAD_MEGABYTES", 10, minimum=1)
 # (64 MP and 200 MP full-resolution modes); 12,000 pixels is longer than any such photo's side.
 MAX_IMAGE_MEGAPIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 52, minimum=1)
 MAX_IMAGE_SIDE_PIXELS = env_int("MAX_IMAGE_SIDE_PIXELS", 12000, minimum=1)
+# Sound and video recordings (evidence of anti-social behaviour): checked by their structure,
+# never decoded, so larger than photos and documents (ADR 0030). A few minutes of phone video.
+MAX_MEDIA_MEGABYTES = env_int("MAX_MEDIA_MEGABYTES", 50, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A page that takes large files declares its largest; past it, the rest of the file is dropped
+# as it arrives rather than written to disk (porch/core/upload_handlers.py).
+FILE_UPLOAD_HANDLERS = [
+    "porch.core.upload_handlers.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -12,7 +12,8 @@ from django.test import Client
 
 from conftest import Cast, make_staff, sign_in
 from porch.asb import services
-from porch.asb.tests.helpers import actor_of, make_report
+from porch.asb.tests.helpers import actor_of, make_report, viewing_as
+from porch.asb.tests.test_links import link_carol
 from porch.complaints.tests.helpers import make_complaint
 from porch.core.roles import StaffRole
 from porch.messages import services as messages
@@ -63,3 +64,21 @@ def test_customer_services_viewing_as_a_resident_see_no_reads_of_their_rent_acco
     assert "your rent or service-charge account" in alice.get("/privacy/").content.decode()
     as_alice = viewing_as_alice(cast, cast.staff["cs"])
     assert "your rent or service-charge account" not in as_alice.get("/privacy/").content.decode()
+
+
+def test_staff_viewing_as_the_person_named_find_no_sign_of_the_report_or_its_link(cast: Cast) -> None:
+    """Carol is named in Alice's report and the ASB officer linked it to her record. Staff viewing
+    as Carol, an ASB officer among them (whose own role reads the case), see what Carol sees:
+    nothing of the report, and no sign on her privacy page that anyone looked her up or linked her."""
+    case = make_report(cast)
+    link_carol(cast, case).get(f"/staff/asb/{case.uuid}/")  # the link, and a read of it
+    carol = cast["cole"].people["carol"]
+    for staff in (cast.staff["cs"], cast.staff["asb"]):
+        as_carol = viewing_as(staff, carol)
+        assert as_carol.get(f"/anti-social-behaviour/{case.uuid}/").status_code == 404
+        assert case.reference not in as_carol.get("/anti-social-behaviour/").content.decode()
+        told = [text for _, text in as_carol.get("/privacy/").context["entries"]]
+        assert told and all("seeing your account as you see it" in text for text in told)  # view-as alone
+        notifications = as_carol.get("/notifications/").content.decode()
+        assert str(case.uuid) not in notifications and "update on your report" not in notifications.lower()
+        as_carol.post("/staff/view-as/end/")

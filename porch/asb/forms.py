@@ -1,6 +1,7 @@
 """The anti-social behaviour forms, the reporter's and the ASB team's. Every form that creates
-carries a key, so a double submit makes one record. Photos only: each is checked by its content
-and re-encoded from its pixels (no EXIF, no location). Audio and video are not taken (ADR 0030)."""
+carries a key, so a double submit makes one record. Evidence: photos, each checked by its content
+and re-encoded from its pixels (no EXIF, no location); and sound or video recordings, each checked
+by its structure and copied without the metadata we can take out (porch.core.media, ADR 0030)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,36 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from porch.asb.models import AsbCase, AsbEntry
 from porch.core.forms import GovukForm, offer_homes
+from porch.core.media_fields import KINDS, MAX_RECORDINGS, RecordingsField
 from porch.core.photo_fields import MAX_PHOTOS, PhotosField
 from porch.housing.models import Tenancy
 
-PHOTOS_HINT = (
-    f"Up to {MAX_PHOTOS} photos, JPG or PNG, smaller than 10MB each. We remove the date, place and phone "
-    "details from each photo before we keep it. We cannot take sound or video recordings here: tell us "
-    "you have them and we will arrange to get them from you."
-)
+
+def photos_hint() -> str:
+    return (
+        f"Up to {MAX_PHOTOS} photos, JPG or PNG, smaller than {settings.MAX_UPLOAD_MEGABYTES}MB each. "
+        "We remove the date, place and phone details from each photo before we keep it."
+    )
+
+
+def recordings_hint() -> str:
+    # Honest about what stays: a video's own sound and pictures can show where it was made, and we
+    # cannot take every kind of hidden detail out of every kind of recording (ADR 0030).
+    return (
+        f"Up to {MAX_RECORDINGS} recordings ({KINDS}), smaller than {settings.MAX_MEDIA_MEGABYTES}MB each. "
+        "We remove the place it was recorded and the phone's details from videos made on a phone, "
+        "and the details stored with most sound recordings. What can be seen or heard in a recording stays."
+    )
+
+
+def _evidence_fields(form: forms.Form) -> None:
+    """The limits come from settings, read when the form is made."""
+    form.fields["photos"].help_text = photos_hint()
+    form.fields["recordings"].help_text = recordings_hint()
 
 
 def _text(label: str, help_text: str, missing: str, most: int, rows: int = 5, **kwargs: Any) -> forms.CharField:
@@ -83,12 +103,18 @@ class ReportForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if you feel at risk now"},
     )
-    photos = PhotosField(label="Photos (optional)", help_text=PHOTOS_HINT)
+    photos = PhotosField(label="Photos (optional)")
+    recordings = RecordingsField(label="Sound or video recordings (optional)")
 
     def __init__(self, *args: Any, homes: list[Tenancy], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.homes = offer_homes(self, homes)
+        _evidence_fields(self)
+
+    @property
+    def files_checked(self) -> list[Any]:
+        return [*self.cleaned_data["photos"], *self.cleaned_data["recordings"]]
 
     def clean_home(self) -> Tenancy:
         return self.homes[self.cleaned_data["home"]]
@@ -109,11 +135,17 @@ class DiaryForm(GovukForm):
             "max_length": "When it happened must be 200 characters or fewer",
         },
     )
-    photos = PhotosField(label="Photos (optional)", help_text=PHOTOS_HINT)
+    photos = PhotosField(label="Photos (optional)")
+    recordings = RecordingsField(label="Sound or video recordings (optional)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
+        _evidence_fields(self)
+
+    @property
+    def files_checked(self) -> list[Any]:
+        return [*self.cleaned_data["photos"], *self.cleaned_data["recordings"]]
 
 
 # --- The ASB team's forms ---------------------------------------------------------------------
@@ -177,7 +209,8 @@ class RiskForm(GovukForm):
 class ShareForm(GovukForm):
     shared = forms.BooleanField(
         label="Let the housing officer of this home's patch read this case",
-        help_text="They read the case page only: not the photos, and they change nothing.",
+        help_text="They read the case page only: not the photos or recordings, nor whose record you linked it "
+        "to, and they change nothing.",
         required=False,
     )
 
@@ -203,3 +236,36 @@ class CloseForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, prefix="close", **kwargs)
+
+
+class NamedSearchForm(GovukForm):
+    """Looking for the record of the person a report names (GET: nothing changes)."""
+
+    q = forms.CharField(
+        label="Search by name, tenancy reference, postcode or address",
+        help_text="For example Cole, Carol Cole, T0000002 or the first line of their address.",
+        min_length=2,
+        max_length=100,
+        error_messages={
+            "required": "Enter a name, reference, postcode or address to search for",
+            "min_length": "Enter at least 2 characters",
+            "max_length": "Enter no more than 100 characters",
+        },
+    )
+
+    def clean_q(self) -> str:
+        term: str = self.cleaned_data["q"].strip()
+        if not any(character.isalnum() for character in term):
+            raise forms.ValidationError("Enter a name, reference, postcode or address, using letters or numbers")
+        return term
+
+
+class LinkForm(GovukForm):
+    person = forms.UUIDField(
+        label="Who is the person named in the report?",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Select the person named in the report",
+            "invalid": "Select the person named in the report",
+        },
+    )

@@ -25,3 +25,18 @@ ASB_CASE = AuditKind(
     residents=ResidentRule.ABOUT_THEM,
     readers=ASB_READERS | {StaffRole.HOUSING_OFFICER},
 )
+
+# The record of a person an ASB officer linked to a report that names them, and each read of it
+# (the link shown on the case page, the people offered while looking for the record). About that
+# person, so the DPO finds it in their trail, but never told to them: not on their privacy page,
+# whose rows are chosen from kinds with words, nor to staff viewing as them. Telling them would
+# tell them that someone reported them. Readers: the ASB team and the DPO alone (a housing
+# officer a case is shared with does not see the link).
+ASB_NAMED = AuditKind(
+    "asb_named",
+    "a person's record, linked to an anti-social behaviour report that names them",
+    ASB_DATA.key,
+    reached=Reached.ALONE,
+    residents=ResidentRule.NEVER,
+    readers=ASB_READERS,
+)

@@ -5,8 +5,10 @@ and the ASB team. Not their household: a joint tenant may be the person the repo
 close to them. The home the report was made from is kept too, for the patch a case can be shared
 with and for where it happened; it gives nobody in that home a way in.
 
-Who the report is about is text the reporter wrote. There is no key from a case to any other
-person's record, so nothing of a case can ever be reached from the record of someone named in it.
+Who the report is about is text the reporter wrote. An ASB officer may link it to the record of
+the person named (`named_person`), for the ASB team's own work: the key has no reverse accessor
+and no resident-facing query or audit row of that person reads it, so nothing of a case can be
+reached from the record of someone named in it.
 """
 
 from __future__ import annotations
@@ -77,8 +79,12 @@ class AsbCase(models.Model):
     happened_when = models.CharField(max_length=200)
     where = models.CharField(max_length=6, choices=Where.choices)
     where_detail = models.CharField(max_length=200, blank=True)
-    # Who was involved, as the reporter describes them: text, never a key to a person.
+    # Who was involved, as the reporter describes them: text the reporter wrote.
     who_involved = models.TextField(max_length=2000, blank=True)
+    # The record of the person named, once an ASB officer has linked it: for the ASB team and the
+    # DPO alone. Never a way in for that person, nor shown to a housing officer the case is shared
+    # with (ADR 0030).
+    named_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at_risk_now = models.BooleanField(default=False)
     risk = models.CharField(max_length=6, choices=Risk.choices, blank=True)
     risk_reason = models.TextField(max_length=2000, blank=True)
@@ -106,6 +112,8 @@ class AsbCase(models.Model):
         indexes = [
             models.Index(fields=["reporter", "reported_at"], name="asb_case_reporter"),
             models.Index(fields=["status", "reported_at"], name="asb_case_status"),
+            # The staff list, newest first, paged by position (porch.core.paging).
+            models.Index(fields=["reported_at", "id"], name="asb_case_reported"),
         ]
 
     def __str__(self) -> str:
@@ -129,10 +137,13 @@ class AsbEntry(TimelineEntry):
         PLAN = "plan", "Action plan"
         UPDATE = "update", "Update"
         SHARED = "shared", "Sharing with the housing officer changed"
+        LINKED = "linked", "Person named linked to a record"
         CLOSED = "closed", "Case closed"
 
     # Kinds that are the ASB team's alone, whoever gave them: never published.
-    PRIVATE: ClassVar[tuple[str, ...]] = (Kind.WITNESS, Kind.NOTE, Kind.RISK, Kind.SHARED)
+    PRIVATE: ClassVar[tuple[str, ...]] = (Kind.WITNESS, Kind.NOTE, Kind.RISK, Kind.SHARED, Kind.LINKED)
+    # Kinds not even a housing officer the case is shared with reads: who the report names.
+    ASB_TEAM_ONLY: ClassVar[tuple[str, ...]] = (Kind.LINKED,)
 
     case = models.ForeignKey(AsbCase, on_delete=models.CASCADE, related_name="entries")
     reporter = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -145,9 +156,9 @@ class AsbEntry(TimelineEntry):
     class Meta(TimelineEntry.Meta):
         indexes = [models.Index(fields=["case", "at"], name="asb_entry_at")]
         constraints = [
-            # A witness statement, internal note or risk assessment can never reach the reporter.
+            # A witness statement, internal note, risk assessment or link can never reach the reporter.
             models.CheckConstraint(
-                condition=Q(published=False) | ~Q(kind__in=["witness", "note", "risk", "shared"]),
+                condition=Q(published=False) | ~Q(kind__in=["witness", "note", "risk", "shared", "linked"]),
                 name="asb_private_entries_never_published",
             )
         ]
@@ -160,7 +171,10 @@ def evidence_name(instance: AsbEvidence, filename: str) -> str:
 
 
 class AsbEvidence(models.Model):
-    """A photo the reporter added, re-encoded from its pixels (no EXIF, no location)."""
+    """A photo, sound or video recording the reporter added: a photo re-encoded from its pixels
+    (no EXIF, no location), a recording checked by its structure and copied without the metadata
+    we can take out (porch.core.media). `uploaded_by` tells the reporter's own files from any a
+    member of staff adds: the reporter may open only their own."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     case = models.ForeignKey(AsbCase, on_delete=models.CASCADE, related_name="evidence")
@@ -174,3 +188,10 @@ class AsbEvidence(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    @property
+    def kind_label(self) -> str:
+        """What it is, in words: "photo", "sound recording" or "video"."""
+        if self.content_type.startswith("image/"):
+            return "photo"
+        return "video" if self.content_type.startswith("video/") else "sound recording"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from porch.asb import urls
 from porch.asb.demo import demo_asb
-from porch.asb.kinds import ASB_CASE, ASB_DATA
+from porch.asb.kinds import ASB_CASE, ASB_DATA, ASB_NAMED
 from porch.asb.synthetic import asb_codes, synthetic_asb_create
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
 
@@ -17,14 +17,15 @@ register(
         app="asb",
         name="Anti-social behaviour",
         switch=ASB,
-        # Every row carries the reporter: the case, each timeline entry and each photo.
+        # Every row carries the reporter: the case, each timeline entry and each file. The case's
+        # key to the person it names (named_person) opens nothing to them: the owner is the reporter.
         personal=(
             PersonalModel("asb.AsbCase", Owner.PERSON, "reporter"),
             PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter"),
             PersonalModel("asb.AsbEvidence", Owner.PERSON, "reporter"),
         ),
         categories=(ASB_DATA,),
-        audit_kinds=(ASB_CASE,),
+        audit_kinds=(ASB_CASE, ASB_NAMED),
         pages=urls.PAGES,
         resident_links=(Link("asb:list", "Report anti-social behaviour"),),
         staff_links=(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from porch.asb.access import may_change
-from porch.asb.kinds import ASB_CASE
+from porch.asb.kinds import ASB_CASE, ASB_NAMED
 from porch.asb.models import AsbCase, AsbEntry, AsbEvidence
 from porch.audit.services import Seen, record, record_many
 from porch.core.actor import Actor
@@ -62,7 +62,7 @@ def report_make(
     *,
     actor: Actor,
     new: NewReport,
-    photos: Sequence[CheckedFile] = (),
+    files: Sequence[CheckedFile] = (),
     key: uuid.UUID,
     request: HttpRequest | None = None,
 ) -> AsbCase:
@@ -87,7 +87,7 @@ def report_make(
             is_test=new.tenancy.is_test,
         )
         entry = _entry(case, Kind.REPORTED, actor, published=True)
-        _evidence_add(case, entry, actor, photos)
+        _evidence_add(case, entry, actor, files)
         _record_change(actor, case, request, action="create")
         return case
 
@@ -100,7 +100,7 @@ def diary_add(
     case: AsbCase,
     text: str,
     happened_when: str,
-    photos: Sequence[CheckedFile] = (),
+    files: Sequence[CheckedFile] = (),
     key: uuid.UUID,
     request: HttpRequest | None = None,
 ) -> AsbEntry:
@@ -110,7 +110,7 @@ def diary_add(
 
     def create() -> AsbEntry:
         entry = _entry(case, Kind.DIARY, actor, published=True, text=text, key=key, happened_when=happened_when)
-        _evidence_add(case, entry, actor, photos)
+        _evidence_add(case, entry, actor, files)
         _record_change(actor, case, request, reason="diary entry")
         return entry
 
@@ -173,6 +173,43 @@ def share_set(*, actor: Actor, case: AsbCase, shared: bool, request: HttpRequest
     return True
 
 
+def named_link(*, actor: Actor, case: AsbCase, person: Person, request: HttpRequest | None = None) -> bool:
+    """Link the report to the record of the person it names (or another person, in place of the
+    first). False if it was already linked to them. Recorded on the case, about the reporter, and
+    about each person linked or unlinked in the kind they are never told of (ASB_NAMED)."""
+    _may_work(actor, case)
+    with transaction.atomic():
+        locked = AsbCase.objects.select_for_update().get(pk=case.pk)
+        before = locked.named_person_id
+        if before == person.pk:
+            return False
+        locked.named_person = person
+        locked.save(update_fields=["named_person"])
+        text = f"Linked to the record of {person.full_name} ({person.housing_reference})"
+        _entry(locked, Kind.LINKED, actor, published=False, text=text)
+        _record_change(actor, locked, request, reason="person named linked to a record")
+        if before is not None:
+            _record_named(actor, locked, before, "unlinked", request)
+        _record_named(actor, locked, person.pk, "linked", request)
+    return True
+
+
+def named_unlink(*, actor: Actor, case: AsbCase, request: HttpRequest | None = None) -> bool:
+    """Take the link to a person's record away. False if there was none."""
+    _may_work(actor, case)
+    with transaction.atomic():
+        locked = AsbCase.objects.select_for_update().get(pk=case.pk)
+        before = locked.named_person_id
+        if before is None:
+            return False
+        locked.named_person = None
+        locked.save(update_fields=["named_person"])
+        _entry(locked, Kind.LINKED, actor, published=False, text="The link to a person's record was removed")
+        _record_change(actor, locked, request, reason="link to the person named removed")
+        _record_named(actor, locked, before, "unlinked", request)
+    return True
+
+
 def case_close(
     *, actor: Actor, case: AsbCase, reporter_view: str, text: str, request: HttpRequest | None = None
 ) -> bool:
@@ -212,6 +249,41 @@ def evidence_seen(actor: Actor, case: AsbCase, evidence: AsbEvidence, request: H
     )
 
 
+def named_seen(actor: Actor, case: AsbCase, request: HttpRequest | None = None) -> None:
+    """The linked record shown on the case page: a read about that person, never told to them."""
+    if case.named_person_id is not None:
+        record(
+            actor=actor,
+            action="view",
+            object_type=ASB_NAMED,
+            object_id=case.uuid,
+            subject_ids=[case.named_person_id],
+            request=request,
+        )
+
+
+def candidates_seen(actor: Actor, case: AsbCase, people: Sequence[Person], request: HttpRequest | None = None) -> None:
+    """The people offered while looking for the record a report names: a read about each, in the
+    kind they are never told of (the search itself says someone may have been reported)."""
+    seen = [
+        Seen(object_id=case.uuid, subject_ids=[person.pk], reason="looking for the person named") for person in people
+    ]
+    if seen:
+        record_many(actor=actor, action="search", object_type=ASB_NAMED, seen=seen, request=request)
+
+
+def _record_named(actor: Actor, case: AsbCase, person_id: int, what: str, request: HttpRequest | None) -> None:
+    record(
+        actor=actor,
+        action="change",
+        object_type=ASB_NAMED,
+        object_id=case.uuid,
+        subject_ids=[person_id],
+        reason=what,
+        request=request,
+    )
+
+
 def _may_work(actor: Actor, case: AsbCase) -> None:
     if actor.is_resident or not may_change(actor, case):
         raise PermissionDenied
@@ -239,15 +311,15 @@ def _entry(
     )
 
 
-def _evidence_add(case: AsbCase, entry: AsbEntry, actor: Actor, photos: Sequence[CheckedFile]) -> None:
-    for photo in photos:
+def _evidence_add(case: AsbCase, entry: AsbEntry, actor: Actor, files: Sequence[CheckedFile]) -> None:
+    for checked in files:
         AsbEvidence.objects.create(
             case=case,
             reporter_id=case.reporter_id,
             entry=entry,
-            file=photo.content,
-            content_type=photo.content_type,
-            size=photo.size,
+            file=checked.content,
+            content_type=checked.content_type,
+            size=checked.size,
             uploaded_by_id=actor.user_id,
         )
 

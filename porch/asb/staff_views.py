@@ -1,9 +1,11 @@
 """The ASB team's pages: the cases, a case's page with its whole timeline (witness statements and
-internal notes included), its evidence photos, and one POST route for each change.
+internal notes included), its evidence files, finding and linking the record of the person a
+report names, and one POST route for each change.
 
 Reading: ASB officers and the DPO every case; housing officers the cases an ASB officer shared
-with their patch, read only and without the photos. Working a case: ASB officers alone (the DPO
-and housing officers: 403). Everybody else: 404 for a case, 403 for the list."""
+with their patch, read only, without the files and without the linked record. Working a case:
+ASB officers alone (the DPO and housing officers: 403). Everybody else: 404 for a case, 403 for
+the list."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from porch.asb import access, services
-from porch.asb.forms import CloseForm, EntryForm, RiskForm, ShareForm
+from porch.asb.files import evidence_response
+from porch.asb.forms import CloseForm, EntryForm, LinkForm, NamedSearchForm, RiskForm, ShareForm
 from porch.asb.models import READERS as CASE_READERS
 from porch.asb.models import WORKERS, AsbCase
 from porch.core.actions import Action
 from porch.core.forms import GovukForm
+from porch.core.paging import page_of
 from porch.core.roles import PATCH_SCOPED
 from porch.core.routes import audience, module, staff
 from porch.core.types import PorchRequest
@@ -44,10 +48,11 @@ FORMS: dict[str, Build] = {
 @audience(READERS)
 @module("asb")
 def staff_list(request: PorchRequest) -> HttpResponse:
+    """The newest first, a page at a time by position (porch.core.paging)."""
     actor = request.actor
-    cases = list(access.cases_for_staff(actor)[:PAGE_SIZE])
-    services.cases_seen(actor, cases, "list", request)
-    return render(request, "asb/staff/list.html", {"cases": cases})
+    page = page_of(access.cases_for_staff(actor), request.GET, size=PAGE_SIZE, by="reported_at")
+    services.cases_seen(actor, page.items, "list", request)
+    return render(request, "asb/staff/list.html", {"cases": page.items, "page": page})
 
 
 @audience(READERS)
@@ -64,10 +69,15 @@ def _detail(request: PorchRequest, case: AsbCase, bound: tuple[str, GovukForm] |
         forms = {name: build(None, case) for name, build in FORMS.items()}
         if bound is not None:
             forms[bound[0]] = bound[1]
+    named = case.named_person if access.may_read_named(actor) else None
+    if named is not None:
+        services.named_seen(actor, case, request)
     context: dict[str, Any] = {
         "case": case,
-        "entries": list(access.all_entries(case)),
+        "entries": list(access.entries_for_staff(actor, case)),
         "evidence": list(case.evidence.all()) if access.may_read_evidence(actor) else [],
+        "named": named,
+        "may_link": access.may_change(actor, case),
         "forms": forms,
         "failed": bound[1] if bound else None,
     }
@@ -77,20 +87,54 @@ def _detail(request: PorchRequest, case: AsbCase, bound: tuple[str, GovukForm] |
 @audience(EVIDENCE_READERS)
 @module("asb")
 def staff_evidence(request: PorchRequest, code: UUID) -> FileResponse:
-    """A photo, downloaded (never shown inline), its type its own (re-encoded), audited."""
+    """A photo or recording, downloaded (never shown or played inline), audited."""
     evidence = access.get_evidence_for(request.actor, code)
-    case = evidence.case
-    services.evidence_seen(request.actor, case, evidence, request)
-    extension = evidence.content_type.rsplit("/", 1)[-1]
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=f"asb-{case.reference}.{extension}",
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    services.evidence_seen(request.actor, evidence.case, evidence, request)
+    return evidence_response(evidence)
+
+
+@audience(WORKER)
+@module("asb")
+@require_http_methods(["GET", "POST"])
+def staff_link(request: PorchRequest, code: UUID) -> HttpResponse:
+    """Find the record of the person the report names (GET, a search) and link it (POST)."""
+    actor = request.actor
+    case = access.get_case_for(actor, code, action=Action.CHANGE)
+    if request.method != "POST":
+        return _link_page(request, case, NamedSearchForm(request.GET or None))
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _link_page(request, case, NamedSearchForm(), failed=form)
+    person = access.get_person_to_link(actor, form.cleaned_data["person"])
+    if services.named_link(actor=actor, case=case, person=person, request=request):
+        messages.success(request, f"The report is linked to the record of {person.full_name}.")
+    else:
+        messages.success(request, "It was already linked to that record. Nothing has changed.")
+    return redirect("asb:staff_detail", code=case.uuid)
+
+
+def _link_page(
+    request: PorchRequest, case: AsbCase, search: NamedSearchForm, failed: LinkForm | None = None
+) -> HttpResponse:
+    actor = request.actor
+    people = access.people_to_link(actor, search.cleaned_data["q"]) if search.is_valid() else []
+    services.cases_seen(actor, [case], "view", request)
+    services.candidates_seen(actor, case, [member.person for member in people], request)
+    context = {"case": case, "search": search, "people": people, "failed": failed}
+    return render(request, "asb/staff/link.html", context)
+
+
+@audience(WORKER)
+@module("asb")
+@require_POST
+def staff_unlink(request: PorchRequest, code: UUID) -> HttpResponse:
+    actor = request.actor
+    case = access.get_case_for(actor, code, action=Action.CHANGE)
+    if services.named_unlink(actor=actor, case=case, request=request):
+        messages.success(request, "The report is no longer linked to anyone's record.")
+    else:
+        messages.success(request, "It was not linked to anyone's record. Nothing has changed.")
+    return redirect("asb:staff_detail", code=case.uuid)
 
 
 Apply = Callable[[PorchRequest, AsbCase, Any], str]

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from porch.asb import access, services
+from porch.asb.files import evidence_response
 from porch.asb.forms import DiaryForm, ReportForm
 from porch.core.actions import Action
+from porch.core.media_fields import max_media_bytes
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
+from porch.core.upload_handlers import upload_cap
 
 
 @audience(RESIDENT)
@@ -29,6 +32,7 @@ def report_list(request: PorchRequest) -> HttpResponse:
 
 @audience(RESIDENT)
 @module("asb")
+@upload_cap(max_media_bytes)
 @require_http_methods(["GET", "POST"])
 def report_new(request: PorchRequest) -> HttpResponse:
     actor = request.actor
@@ -47,7 +51,7 @@ def report_new(request: PorchRequest) -> HttpResponse:
             who_involved=data["who_involved"],
             at_risk_now=data["at_risk_now"],
         )
-        case = services.report_make(actor=actor, new=new, photos=data["photos"], key=data["key"], request=request)
+        case = services.report_make(actor=actor, new=new, files=form.files_checked, key=data["key"], request=request)
         return redirect("asb:detail", code=case.uuid)
     return render(request, "asb/new.html", {"form": form})
 
@@ -61,7 +65,7 @@ def report_detail(request: PorchRequest, code: UUID) -> HttpResponse:
     context = {
         "case": case,
         "entries": list(access.published_entries(case)),
-        "photos": case.evidence.count(),
+        "files": access.own_evidence(actor, case),
         "may_add": access.may_change(actor, case) and case.is_open,
     }
     return render(request, "asb/detail.html", context)
@@ -69,6 +73,16 @@ def report_detail(request: PorchRequest, code: UUID) -> HttpResponse:
 
 @audience(RESIDENT)
 @module("asb")
+def report_file(request: PorchRequest, code: UUID) -> FileResponse:
+    """A photo or recording the reporter sent themselves, downloaded, audited."""
+    evidence = access.get_own_evidence_for(request.actor, code)
+    services.evidence_seen(request.actor, evidence.case, evidence, request)
+    return evidence_response(evidence)
+
+
+@audience(RESIDENT)
+@module("asb")
+@upload_cap(max_media_bytes)
 @require_http_methods(["GET", "POST"])
 def report_diary(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
@@ -83,7 +97,7 @@ def report_diary(request: PorchRequest, code: UUID) -> HttpResponse:
             case=case,
             text=data["text"],
             happened_when=data["happened_when"],
-            photos=data["photos"],
+            files=form.files_checked,
             key=data["key"],
             request=request,
         )

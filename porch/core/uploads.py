@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -70,7 +70,8 @@ LOCKED = 5
 
 @dataclass(frozen=True)
 class CheckedFile:
-    content: ContentFile[bytes]
+    # In memory for images and PDFs; a temporary file for sound and video (porch.core.media_fields).
+    content: File[bytes]
     content_type: str
     size: int
 

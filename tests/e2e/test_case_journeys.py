@@ -1,12 +1,15 @@
 """Anti-social behaviour and messages in a real browser, axe-checked on every page.
 
-Alice reports noise with a photo and adds a diary entry; the ASB officer publishes an update
-that Alice then reads. Alice writes to her housing officer with a PDF attached, privately;
+Alice reports noise with a photo and a sound recording and adds a diary entry; the ASB officer
+publishes an update, and links the report to the record of the neighbour it names; Alice reads
+the update and finds the recording she sent. Alice writes to her housing officer with a PDF attached, privately;
 the housing officer takes the thread and replies; Alice reads the reply, and Bob, her joint
 tenant, sees neither her report nor her private thread."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +25,7 @@ from .test_resident_journeys import sign_in
 from .test_staff_journeys import sign_in_with_code
 
 pytestmark = pytest.mark.e2e
+RECORDINGS = Path(__file__).resolve().parents[2] / "porch" / "core" / "tests" / "recordings"
 
 
 def heading(page: Any, text: str) -> None:
@@ -53,8 +57,10 @@ def test_a_resident_reports_noise_keeps_a_diary_and_reads_the_asb_officers_updat
     page.get_by_label("In or around my block").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Photos (optional)").set_input_files(str(photo))
+    page.get_by_label("Sound or video recordings (optional)").set_input_files(str(RECORDINGS / "voice.m4a"))
     page.get_by_role("button", name="Send your report").click()
     heading(page, "Your report")
+    expect(page.get_by_role("link", name=re.compile("Download sound recording 2"))).to_be_visible()
 
     page.get_by_role("button", name="Add to your diary").click()
     check_accessibility(page)
@@ -75,6 +81,14 @@ def test_a_resident_reports_noise_keeps_a_diary_and_reads_the_asb_officers_updat
     publish.get_by_role("button", name="Publish to the reporter").click()
     expect(page.get_by_text("We have written to the household above").first).to_be_visible()
     check_accessibility(page)
+    page.get_by_role("link", name=re.compile("Find their record")).click()
+    heading(page, "Link the report to the record of the person it names")
+    page.get_by_label("Search by name, tenancy reference, postcode or address").fill("Cole")
+    page.get_by_role("button", name="Search").click()
+    check_accessibility(page)
+    page.get_by_role("button", name=re.compile("Link the report to Carol")).click()
+    heading(page, "Anti-social behaviour report")
+    expect(page.get_by_text("The report is linked to the record of Carol")).to_be_visible()
     page.context.clear_cookies()
 
     sign_in(page, "alice@example.org", PASSWORD)

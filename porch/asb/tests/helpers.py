@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import ExifTags, Image
 
-from conftest import Cast
+from conftest import PASSWORD, Cast, sign_in
 from porch.accounts.actors import actor_for_user
 from porch.asb import services
 from porch.asb.models import AsbCase
@@ -58,6 +60,14 @@ def jpeg_with_location() -> bytes:
     return buffer.getvalue()
 
 
+RECORDINGS = Path(__file__).resolve().parents[2] / "core" / "tests" / "recordings"
+
+
+def recording_upload(name: str = "phone.mp4", *, called: str | None = None) -> SimpleUploadedFile:
+    """A real phone-style recording (porch/core/tests/recordings), tagged with a place."""
+    return SimpleUploadedFile(called or name, (RECORDINGS / name).read_bytes(), content_type="video/mp4")
+
+
 def photo_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("landing.jpg", jpeg_with_location(), content_type="image/jpeg")
 
@@ -70,7 +80,17 @@ def alices_photo(cast: Cast) -> str:
         case=case,
         text="Again.",
         happened_when="Tonight",
-        photos=[check_upload(photo_upload(), IMAGES, WRONG_TYPE_IMAGE)],
+        files=[check_upload(photo_upload(), IMAGES, WRONG_TYPE_IMAGE)],
         key=uuid.uuid4(),
     )
     return str(case.evidence.get().uuid)
+
+
+def viewing_as(staff: Any, person: Any) -> Client:
+    """A member of staff (given the view-as permission) viewing the portal as a resident."""
+    staff.role_grants.get_or_create(role="view_as")
+    client = sign_in(Client(), staff)
+    client.post("/account/confirm-password/", {"password": PASSWORD, "next": "/staff/"})
+    started = client.post(f"/staff/people/{person.uuid}/view-as/", {"reason": "call", "reference": "CALL-1"})
+    assert started["Location"] == "/", started
+    return client

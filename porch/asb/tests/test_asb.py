@@ -14,12 +14,15 @@ from django.test import Client
 
 from conftest import Cast, sign_in
 from porch.asb import services
-from porch.asb.kinds import ASB_CASE
+from porch.asb.kinds import ASB_CASE, ASB_NAMED
 from porch.asb.models import AsbCase, AsbEntry, AsbEvidence
-from porch.asb.tests.helpers import SECRET, actor_of, make_report, photo_upload
+from porch.asb.tests.helpers import SECRET, actor_of, make_report, photo_upload, recording_upload
+from porch.asb.tests.test_links import link_carol
 from porch.audit.models import AccessEvent
 from porch.core.isolation import crawl
+from porch.core.media_fields import check_recording
 from porch.notifications.models import Notification
+from porch.portal.access import views_of_own_record
 
 
 def _report_form(client: Client) -> dict[str, object]:
@@ -77,20 +80,36 @@ def test_the_report_is_the_reporters_alone_not_her_joint_tenants(cast: Cast) -> 
 
 
 def test_the_neighbour_she_names_finds_nothing_of_it_anywhere(cast: Cast) -> None:
-    """Carol lives in Alice's block and is named in Alice's report. Signed in, she crawls every
-    page she can reach (her privacy page and notifications among them) and tries every URL with
-    the case's id: the report's words appear nowhere."""
+    """Carol lives in Alice's block and is named in Alice's report, and the ASB officer has linked
+    the report to Carol's record. Signed in, Carol crawls every page she can reach (her privacy
+    page and notifications among them) and tries every URL with the case's and its file's ids:
+    the report's words appear nowhere, and nothing tells her she was looked up or linked. (There
+    is no subject access download yet: when there is, it must leave out ASB_NAMED as the privacy
+    page does.)"""
     case = make_report(cast)
     officer = actor_of(cast.staff["asb"])
     services.case_note(actor=officer, case=case, kind="plan", text=f"Plan. {SECRET}", key=uuid.uuid4())
     services.case_note(actor=officer, case=case, kind="witness", text=f"Witness. {SECRET}", key=uuid.uuid4())
-    sign_in(Client(), cast.staff["asb"]).get(f"/staff/asb/{case.uuid}/")  # an audited read
-    carol = sign_in(Client(), cast.resident("carol"))
-    leaks = crawl(carol, foreign_markers=["ASBSECRET", case.reference], foreign_codes=[str(case.uuid)])
-    assert leaks == []
-    assert carol.get("/privacy/").status_code == 200
+    services.diary_add(
+        actor=actor_of(cast.resident("alice")),
+        case=case,
+        text=f"Again. {SECRET}",
+        happened_when="Tonight",
+        files=[check_recording(recording_upload("voice.wav"))],
+        key=uuid.uuid4(),
+    )
+    link_carol(cast, case).get(f"/staff/asb/{case.uuid}/")  # the link made, and an audited read of it
     carol_person = cast["cole"].people["carol"]
-    assert not AccessEvent.objects.filter(subject_id=carol_person.pk, object_type=ASB_CASE.key).exists()
+    assert AsbCase.objects.get().named_person == carol_person
+    carol = sign_in(Client(), cast.resident("carol"))
+    codes = [str(case.uuid), str(case.evidence.get().uuid)]
+    leaks = crawl(carol, foreign_markers=["ASBSECRET", case.reference, "RIFF"], foreign_codes=codes)
+    assert leaks == []
+    assert carol.get("/privacy/").context["entries"] == []  # nobody has looked at anything of hers she is told of
+    # Rows about Carol exist (the DPO finds them in her trail), in the one kind never told to her.
+    about_carol = AccessEvent.objects.filter(subject_id=carol_person.pk).exclude(actor_id=cast.resident("carol").pk)
+    assert set(about_carol.values_list("object_type", flat=True)) == {ASB_NAMED.key}
+    assert not views_of_own_record(actor_of(cast.resident("carol"))).exists()
     about = set(AccessEvent.objects.filter(object_type=ASB_CASE.key).values_list("subject_id", flat=True))
     assert about == {cast["ashton"].people["alice"].pk}
     assert set(Notification.objects.values_list("person_id", flat=True)) == {cast["ashton"].people["alice"].pk}
