@@ -10,17 +10,15 @@ from pathlib import PurePosixPath
 from django.http import FileResponse
 
 from porch.asb.models import AsbEvidence
+from porch.core.files import sealed_file_response
 
 
 def evidence_response(evidence: AsbEvidence) -> FileResponse:
     # The stored name's extension is the one the content check chose (evidence_name).
     extension = PurePosixPath(evidence.file.name or "").suffix or ".bin"
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return sealed_file_response(
+        evidence.file,
         filename=f"asb-{evidence.case.reference}-{evidence.kind_label.replace(' ', '-')}{extension}",
         content_type=evidence.content_type,
+        attachment=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from django.http import FileResponse
 
+from porch.core.files import sealed_file_response
 from porch.messages.models import Message
 
 
 def attachment_response(message: Message) -> FileResponse:
     extension = message.attachment_type.rsplit("/", 1)[-1]
-    response = FileResponse(
-        message.attachment.open("rb"),
-        as_attachment=extension == "pdf",
+    return sealed_file_response(
+        message.attachment,
         filename=f"message-file.{extension}",
         content_type=message.attachment_type,
+        attachment=extension == "pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

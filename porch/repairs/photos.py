@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils import timezone
 
+from porch.core.files import sealed_file_response
 from porch.repairs.models import Repair, RepairPhoto
 
 FOLDER = "repairs"
@@ -39,12 +40,9 @@ def photo_response(repair: Repair, photo: RepairPhoto, *, attachment: bool = Fal
     its own type (re-encoded, so it is what it says), no sniffing, and a policy that forbids
     everything if it were ever opened as a page."""
     extension = photo.content_type.rsplit("/", 1)[-1]
-    response = FileResponse(
-        photo.file.open("rb"),
-        as_attachment=attachment,
+    return sealed_file_response(
+        photo.file,
         filename=f"repair-{repair.reference}.{extension}",
         content_type=photo.content_type,
+        attachment=attachment,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
