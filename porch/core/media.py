@@ -518,15 +518,21 @@ def _ogg_blank_comments(reader: _Reader, plan: _Plan, comments: _OggComments) ->
     if vendor < 0 or reader.at(start, min(len(magic), end - start)) != magic[: end - start]:
         raise NotMedia("the comment packet is not what its codec writes")
     blank = magic + struct.pack("<I", vendor) + b" " * vendor + bytes(4) + tail  # no comments
-    position = 0
+    written, position = [], 0
     for start, end in comments.ranges:
-        plan.write(start, blank[position : position + end - start])
+        written.append((start, blank[position : position + end - start]))
+        plan.write(*written[-1])
         position += end - start
+    # Pages and segments both in file order, each segment inside its page: one pass over both,
+    # not every segment for every page (a packet cut into thousands of pages would make that
+    # a walk of tens of millions of steps, none counted against MAX_STEPS).
+    index = 0
     for page_start, page_length in comments.pages:
         page = bytearray(reader.at(page_start, page_length))
-        for offset, data in plan.patches:
-            if page_start <= offset < page_start + page_length:
-                page[offset - page_start : offset - page_start + len(data)] = data
+        while index < len(written) and written[index][0] < page_start + page_length:
+            offset, data = written[index]
+            page[offset - page_start : offset - page_start + len(data)] = data
+            index += 1
         page[22:26] = bytes(4)
         plan.write(page_start + 22, struct.pack("<I", _ogg_crc(bytes(page))))
 
