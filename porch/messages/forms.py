@@ -96,7 +96,8 @@ class ThreadForm(MessageForm):
         super().__init__(*args, **kwargs)
         if about is not None:
             self._about(about, homes)
-            homes = [home for home in homes if home.pk == about.tenancy_id] or homes
+            # A home's record: that home. A shared area's (no tenancy): any home they write from.
+            homes = [home for home in homes if about.tenancy_id in (None, home.pk)]
         self.homes = offer_homes(self, homes)
         # Only a joint tenant has anyone to share with: they must choose.
         if joint:

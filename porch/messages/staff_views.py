@@ -10,10 +10,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from porch.accounts.models import User
 from porch.core.actions import Action
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
@@ -72,6 +74,8 @@ def staff_reply(request: PorchRequest, code: UUID) -> HttpResponse:
 @require_POST
 def staff_take(request: PorchRequest, code: UUID) -> HttpResponse:
     thread = access.get_thread_for(request.actor, code, action=Action.CHANGE)
+    if not _in_team(request.actor.user_id, access.team_members(thread)):
+        raise PermissionDenied  # another team's thread, or a home seen only through break glass
     if services.thread_take(actor=request.actor, thread=thread, request=request):
         flash.success(request, "The thread is yours.")
     else:
@@ -118,6 +122,7 @@ def _page(
 ) -> HttpResponse:
     actor = request.actor
     writes = access.may_write(actor, thread)
+    members = access.team_members(thread) if writes else []
     others = access.household_threads(actor, thread)
     services.threads_seen(actor, [thread], "view", request)
     services.threads_seen(actor, others, "list", request)
@@ -128,8 +133,14 @@ def _page(
         "thread": thread,
         "messages_on": list(access.messages_of(thread)),
         "form": (form or MessageForm()) if writes else None,
-        "assign": (assign or AssignForm(members=access.team_members(thread))) if writes else None,
+        "assign": (assign or AssignForm(members=members)) if writes else None,
         "mine": thread.assigned_to_id == actor.user_id,
+        "may_take": _in_team(actor.user_id, members),
         "others": others,
     }
     return render(request, "messages/staff/detail.html", context)
+
+
+def _in_team(user_id: int | None, members: list[User]) -> bool:
+    """Only those a thread may be given to take it: its team, and (housing) the home's patch."""
+    return any(member.pk == user_id for member in members)

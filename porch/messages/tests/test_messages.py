@@ -25,6 +25,8 @@ from porch.messages.models import Message, Thread
 from porch.messages.tests.helpers import actor_of, make_thread
 from porch.notifications.models import Notification
 from porch.rollout.switches import forget
+from porch.staff.models import BreakGlass
+from porch.staff.tests.test_break_glass_and_training import open_outside_patch
 
 
 def _start(client: Client, **extra: object) -> tuple[dict[str, object], object]:
@@ -114,7 +116,7 @@ def test_staff_see_only_the_households_they_may_see(cast: Cast) -> None:
 
 
 def test_a_member_of_the_team_takes_a_thread(cast: Cast) -> None:
-    thread = make_thread(cast)
+    thread = make_thread(cast, topic="other")  # for customer services
     cs = sign_in(Client(), cast.staff["cs"])
     assert cs.post(f"/staff/messages/{thread.uuid}/take/").status_code == 302
     thread.refresh_from_db()
@@ -277,3 +279,18 @@ def test_the_residents_list_pages_rather_than_dropping_older_threads(cast: Cast)
     older = first.context["page"].older
     rest = bob.get(f"/messages/?older={older}").context["threads"]
     assert [t.pk for t in rest] == [made[0].pk]
+
+
+def test_only_the_threads_team_may_take_it_never_through_break_glass(cast: Cast) -> None:
+    thread = make_thread(cast)  # to the housing team, a home in the north patch
+    south = sign_in(Client(), cast.staff["south"])
+    open_outside_patch(south, cast["ashton"].tenancy.reference)
+    assert BreakGlass.objects.exists()
+    page = south.get(f"/staff/messages/{thread.uuid}/")
+    assert page.status_code == 200 and not page.context["may_take"]
+    assert south.post(f"/staff/messages/{thread.uuid}/take/").status_code == 403
+    cs = sign_in(Client(), cast.staff["cs"])  # customer services read it, but it is the housing team's
+    assert cs.post(f"/staff/messages/{thread.uuid}/take/").status_code == 403
+    thread.refresh_from_db()
+    assert thread.assigned_to_id is None
+    assert sign_in(Client(), cast.staff["north"]).post(f"/staff/messages/{thread.uuid}/take/").status_code == 302
