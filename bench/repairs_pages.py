@@ -40,11 +40,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
-import os
 import random
-import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -342,26 +338,16 @@ def _code(number: int) -> str:
 
 
 def measure(options: argparse.Namespace) -> None:
+    from bench._measure import Worker, interleave, print_conditions, print_slowest
+
     sizes = {"small": options.small, "large": options.large}
-    workers = {name: _Worker(url, options.explain) for name, url in sizes.items()}
+    workers = {name: Worker(__file__, url, options.explain) for name, url in sizes.items()}
     facts = {name: worker.ask({"do": "hello"}) for name, worker in workers.items()}
-    wall: dict[tuple[str, str], list[float]] = defaultdict(list)
-    cpu: dict[tuple[str, str], list[float]] = defaultdict(list)
-    audit: dict[tuple[str, str], list[float]] = defaultdict(list)
-    loads = [os.getloadavg()[0]]
-    for _ in range(options.requests // options.turn):
-        for page in PAGES:
-            for name, worker in workers.items():
-                got = worker.ask({"do": "run", "page": page, "times": options.turn})
-                wall[page, name] += got["wall"]
-                cpu[page, name] += got["cpu"]
-                audit[page, name] += got["audit"]
-        loads.append(os.getloadavg()[0])
+    timings = interleave(workers, PAGES, options.requests, options.turn)
     for worker in workers.values():
         worker.close()
 
-    print(f"{options.requests // options.turn * options.turn} requests a page a size, in turns of {options.turn},")
-    print(f"load average (1 min) {min(loads):.2f} to {max(loads):.2f} while measuring, {os.cpu_count()} cores")
+    print_conditions(options.requests, options.turn, timings)
     for name, fact in facts.items():
         print(f"{name}: {fact['summary']}")
     print()
@@ -371,7 +357,7 @@ def measure(options: argparse.Namespace) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for page in PAGES:
-        medians = {name: _medians(wall[page, name], cpu[page, name], audit[page, name]) for name in sizes}
+        medians = {name: timings.medians(page, name) for name in sizes}
         for name in sizes:
             fact, (wall_ms, cpu_ms, audit_ms, rest_ms) = facts[name], medians[name]
             small = medians["small"]
@@ -381,185 +367,47 @@ def measure(options: argparse.Namespace) -> None:
                 f"| {wall_ms / small[0]:.2f} | {cpu_ms / small[1]:.2f} | {rest_ms / small[3]:.2f} |"
             )
     if options.explain:
-        for name, fact in facts.items():
-            print(f"\n## Slowest queries of one request, {name}")
-            for page, about in fact["pages"].items():
-                print(f"\n{page}:")
-                for ms, sql in about["slowest"]:
-                    print(f"  {ms:7.2f} ms  {sql[:300]}")
-                for plan in about["plans"]:
-                    print("  EXPLAIN ANALYZE of a slow read:\n    " + "\n    ".join(plan))
-
-
-def _medians(wall: list[float], cpu: list[float], audit: list[float]) -> tuple[float, float, float, float]:
-    """Median wall, CPU and audit-write time, and the median of each request's wall time
-    less its audit write."""
-    rest = [total - writing for total, writing in zip(wall, audit, strict=True)]
-    return statistics.median(wall), statistics.median(cpu), statistics.median(audit), statistics.median(rest)
-
-
-class _Worker:
-    """A child process with Django on one database, answering one JSON line with another."""
-
-    def __init__(self, url: str, explain: bool) -> None:
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR"}
-        command = [sys.executable, __file__, "worker"] + (["--explain"] if explain else [])
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # noqa: S603
-
-    def ask(self, message: dict[str, Any]) -> Any:
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("the worker stopped (see its error above)")
-        return json.loads(line)
-
-    def close(self) -> None:
-        assert self.process.stdin
-        self.process.stdin.close()
-        self.process.wait()
+        print_slowest(facts)
 
 
 def worker(options: argparse.Namespace) -> None:
     """Django on DATABASE_URL (already loaded: nothing is migrated or seeded), DEBUG off."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
+    from bench._measure import django_on_database, serve, signed_in_staff
 
-    django.setup()
-    from bench.scratch import production_like
-
-    production_like()
-    from django.db import connection
+    django_on_database()
     from django.test import Client
 
     from porch.accounts.models import User
     from porch.housing.cast import demo_email
-    from porch.repairs.models import Repair
 
-    assert connection.vendor == "postgresql", "measure PostgreSQL at both sizes"
     clients = {
         "alice": Client(),
-        "repairs": _signed_in_staff(Client(), User.objects.get(username=demo_email("repairs"))),
+        "repairs": signed_in_staff(Client(), User.objects.get(username=demo_email("repairs"))),
     }
     clients["alice"].force_login(User.objects.get(username=demo_email("alice")))
     requests: dict[str, Callable[[], Any]] = {
         page: (lambda client=clients[who], url=url: client.get(url)) for page, (who, url) in PAGES.items()
     }
-    for line in sys.stdin:
-        message = json.loads(line)
-        if message["do"] == "hello":
-            answer: dict[str, Any] = _hello(requests, Repair, options.explain)
-        else:
-            answer = _run(requests[message["page"]], message["times"])
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+    serve(requests, lambda: _hello(requests, options.explain))
 
 
-def _hello(requests: dict[str, Callable[[], Any]], repair_model: Any, explain: bool) -> dict[str, Any]:
+def _hello(requests: dict[str, Callable[[], Any]], explain: bool) -> dict[str, Any]:
     """What the database holds, and for each page: warm, its status, rows, queries, and the
     slowest queries of one request."""
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
+    from bench._measure import look_at_pages
     from porch.housing.models import Property
+    from porch.repairs.models import Repair
 
-    setup_test_environment(debug=False)  # responses carry their context (rows shown); not while timing
-    pages = {}
-    for page, request in requests.items():
-        for _ in range(3):  # warm: templates compiled, caches filled, the buffers hot
-            response = request()
-        assert response.status_code == 200, (page, response.status_code)
-        timer = _QueryTimer()
-        with connection.execute_wrapper(timer):
-            response = request()
-        by_time = sorted(timer.queries, key=lambda query: -query[0])
-        slowest = by_time[:3]
-        about: dict[str, Any] = {
-            "queries": len(timer.queries),
-            "shown": len(response.context["repairs"]) if response.context else "?",
-            "slowest": [(ms, sql) for ms, sql, _ in slowest],
-        }
-        by_time = sorted(timer.queries, key=lambda query: -query[0])
-        reads = [query for query in by_time if query[1].lstrip().upper().startswith("SELECT")]
-        about["plans"] = []
-        for _, sql, params in reads[:2] if explain else []:  # never a write: EXPLAIN ANALYZE runs it
-            with connection.cursor() as cursor:  # noqa: TID251 - a bench, not the portal
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-                about["plans"].append([row[0] for row in cursor.fetchall()])
-        pages[page] = about
-    teardown_test_environment()
+    pages = look_at_pages(requests, explain, lambda response: len(response.context["repairs"]))
     homes = Property.objects.count()
-    repairs = repair_model.objects.count()
-    open_ = repair_model.objects.open().count()
+    repairs = Repair.objects.count()
+    open_ = Repair.objects.open().count()
     return {
         "homes": homes,
         "repairs": repairs,
         "pages": pages,
         "summary": f"{homes:,} homes, {repairs:,} repairs ({repairs / homes:.2f} a home), {open_:,} open",
     }
-
-
-class _QueryTimer:
-    """Each query of a request: its wall time in ms, its SQL and its parameters."""
-
-    def __init__(self) -> None:
-        self.queries: list[tuple[float, str, Any]] = []
-
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.queries.append(((time.perf_counter() - started) * 1000, sql, None if many else params))
-
-
-def _run(request: Callable[[], Any], times: int) -> dict[str, list[float]]:
-    """Each request's wall and CPU time, and the wall time of its audit rows' INSERT (so growth
-    in the audit log, which every audited page shares, is told apart from the page's reads)."""
-    from django.db import connection
-
-    wall, cpu, audit = [], [], []
-    timer = _AuditTimer()
-    with connection.execute_wrapper(timer):
-        for _ in range(times):
-            timer.ms = 0.0
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = request()
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            wall.append((time.perf_counter() - started) * 1000)
-            audit.append(timer.ms)
-            assert response.status_code == 200, response.status_code
-    return {"wall": wall, "cpu": cpu, "audit": audit}
-
-
-class _AuditTimer:
-    """The wall time of the request's writes to the audit log, in ms."""
-
-    def __init__(self) -> None:
-        self.ms = 0.0
-
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not sql.startswith('INSERT INTO "audit_'):
-            return execute(sql, params, many, context)
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.ms += (time.perf_counter() - started) * 1000
-
-
-def _signed_in_staff(client: Any, user: Any) -> Any:
-    """Signed in, past two-step sign-in (as conftest.sign_in does for the tests)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def main() -> None:

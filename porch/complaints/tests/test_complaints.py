@@ -7,8 +7,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import Cast, sign_in
 from porch.audit.models import AccessEvent
@@ -120,6 +121,44 @@ def test_the_queue_puts_the_most_overdue_first_and_the_figures_count(cast: Cast)
     year = year_of(late.received_on)
     csv = client.get(f"/staff/complaints/figures.csv?year={year}").content.decode()
     assert csv.splitlines()[1].split(",")[1:5] == ["Stage 1", "2", "1", "1"]
+
+
+def test_the_queue_pages_by_position_in_due_order_with_each_complaints_home(cast: Cast) -> None:
+    import datetime
+
+    from django.http import QueryDict
+
+    from porch.complaints.queue import queue_page
+
+    complaints = [make_complaint(cast, *who) for who in [("ashton", "alice"), ("cole", "carol")] * 3]
+    days = [6, 3, 3, 8, 3, 7]  # three due the same day: they run in the order they came
+    for complaint, day in zip(complaints, days, strict=True):
+        Complaint.objects.filter(pk=complaint.pk).update(due_on=datetime.date(2025, 1, day))
+    expected = [c.pk for _, c in sorted(zip(days, complaints, strict=True), key=lambda pair: (pair[0], pair[1].pk))]
+    actor, today = actor_of(handler(cast)), datetime.date(2025, 1, 10)
+    pages = [queue_page(actor, "", today, QueryDict(), size=4)]
+    pages.append(queue_page(actor, "", today, QueryDict(f"older={pages[0].older}"), size=4))
+    assert [c.pk for page in pages for c in page.items] == expected
+    assert pages[1].older is None
+    back = queue_page(actor, "", today, QueryDict(f"newer={pages[1].newer}"), size=4)
+    assert [c.pk for c in back.items] == expected[:4]
+    # Read with their homes (the page's second query), not one query a row as the page is drawn.
+    with CaptureQueriesContext(connection) as drawing:
+        assert all(c.tenancy.property.address_line_1 for page in pages for c in page.items)
+    assert len(drawing) == 0
+
+
+def test_the_queue_costs_the_same_queries_however_many_complaints(cast: Cast) -> None:
+    client = sign_in(Client(), handler(cast))
+    make_complaint(cast)
+    client.get("/staff/complaints/")  # warm the session and the switches
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/staff/complaints/").context["complaints"]) == 1
+    for _ in range(5):
+        make_complaint(cast, "cole", "carol")
+    with CaptureQueriesContext(connection) as six:
+        assert len(client.get("/staff/complaints/").context["complaints"]) == 6
+    assert len(six) == len(one)
 
 
 def test_the_kill_switch_closes_the_residents_pages(cast: Cast) -> None:
