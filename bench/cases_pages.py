@@ -38,7 +38,8 @@ A queue view shows up to 50 complaints. At 1,000 homes a proportional share of o
 complaints is a handful, and a page of 3 against a page of 50 measures the page's length,
 not the table's size; so after the homes, `load` tops each clock (overdue, due within two
 working days) up to QUEUE_FLOOR open complaints, at either size, so every view compared is a
-full page. Clocks are dates: load and measure on the same day (a later day moves complaints
+full page; and each team's inbox up to QUEUE_FLOOR threads waiting for a reply (its default
+view), marking the newest threads not waiting. Clocks are dates: load and measure on the same day (a later day moves complaints
 from due soon to overdue; a second `load` tops them up again).
 
 Measure both sizes, interleaved:
@@ -74,11 +75,14 @@ sys.path.insert(0, str(ROOT))
 
 # The pages: (login, address, how many times to follow the page's "Next" link first). "thread"
 # and "complaint" are Alice's (the demo's own, the same at both sizes).
-INBOX, QUEUE = "/staff/messages/", "/staff/complaints/"
+# The inbox shows the threads waiting for a reply unless asked for all (?show=all).
+INBOX, QUEUE = "/staff/messages/?show=all", "/staff/complaints/"
 PAGES: dict[str, tuple[str, str, int]] = {
     "Inbox, first page (customer services)": ("customer.services", INBOX, 0),
     "Inbox, third page (customer services)": ("customer.services", INBOX, 2),
     "Inbox, first page (housing officer, one patch)": ("housing.north", INBOX, 0),
+    "Inbox, waiting for a reply (customer services)": ("customer.services", "/staff/messages/", 0),
+    "Inbox, taken by me (housing officer)": ("housing.north", "/staff/messages/?show=mine", 0),
     "Thread page (Alice's)": ("customer.services", "thread", 0),
     "Complaints queue (every open)": ("complaints", QUEUE, 0),
     "Complaints queue, second page": ("complaints", QUEUE, 1),
@@ -171,6 +175,7 @@ def load(options: argparse.Namespace) -> None:
         print(f"  {done:,} of {len(homes):,} homes ({number}/{len(batches)}), {added:,} rows added, {rate:,.0f}/s")
     topped = _top_up_the_queue(writer, homes)
     print(f"Queue topped up with {topped} open complaints")
+    print(f"Threads marked waiting for a reply to fill each team's first page: {_top_up_the_waiting()}")
     print("Analysing the tables (and the whole database)")
     with connection.cursor() as cursor:  # noqa: TID251 - a bench, not the portal
         for table in (
@@ -559,6 +564,24 @@ class _Writer:
         received, acknowledged = rng.choice(fitting)
         plan = _Stage(1, received, acknowledged, None, 0, self.today + 365 * DAY, "", self.today + 400 * DAY)
         self._complaint(rng, home, f"backlog:{clock}:{number}", [plan])
+
+
+def _top_up_the_waiting() -> int:
+    """At least QUEUE_FLOOR threads waiting for a reply in each team's inbox, as for the queue:
+    at 1,000 homes a proportional share is a couple, and the inbox's default view (waiting for a
+    reply) would compare a page of 2 with a page of 50. The newest threads not waiting are
+    marked waiting (a household's last word), so a second run marks none."""
+    from porch.messages.models import Thread
+    from porch.messages.teams import Team
+
+    marked = 0
+    for team in Team:
+        inbox = Thread.objects.filter(team=team, is_test=False)
+        short = QUEUE_FLOOR - inbox.filter(awaiting_staff=True).count()
+        if short > 0:
+            newest = inbox.filter(awaiting_staff=False).order_by("-last_at", "-id").values_list("pk", flat=True)[:short]
+            marked += Thread.objects.filter(pk__in=list(newest)).update(awaiting_staff=True)
+    return marked
 
 
 def _top_up_the_queue(writer: _Writer, homes: list[Home]) -> int:
