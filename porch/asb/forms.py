@@ -13,6 +13,7 @@ from django.conf import settings
 
 from porch.asb.models import AsbCase, AsbEntry
 from porch.core.forms import GovukForm, offer_homes
+from porch.core.kept_files import KeptFile
 from porch.core.media_fields import KINDS, MAX_RECORDINGS, RecordingsField
 from porch.core.photo_fields import MAX_PHOTOS, PhotosField
 from porch.housing.models import Tenancy
@@ -35,10 +36,53 @@ def recordings_hint() -> str:
     )
 
 
-def _evidence_fields(form: forms.Form) -> None:
-    """The limits come from settings, read when the form is made."""
+def _evidence_fields(form: forms.Form, kept: list[KeptFile]) -> None:
+    """The limits come from settings, read when the form is made. Files kept from the form's
+    last sending (porch.core.kept_files) are listed, with a box to remove them."""
     form.fields["photos"].help_text = photos_hint()
     form.fields["recordings"].help_text = recordings_hint()
+    if kept:
+        described = "; ".join(f"{_kind_of(file)}, {_size(file.size)}" for file in kept)
+        form.fields["drop_kept"] = forms.BooleanField(
+            label=f"Remove the {len(kept)} {'file' if len(kept) == 1 else 'files'} you chose before ({described})",
+            help_text="We kept them when we asked you to correct something, so you do not need to choose them again.",
+            required=False,
+        )
+
+
+class EvidenceForm(GovukForm):
+    """A form with photos and recordings that keeps them when it comes back for another answer."""
+
+    def __init__(self, *args: Any, kept: list[KeptFile] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept = kept or []
+        _evidence_fields(self, self.kept)
+
+    def show_kept(self, kept: list[KeptFile]) -> None:
+        """After keeping this sending's files: list them on the form shown again."""
+        self.kept = kept
+        _evidence_fields(self, kept)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("drop_kept"):
+            for field, most, what in (("photos", MAX_PHOTOS, "photos"), ("recordings", MAX_RECORDINGS, "recordings")):
+                before = sum(1 for file in self.kept if file.field == field)
+                if before and field in cleaned and before + len(cleaned[field]) > most:
+                    self.add_error(field, f"Select up to {most} {what}, with the {before} you chose before")
+        return cleaned
+
+    @property
+    def files_checked(self) -> list[Any]:
+        return [*self.cleaned_data["photos"], *self.cleaned_data["recordings"]]
+
+
+def _kind_of(file: KeptFile) -> str:
+    return "a photo" if file.field == "photos" else "a recording"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(size // 1000, 1)} KB"
 
 
 def _text(label: str, help_text: str, missing: str, most: int, rows: int = 5, **kwargs: Any) -> forms.CharField:
@@ -52,7 +96,7 @@ def _text(label: str, help_text: str, missing: str, most: int, rows: int = 5, **
     )
 
 
-class ReportForm(GovukForm):
+class ReportForm(EvidenceForm):
     key = forms.UUIDField(widget=forms.HiddenInput)
     home = forms.ChoiceField(
         label="Which home are you reporting from?",
@@ -110,11 +154,6 @@ class ReportForm(GovukForm):
         kwargs.setdefault("initial", {"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.homes = offer_homes(self, homes)
-        _evidence_fields(self)
-
-    @property
-    def files_checked(self) -> list[Any]:
-        return [*self.cleaned_data["photos"], *self.cleaned_data["recordings"]]
 
     def clean_home(self) -> Tenancy:
         return self.homes[self.cleaned_data["home"]]
@@ -123,7 +162,7 @@ class ReportForm(GovukForm):
         return bool(self.cleaned_data["at_risk_now"] == "yes")
 
 
-class DiaryForm(GovukForm):
+class DiaryForm(EvidenceForm):
     key = forms.UUIDField(widget=forms.HiddenInput)
     text = _text("What happened this time?", "Tell us what you saw or heard.", "Enter what happened this time", 4000)
     happened_when = forms.CharField(
@@ -141,11 +180,6 @@ class DiaryForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
-        _evidence_fields(self)
-
-    @property
-    def files_checked(self) -> list[Any]:
-        return [*self.cleaned_data["photos"], *self.cleaned_data["recordings"]]
 
 
 # --- The ASB team's forms ---------------------------------------------------------------------

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_http_methods
 
 from porch.asb import access, services
 from porch.asb.files import evidence_response
-from porch.asb.forms import DiaryForm, ReportForm
+from porch.asb.forms import DiaryForm, EvidenceForm, ReportForm
+from porch.core import kept_files
 from porch.core.actions import Action
+from porch.core.kept_files import KeptFile
 from porch.core.media_fields import max_media_bytes
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.core.upload_handlers import upload_cap
+from porch.core.uploads import CheckedFile
 
 
 @audience(RESIDENT)
@@ -39,7 +42,7 @@ def report_new(request: PorchRequest) -> HttpResponse:
     homes = access.homes_to_report_from(actor)
     if not homes:
         return render(request, "asb/no_home.html", status=403)
-    form = ReportForm(request.POST or None, request.FILES or None, homes=homes)
+    form = ReportForm(request.POST or None, request.FILES or None, homes=homes, kept=_kept(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new = services.NewReport(
@@ -51,8 +54,11 @@ def report_new(request: PorchRequest) -> HttpResponse:
             who_involved=data["who_involved"],
             at_risk_now=data["at_risk_now"],
         )
-        case = services.report_make(actor=actor, new=new, files=form.files_checked, key=data["key"], request=request)
+        case = services.report_make(actor=actor, new=new, files=_files(request, form), key=data["key"], request=request)
+        kept_files.forget(request, data["key"])
         return redirect("asb:detail", code=case.uuid)
+    if request.method == "POST":
+        _keep_for_next_time(request, form)
     return render(request, "asb/new.html", {"form": form})
 
 
@@ -89,7 +95,7 @@ def report_diary(request: PorchRequest, code: UUID) -> HttpResponse:
     case = access.get_case_for(actor, code, action=Action.CHANGE)
     if not case.is_open:
         return redirect("asb:detail", code=case.uuid)
-    form = DiaryForm(request.POST or None, request.FILES or None)
+    form = DiaryForm(request.POST or None, request.FILES or None, kept=_kept(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.diary_add(
@@ -97,10 +103,40 @@ def report_diary(request: PorchRequest, code: UUID) -> HttpResponse:
             case=case,
             text=data["text"],
             happened_when=data["happened_when"],
-            files=form.files_checked,
+            files=_files(request, form),
             key=data["key"],
             request=request,
         )
+        kept_files.forget(request, data["key"])
         return redirect("asb:detail", code=case.uuid)
+    if request.method == "POST":
+        _keep_for_next_time(request, form)
     services.cases_seen(actor, [case], "view", request)
     return render(request, "asb/diary.html", {"case": case, "form": form})
+
+
+# --- Files kept when a form comes back for another answer (porch.core.kept_files) ------------
+
+
+def _kept(request: PorchRequest) -> list[KeptFile]:
+    return kept_files.kept_for(request, request.POST.get("key")) if request.method == "POST" else []
+
+
+def _files(request: PorchRequest, form: EvidenceForm) -> list[CheckedFile]:
+    """The files kept from before (unless the resident removed them) and those sent now."""
+    key = form.cleaned_data["key"]
+    if form.cleaned_data.get("drop_kept"):
+        kept_files.forget(request, key)
+        return form.files_checked
+    return [*kept_files.take(request, key), *form.files_checked]
+
+
+def _keep_for_next_time(request: PorchRequest, form: EvidenceForm) -> None:
+    """The form came back for another answer: keep the files it checked, and list them."""
+    key = request.POST.get("key")
+    if form.cleaned_data.get("drop_kept"):
+        kept_files.forget(request, key)
+    for field in ("photos", "recordings"):
+        if field in form.cleaned_data:
+            kept_files.keep(request, key, field, form.cleaned_data[field])
+    form.show_kept(kept_files.kept_for(request, key))
