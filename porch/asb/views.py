@@ -123,20 +123,14 @@ def _kept(request: PorchRequest) -> list[KeptFile]:
 
 
 def _files(request: PorchRequest, form: EvidenceForm) -> list[CheckedFile]:
-    """The files kept from before (unless the resident removed them) and those sent now."""
-    key = form.cleaned_data["key"]
-    if form.cleaned_data.get("drop_kept"):
-        kept_files.forget(request, key)
-        return form.files_checked
-    return [*kept_files.take(request, key), *form.files_checked]
+    drop = bool(form.cleaned_data.get("drop_kept"))
+    return kept_files.files_to_send(request, form.cleaned_data["key"], drop=drop, now=form.files_checked)
 
 
 def _keep_for_next_time(request: PorchRequest, form: EvidenceForm) -> None:
-    """The form came back for another answer: keep the files it checked, and list them."""
-    key = request.POST.get("key")
-    if form.cleaned_data.get("drop_kept"):
-        kept_files.forget(request, key)
-    for field in ("photos", "recordings"):
-        if field in form.cleaned_data:
-            kept_files.keep(request, key, field, form.cleaned_data[field])
-    form.show_kept(kept_files.kept_for(request, key))
+    fields = ("photos", "recordings")
+    checked: dict[str, list[CheckedFile]] = {
+        field: form.cleaned_data[field] for field in fields if field in form.cleaned_data
+    }
+    drop = bool(form.cleaned_data.get("drop_kept"))
+    form.show_kept(kept_files.keep_for_next_time(request, request.POST.get("key"), drop=drop, checked=checked))

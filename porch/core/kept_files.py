@@ -76,6 +76,27 @@ def forget(request: HttpRequest, key: object) -> None:
     request.session[SESSION_KEY] = kept
 
 
+def files_to_send(request: HttpRequest, key: object, *, drop: bool, now: list[CheckedFile]) -> list[CheckedFile]:
+    """A form sent successfully: the files kept from before (unless the resident removed them)
+    and those chosen now."""
+    if drop:
+        forget(request, key)
+        return now
+    return [*take(request, key), *now]
+
+
+def keep_for_next_time(
+    request: HttpRequest, key: object, *, drop: bool, checked: dict[str, list[CheckedFile]]
+) -> list[KeptFile]:
+    """A form came back for another answer: keep the files its fields checked (after removing
+    those kept before, if the resident asked), and say what is kept now, for the form to list."""
+    if drop:
+        forget(request, key)
+    for field, files in checked.items():
+        keep(request, key, field, files)
+    return kept_for(request, key)
+
+
 def kept_files_prune(now: datetime.datetime | None = None) -> int:
     """Delete kept files older than KEEP: their form was never sent again."""
     if not default_storage.exists(FOLDER):

@@ -10,6 +10,7 @@ from django import forms
 
 from porch.accounts.models import User
 from porch.core.forms import GovukForm, offer_homes
+from porch.core.kept_files import KeptFile
 from porch.core.modules import Subject, subject_kind
 from porch.core.uploads import CheckedFile, check_upload
 from porch.housing.models import Tenancy
@@ -38,11 +39,33 @@ class MessageForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kept: list[KeptFile] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.checked: CheckedFile | None = None
+        self.show_kept(kept or [])
+
+    def show_kept(self, kept: list[KeptFile]) -> None:
+        """The file attached when the form last came back, kept (porch.core.kept_files)."""
+        self.kept = kept
+        if kept:
+            kind = kept[0].content_type.rsplit("/", 1)[-1].upper()
+            self.fields["drop_kept"] = forms.BooleanField(
+                label=f"Remove the file you attached before (a {kind})",
+                help_text="We kept it when we asked you to correct something, so you do not need to attach it again.",
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.kept and not cleaned.get("drop_kept") and self.checked is not None:
+            self.add_error("attachment", "Attach one file: remove the one you attached before to send this one")
+        return cleaned
+
+    @property
+    def files_checked(self) -> list[CheckedFile]:
+        return [self.checked] if self.checked is not None else []
 
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")

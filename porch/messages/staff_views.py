@@ -19,7 +19,7 @@ from porch.accounts.models import User
 from porch.core.actions import Action
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
-from porch.messages import access, services
+from porch.messages import access, attachments, services
 from porch.messages.about import about_shown
 from porch.messages.files import attachment_response
 from porch.messages.forms import AssignForm, InboxForm, MessageForm
@@ -55,17 +55,19 @@ def staff_detail(request: PorchRequest, code: UUID) -> HttpResponse:
 def staff_reply(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     thread = access.get_thread_for(actor, code, action=Action.CHANGE)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, kept=attachments.kept(request))
     if not form.is_valid():
+        attachments.keep_for_next_time(request, form)
         return _page(request, thread, form=form)
     services.message_send(
         actor=actor,
         thread=thread,
         text=form.cleaned_data["text"],
         key=form.cleaned_data["key"],
-        attachment=form.checked,
+        attachment=attachments.to_send(request, form),
         request=request,
     )
+    attachments.sent(request, form)
     flash.success(request, "Reply sent. The household has been told there is a new message.")
     return redirect("messages:staff_detail", code=thread.uuid)
 

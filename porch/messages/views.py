@@ -14,7 +14,7 @@ from porch.core.modules import Subject
 from porch.core.paging import page_of
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
-from porch.messages import access, services
+from porch.messages import access, attachments, services
 from porch.messages.about import about_from, about_shown
 from porch.messages.files import attachment_response
 from porch.messages.forms import MessageForm, ThreadForm
@@ -46,7 +46,14 @@ def thread_new(request: PorchRequest) -> HttpResponse:
         return render(request, "messages/no_home.html", status=403)
     joint = any(access.has_other_account_holders(actor, home) for home in homes)
     about = _about(request)
-    form = ThreadForm(request.POST or None, request.FILES or None, homes=homes, joint=joint, about=about)
+    form = ThreadForm(
+        request.POST or None,
+        request.FILES or None,
+        homes=homes,
+        joint=joint,
+        about=about,
+        kept=attachments.kept(request),
+    )
     if request.method == "POST" and form.is_valid():
         new = services.NewThread(
             tenancy=form.cleaned_data["home"],
@@ -55,11 +62,14 @@ def thread_new(request: PorchRequest) -> HttpResponse:
             text=form.cleaned_data["text"],
             about_reference=form.cleaned_data.get("about_reference", ""),
             private=form.private,
-            attachment=form.checked,
+            attachment=attachments.to_send(request, form),
             about=about,
         )
         thread = services.thread_start(actor=actor, new=new, key=form.cleaned_data["key"], request=request)
+        attachments.sent(request, form)
         return redirect("messages:detail", code=thread.uuid)
+    if request.method == "POST":
+        attachments.keep_for_next_time(request, form)
     return render(request, "messages/new.html", {"form": form, "about": about})
 
 
@@ -88,17 +98,19 @@ def thread_detail(request: PorchRequest, code: UUID) -> HttpResponse:
 def thread_reply(request: PorchRequest, code: UUID) -> HttpResponse:
     actor = request.actor
     thread = access.get_thread_for(actor, code, action=Action.CHANGE)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, kept=attachments.kept(request))
     if not form.is_valid():
+        attachments.keep_for_next_time(request, form)
         return _page(request, thread, form)
     services.message_send(
         actor=actor,
         thread=thread,
         text=form.cleaned_data["text"],
         key=form.cleaned_data["key"],
-        attachment=form.checked,
+        attachment=attachments.to_send(request, form),
         request=request,
     )
+    attachments.sent(request, form)
     return redirect("messages:detail", code=thread.uuid)
 
 

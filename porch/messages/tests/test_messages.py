@@ -294,3 +294,22 @@ def test_only_the_threads_team_may_take_it_never_through_break_glass(cast: Cast)
     thread.refresh_from_db()
     assert thread.assigned_to_id is None
     assert sign_in(Client(), cast.staff["north"]).post(f"/staff/messages/{thread.uuid}/take/").status_code == 302
+
+
+def test_a_file_attached_to_a_message_that_came_back_is_kept_not_attached_again(cast: Cast) -> None:
+    alice = sign_in(Client(), cast.resident("alice"))
+    photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    data, first = _start(alice, who="shared", text="", attachment=photo)
+    page = first.content.decode()
+    assert "Enter your message" in page and "Remove the file you attached before (a PNG)" in page
+    del data["attachment"]  # not attached again
+    alice.post("/messages/new/", {**data, "text": "Here it is."})
+    message = Message.objects.get()
+    assert message.attachment_type == "image/png"
+    thread = message.thread
+    reply = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    key = str(uuid.uuid4())
+    alice.post(f"/messages/{thread.uuid}/reply/", {"key": key, "text": "", "attachment": reply})
+    alice.post(f"/messages/{thread.uuid}/reply/", {"key": key, "text": "And another.", "drop_kept": "on"})
+    assert Message.objects.filter(thread=thread).count() == 2
+    assert not Message.objects.filter(thread=thread, text="And another.").exclude(attachment="").exists()
