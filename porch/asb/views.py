@@ -17,20 +17,25 @@ from porch.core import kept_files
 from porch.core.actions import Action
 from porch.core.kept_files import KeptFile
 from porch.core.media_fields import max_media_bytes
+from porch.core.paging import page_of
 from porch.core.routes import RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.core.upload_handlers import upload_cap
 from porch.core.uploads import CheckedFile
+
+PAGE_SIZE = 25
 
 
 @audience(RESIDENT)
 @module("asb")
 def report_list(request: PorchRequest) -> HttpResponse:
     actor = request.actor
-    cases = list(access.cases_for_resident(actor)[:100])
+    mine = access.cases_for_resident(actor).order_by("-reported_at", "-id")
+    page = page_of(mine, request.GET, size=PAGE_SIZE, by="reported_at")
+    cases = list(page.items)
     services.cases_seen(actor, cases, "list", request)
     may_report = bool(access.homes_to_report_from(actor))
-    return render(request, "asb/list.html", {"cases": cases, "may_report": may_report})
+    return render(request, "asb/list.html", {"cases": cases, "page": page, "may_report": may_report})
 
 
 @audience(RESIDENT)

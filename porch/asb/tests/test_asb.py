@@ -179,3 +179,14 @@ def test_the_database_never_publishes_a_witness_statement(cast: Cast) -> None:
     case = make_report(cast)
     with pytest.raises(IntegrityError):
         AsbEntry.objects.create(case=case, reporter_id=case.reporter_id, kind="witness", text="x", published=True)
+
+
+def test_the_reporters_list_pages_rather_than_dropping_older_reports(cast: Cast) -> None:
+    from porch.asb.views import PAGE_SIZE
+
+    made = [make_report(cast) for _ in range(PAGE_SIZE + 1)]
+    alice = sign_in(Client(), cast.resident("alice"))
+    first = alice.get("/anti-social-behaviour/")
+    assert len(first.context["cases"]) == PAGE_SIZE
+    rest = alice.get(f"/anti-social-behaviour/?older={first.context['page'].older}").context["cases"]
+    assert [case.pk for case in rest] == [made[0].pk]
