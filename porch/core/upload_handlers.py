@@ -6,8 +6,9 @@ disk first. A page that takes large files declares its largest (`upload_cap`); t
 first in FILE_UPLOAD_HANDLERS, passes each file's bytes on to Django's own handlers until the
 file passes that size, then drops the rest as it arrives and hands the form a stand-in that
 carries only the size the file reached (TooBig), so the form refuses it with its usual "must
-be smaller than" message and keeps everything else that was typed. Pages that declare nothing
-are left to Django's handlers as before.
+be smaller than" message and keeps everything else that was typed. Every other page takes no
+file larger than MAX_UPLOAD_MEGABYTES (a photo or a PDF): an upload is read when the form is,
+which can be before anyone has checked who is asking, so no page lets a stranger fill the disk.
 
 The cap is found from the page being posted to (`request.resolver_match`), which Django has
 resolved before any middleware reads the form.
@@ -19,8 +20,11 @@ import io
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+
+from porch.core.uploads import MEGABYTE
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -50,17 +54,17 @@ class CappedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.cap is not None and self.received > self.cap:
+        if self.received > self.cap:
             return None  # the handlers after this one never see the rest
         return raw_data
 
     def file_complete(self, file_size: int) -> UploadedFile[bytes] | None:
-        if self.cap is not None and self.received > self.cap:
+        if self.received > self.cap:
             return TooBig(self.file_name or "", self.content_type or "", self.received)
         return None  # under the cap: Django's handlers make the file as usual
 
 
-def _cap_of(request: Any) -> int | None:
+def _cap_of(request: Any) -> int:
     match = getattr(request, "resolver_match", None)
     largest = getattr(getattr(match, "func", None), "porch_upload_cap", None)
-    return largest() if largest is not None else None
+    return largest() if largest is not None else int(settings.MAX_UPLOAD_MEGABYTES) * MEGABYTE

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,8 @@ from porch.core.paging import page_of
 from porch.core.roles import GUARDIANS, StaffRole
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
+from porch.core.upload_handlers import upload_cap
+from porch.core.uploads import MEGABYTE
 from porch.feed import access, services
 from porch.feed.entities import entity_for
 from porch.feed.kinds import FEED_BATCH
@@ -55,6 +58,7 @@ RESULT_WORDS = {"created": "New", "changed": "Changed", "held": "Held for staff"
 
 
 @audience(FEED_STAFF)
+@upload_cap(lambda: settings.FEED_MAX_MEGABYTES * MEGABYTE)
 def staff_list(request: PorchRequest) -> HttpResponse:
     """The batches, newest first, and the form that sends a file in. The upload is streamed to
     the batch's storage (Django keeps a large one in a temporary file, never in memory)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -255,3 +256,21 @@ def test_a_large_recording_is_read_a_block_at_a_time() -> None:
     assert stream.largest < 4096  # headers only
     media.clean(stream, found, io.BytesIO())
     assert stream.largest == media.COPY_BLOCK
+
+
+def test_a_page_that_declares_no_cap_takes_no_file_larger_than_a_photo(settings: Any) -> None:
+    """An upload is read when the form is, perhaps before anyone checked who is asking: on a page
+    that declares nothing, no stranger's file grows on the disk past MAX_UPLOAD_MEGABYTES."""
+    from types import SimpleNamespace
+
+    from porch.core.upload_handlers import CappedUploadHandler, TooBig
+
+    settings.MAX_UPLOAD_MEGABYTES = 1
+    request = SimpleNamespace(resolver_match=None)
+    handler = CappedUploadHandler(request)  # type: ignore[arg-type]
+    handler.new_file("file", "big.bin", "application/octet-stream", None)
+    chunk = bytes(512 * 1024)
+    passed = [handler.receive_data_chunk(chunk, start) for start in range(0, 3 * len(chunk), len(chunk))]
+    assert passed[:2] == [chunk, chunk] and passed[2] is None
+    complete = handler.file_complete(3 * len(chunk))
+    assert isinstance(complete, TooBig) and complete.size == 3 * len(chunk)
