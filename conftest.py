@@ -224,6 +224,18 @@ def cast(db: Any) -> Cast:
     return Cast(households=households, staff=staff, types=types, patches={"north": north, "south": south})
 
 
+@pytest.fixture
+def with_every_module(cast: Cast) -> Cast:
+    """Every household with what each module makes for a test household, carrying its marker
+    (Module.synthetic): rent accounts with statements and a card payment, a notification, a
+    complaint with a published update... so the crawl reaches every module's pages and files."""
+    from porch.core.modules import synthetic_records_create
+
+    for household in cast.households.values():
+        synthetic_records_create(household.tenancy, household.marker)
+    return cast
+
+
 def open_pilot(*patches: Patch) -> None:
     """An open pilot cohort over the cast's patches, with every declared module switched on."""
     from porch.rollout.cohorts import cohort_switches

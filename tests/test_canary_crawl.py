@@ -19,18 +19,6 @@ RESIDENTS = [
 ]
 
 
-@pytest.fixture
-def with_every_module(cast: Cast) -> Cast:
-    """Every household with what each module makes for a test household, carrying its marker
-    (Module.synthetic): rent accounts with statements and a card payment, a notification, a
-    complaint with a published update... so the crawl reaches every module's pages and files."""
-    from porch.core.modules import synthetic_records_create
-
-    for household in cast.households.values():
-        synthetic_records_create(household.tenancy, household.marker)
-    return cast
-
-
 @pytest.mark.parametrize(("household", "resident"), RESIDENTS)
 def test_no_resident_sees_another_households_canary(
     with_every_module: Cast, client, household: str, resident: str

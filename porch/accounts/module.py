@@ -19,7 +19,8 @@ register(
         name="Accounts",
         switch=SIGNUP,
         personal=(
-            PersonalModel("accounts.User", Owner.PERSON, "person"),
+            # A user reads their own account before their person is known (signing in).
+            PersonalModel("accounts.User", Owner.PERSON, "person", reached_by=("id",)),
             PersonalModel("accounts.RoleGrant", Owner.STAFF, "user"),
             PersonalModel("accounts.SignupCode", Owner.TENANCY, "tenancy"),
             PersonalModel("accounts.ActivationLetter", Owner.TENANCY, "tenancy"),

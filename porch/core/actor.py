@@ -27,6 +27,7 @@ class Home:
     holds_account: bool  # lead or joint tenant, or homeowner: sees the tenancy's record
     member_since: datetime.date
     tenancy_started: datetime.date
+    property_id: int
     block_id: int
     estate_id: int
     patch_id: int

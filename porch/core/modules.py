@@ -110,6 +110,11 @@ class PersonalModel:
     # The field holding the owner ("tenancy", "person"), or the fields of which exactly one
     # is set (a notice is for a block, an estate or a patch).
     key: str | tuple[str, ...]
+    # Other keys on the row through which someone besides the owner's readers reaches it:
+    # the contractor firm working on a repair ("firm"), a person's own membership of a
+    # tenancy ("person"), a user's own account ("id"). The database's policy (porch.core.rls)
+    # admits a row through any of its keys, so each must be one the application admits too.
+    reached_by: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:

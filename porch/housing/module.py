@@ -30,7 +30,8 @@ register(
         personal=(
             PersonalModel("housing.Person", Owner.PERSON, "id"),
             PersonalModel("housing.Tenancy", Owner.TENANCY, "id"),
-            PersonalModel("housing.Membership", Owner.TENANCY, "tenancy"),
+            # A resident's own memberships are read to find their homes.
+            PersonalModel("housing.Membership", Owner.TENANCY, "tenancy", reached_by=("person",)),
             PersonalModel("housing.Property", Owner.PLACE, "id"),
             # Staff search's copy of each home's first address line (docs/adr/0014).
             PersonalModel("housing.AddressKey", Owner.PLACE, "property"),

@@ -38,7 +38,8 @@ register(
         # exactly one of the three is set. Its photos, clocks, timeline and appointments
         # are reached only through it.
         personal=(
-            PersonalModel("repairs.Repair", Owner.TENANCY, ("tenancy", "block", "estate")),
+            # The contractor firm it is assigned to now works on it.
+            PersonalModel("repairs.Repair", Owner.TENANCY, ("tenancy", "block", "estate"), reached_by=("firm",)),
             # Reached only through their repair, and owned as it is.
             PersonalModel("repairs.RepairClock", Owner.TENANCY, "repair"),
             PersonalModel("repairs.RepairEvent", Owner.TENANCY, "repair"),

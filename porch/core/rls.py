@@ -1,0 +1,248 @@
+"""The second wall: PostgreSQL row-level security, written from the module declarations.
+
+Each declared personal-data model names the key on its rows that decides who may see them
+(`PersonalModel.key`, and `reached_by` for the other ways in). Here each key becomes one
+indexed predicate on a column the row carries, matched against an array the request's
+principal holds in a setting of the connection: `tenancy_id = ANY(porch.tenancies)`. Never a
+subquery per row (one measured 80 to 110 times slower on a million rows). See ADR 0032.
+
+The wall fails closed: a connection whose principal was never set, or was forgotten at the
+end of a request, matches nothing. Staff and the system (the worker, management commands,
+the housing record feed) see every walled row here; which of those rows a member of staff
+may see stays the application's rule (`visible_to`, `access.py`), narrowed here later.
+
+Reading is walled. Writing is left to the application for now: the policies for INSERT,
+UPDATE and DELETE admit any row (an UPDATE or DELETE still reaches only rows the reading
+policy shows), because a resident's request writes audit rows and notifications about the
+other members of their household.
+
+SQLite has no row-level security: there the application's rule is the only one, as it is the
+first one everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+
+from porch.core.actor import Actor
+from porch.core.modules import Owner, PersonalModel, personal_models
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Model
+
+
+PREFIX = "porch."
+POLICY_READ = "porch_read"
+POLICY_WRITES = {"porch_insert": "INSERT", "porch_update": "UPDATE", "porch_delete": "DELETE"}
+
+# Who is asking, in the `porch.principal` setting.
+RESIDENT = "resident"
+STAFF = "staff"  # only with current data-protection training: untrained staff are NOBODY
+CONTRACTOR = "contractor"
+SYSTEM = "system"  # the worker, management commands, the feed: each declares itself
+NOBODY = "nobody"  # signed in, with no personal data of anyone but their own account
+SEES_EVERY_ROW = (STAFF, SYSTEM)
+
+# The arrays a principal holds. Every one is written on every change, so nothing of an earlier
+# principal survives on a reused connection.
+USERS = "users"
+SELF = "self"  # the person themselves
+PEOPLE = "people"  # the person and the members of the households they belong to now
+TENANCIES = "tenancies"
+PROPERTIES = "properties"
+BLOCKS = "blocks"
+ESTATES = "estates"
+PATCHES = "patches"
+FIRMS = "firms"
+ARRAYS = (USERS, SELF, PEOPLE, TENANCIES, PROPERTIES, BLOCKS, ESTATES, PATCHES, FIRMS)
+
+# The array a key is matched with, by the model the key points to.
+_ARRAY_FOR_MODEL = {
+    "accounts.User": USERS,
+    "accounts.ContractorFirm": FIRMS,
+    "housing.Tenancy": TENANCIES,
+    "housing.Property": PROPERTIES,
+    "housing.Block": BLOCKS,
+    "housing.Estate": ESTATES,
+    "housing.Patch": PATCHES,
+}
+
+
+@dataclass(frozen=True)
+class Wall:
+    """One table's reading policy: a row is seen through any of its keys."""
+
+    model: str
+    table: str
+    keys: tuple[tuple[str, str], ...]  # (column, array)
+
+    def predicate(self) -> str:
+        everyone = ", ".join(f"'{kind}'" for kind in SEES_EVERY_ROW)
+        branches = [f"current_setting('{PREFIX}principal', true) IN ({everyone})"]
+        branches += [f"{column} = ANY ({_array(name)})" for column, name in self.keys]
+        return " OR ".join(branches)
+
+
+@dataclass(frozen=True)
+class Unwalled:
+    """A declared personal-data model with no wall yet, and why."""
+
+    model: str
+    why: str
+
+
+def _array(name: str) -> str:
+    # Unset (NULL) or forgotten (''): NULL, and `x = ANY (NULL)` matches no row.
+    return f"NULLIF(current_setting('{PREFIX}{name}', true), '')::bigint[]"
+
+
+def plan() -> tuple[list[Wall], list[Unwalled]]:
+    """The wall of every declared personal-data model, or why it has none yet."""
+    walls: list[Wall] = []
+    unwalled: list[Unwalled] = []
+    for declared in personal_models():
+        wall_or_why = _wall(declared)
+        if isinstance(wall_or_why, Wall):
+            walls.append(wall_or_why)
+        else:
+            unwalled.append(Unwalled(declared.model, wall_or_why))
+    return walls, unwalled
+
+
+def _wall(declared: PersonalModel) -> Wall | str:
+    if declared.owner == Owner.STAFF:
+        # Residents' requests read some of these rows (a module's switch, a pilot cohort's
+        # homes) and write others (a privacy report, a canary's trip): their wall needs the
+        # staff roles in the principal, and those reads split from who made the change.
+        return "staff only by role; residents' requests read or write its rows"
+    model = apps.get_model(declared.model)
+    keys: list[tuple[str, str]] = []
+    for name in (*declared.keys, *declared.reached_by):
+        model_field = model._meta.get_field(name)
+        array = _array_for(model, model_field)
+        if array is None:
+            return f"its key {name!r} is not an owner's id carried by the row"
+        keys.append((model_field.column, array))
+    return Wall(declared.model, model._meta.db_table, tuple(keys))
+
+
+def _array_for(model: type[Model], model_field: Any) -> str | None:
+    if getattr(model_field, "primary_key", False):
+        target = model._meta.label
+    elif model_field.concrete and (model_field.many_to_one or model_field.one_to_one):
+        target = model_field.related_model._meta.label
+    else:
+        return None
+    if target == "housing.Person":
+        # A person's own row is read by their household (names on the dashboard); a row about
+        # a person is theirs alone.
+        return PEOPLE if model_field.primary_key else SELF
+    return _ARRAY_FOR_MODEL.get(target)
+
+
+def install_sql(app_role: str) -> list[str]:
+    """Statements that build the wall, run as the owner of the tables. Safe to run again."""
+    walls, _ = plan()
+    role = _quoted(app_role)
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    for wall in walls:
+        statements += table_sql(wall)
+    return statements
+
+
+def table_sql(wall: Wall) -> list[str]:
+    table = _quoted(wall.table)
+    statements = [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        # FORCE: the table's owner is walled too, so only a role with BYPASSRLS (or a
+        # superuser) passes; the application's role has neither.
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS {POLICY_READ} ON {table}",
+        f"CREATE POLICY {POLICY_READ} ON {table} FOR SELECT USING ({wall.predicate()})",
+    ]
+    for name, command in POLICY_WRITES.items():
+        check = "WITH CHECK (true)" if command == "INSERT" else "USING (true)"
+        statements += [
+            f"DROP POLICY IF EXISTS {name} ON {table}",
+            f"CREATE POLICY {name} ON {table} FOR {command} {check}",
+        ]
+    return statements
+
+
+def install(connection: BaseDatabaseWrapper, app_role: str) -> None:
+    """Build the wall on a PostgreSQL database, as the owner of its tables."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("row-level security needs PostgreSQL")
+    with connection.cursor() as cursor:
+        for statement in install_sql(app_role):
+            cursor.execute(statement)
+
+
+def _quoted(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return f'"{name}"'
+
+
+# --- The principal -----------------------------------------------------------------
+
+
+def principal(actor: Actor, people: Iterable[int] = ()) -> dict[str, str]:
+    """The settings that say who is asking, from the actor resolved for the request.
+    `people` are the members of a resident's households now (porch.housing reads them)."""
+    arrays: dict[str, Iterable[int | None]] = {}
+    if actor.user_id is not None:
+        arrays[USERS] = [actor.user_id]
+    if actor.is_resident and actor.person_id is not None:
+        kind = RESIDENT
+        arrays[SELF] = [actor.person_id]
+        arrays[PEOPLE] = {actor.person_id, *people}
+        arrays[TENANCIES] = [home.tenancy_id for home in actor.homes]
+        arrays[PROPERTIES] = [home.property_id for home in actor.homes]
+        arrays[BLOCKS] = [home.block_id for home in actor.homes]
+        arrays[ESTATES] = [home.estate_id for home in actor.homes]
+        arrays[PATCHES] = [home.patch_id for home in actor.homes]
+    elif actor.is_staff and actor.reads_personal_data:
+        kind = STAFF
+    elif actor.is_contractor and actor.firm_id is not None:
+        kind = CONTRACTOR
+        arrays[FIRMS] = [actor.firm_id]
+    else:
+        kind = NOBODY
+    return _settings(kind, arrays)
+
+
+def system_principal() -> dict[str, str]:
+    """The worker's, a management command's or the feed's: every row, each use audited by its caller."""
+    return _settings(SYSTEM, {})
+
+
+def _settings(kind: str, arrays: Mapping[str, Iterable[int | None]]) -> dict[str, str]:
+    settings = {f"{PREFIX}principal": kind}
+    for name in ARRAYS:
+        ids = sorted({int(value) for value in arrays.get(name, ()) if value is not None})
+        settings[f"{PREFIX}{name}"] = "{" + ",".join(str(value) for value in ids) + "}"
+    return settings
+
+
+def take_principal(connection: BaseDatabaseWrapper, settings: Mapping[str, str]) -> None:
+    """Say who is asking on this connection until `forget_principal`: one statement."""
+    if connection.vendor != "postgresql":
+        return
+    calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", [part for item in settings.items() for part in item])
+
+
+def forget_principal(connection: BaseDatabaseWrapper) -> None:
+    """Nobody is asking: every walled table shows no row until a principal is taken again."""
+    take_principal(connection, {f"{PREFIX}{name}": "" for name in ("principal", *ARRAYS)})

@@ -1,0 +1,190 @@
+"""The second wall (porch.core.rls, ADR 0032): PostgreSQL's row-level security, written from
+the module declarations, shows a request's principal only its own rows even when the query
+asking is unscoped.
+
+Each test builds the wall inside its own transaction (rolled back after it) and reads as a
+role that owns nothing and lacks BYPASSRLS, as the application will. What a household may
+see is judged by the canary markers every module's synthetic records carry, not by the
+policies' own keys, so a policy on the wrong column fails here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+from conftest import Cast, make_staff
+from porch.accounts.actors import actor_for_user
+from porch.accounts.models import ContractorFirm, User
+from porch.asb.models import AsbCase
+from porch.core import rls
+from porch.core.modules import Owner, personal_models
+from porch.core.roles import StaffRole
+from porch.documents.models import Document
+from porch.housing.models import Membership
+from porch.repairs.models import Repair
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row-level security is PostgreSQL's: on SQLite the application's rule is the only one",
+)
+
+# Models whose rows do not yet carry their owner's id: reached only through their repair.
+WAITING_FOR_THEIR_OWNERS_KEY = {
+    "repairs.RepairClock",
+    "repairs.RepairEvent",
+    "repairs.RepairPhoto",
+    "repairs.Appointment",
+}
+
+
+@pytest.fixture
+def app_role(db: None) -> str:
+    """A role like the application's: owns nothing, no BYPASSRLS. Made in the test's transaction."""
+    name = "porch_wall_" + hashlib.sha256(connection.settings_dict["NAME"].encode()).hexdigest()[:12]
+    with connection.cursor() as cursor:
+        # Check the test's rows' deferred keys now: a table with checks pending cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"CREATE ROLE {name} NOLOGIN NOSUPERUSER NOBYPASSRLS")
+    rls.install(connection, name)
+    return name
+
+
+@contextmanager
+def reading_as(role: str, principal: Mapping[str, str] | None) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        if principal is not None:
+            rls.take_principal(connection, principal)
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+
+def rows(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        # The table's name comes from the module declarations, quoted: nothing typed by anyone.
+        cursor.execute(f"SELECT row_to_json(t)::text FROM {connection.ops.quote_name(table)} t")  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def walled_tables() -> list[str]:
+    walls, _ = rls.plan()
+    return [wall.table for wall in walls]
+
+
+def principal_of(user: User) -> dict[str, str]:
+    actor = actor_for_user(user, verified=True)
+    people = Membership.objects.current().filter(tenancy_id__in=[home.tenancy_id for home in actor.homes])
+    return rls.principal(actor, people.values_list("person_id", flat=True))
+
+
+def test_every_declared_model_is_walled_or_says_why() -> None:
+    walls, unwalled = rls.plan()
+    assert {wall.model for wall in walls} | {u.model for u in unwalled} == {d.model for d in personal_models()}
+    assert all(u.why for u in unwalled)
+    # A resident's or a contractor's data with no wall is a known, shrinking list: never a new one.
+    owners = {declared.model: declared.owner for declared in personal_models()}
+    assert {u.model for u in unwalled if owners[u.model] != Owner.STAFF} == WAITING_FOR_THEIR_OWNERS_KEY
+
+
+def test_each_policy_is_one_indexed_predicate_per_key_and_no_subquery() -> None:
+    walls, _ = rls.plan()
+    tenancy_rows = {wall.model: wall for wall in walls}["documents.Document"]
+    assert tenancy_rows.keys == (("tenancy_id", rls.TENANCIES),)
+    for wall in walls:
+        assert "SELECT" not in wall.predicate().upper()
+
+
+def test_a_connection_with_no_principal_sees_no_personal_row(with_every_module: Cast, app_role: str) -> None:
+    filled = [table for table in walled_tables() if rows(table)]
+    assert len(filled) >= 20  # a test over empty tables would prove nothing
+    with reading_as(app_role, principal=None):
+        assert {table: rows(table) for table in filled if rows(table)} == {}
+
+
+@pytest.mark.parametrize("resident", ["alice", "bob", "carol", "dan", "erin", "sam"])
+def test_a_resident_reads_no_other_households_rows(with_every_module: Cast, app_role: str, resident: str) -> None:
+    cast = with_every_module
+    user = cast.resident(resident)
+    own = next(household for household in cast.households.values() if resident in household.users)
+    foreign = [household.marker for household in cast.households.values() if household is not own]
+    with reading_as(app_role, principal_of(user)):
+        seen = {table: rows(table) for table in walled_tables()}
+    leaks = [(table, marker) for table, found in seen.items() for row in found for marker in foreign if marker in row]
+    assert leaks == []
+    # And the wall is not a wall of nothing: a current resident reads their own household's rows.
+    if actor_for_user(user, verified=True).homes:
+        theirs = {table for table, found in seen.items() if any(own.marker in row for row in found)}
+        assert {"documents_document", "housing_person", "housing_property", "complaints_complaint"} <= theirs
+
+
+def test_an_unscoped_query_shows_only_the_viewers_rows(with_every_module: Cast, app_role: str) -> None:
+    """The original incident: a widget listing every ASB case file, whoever asked."""
+    cast = with_every_module
+    every_case_file = Document.objects.filter(type=cast.types["asb"])
+    assert every_case_file.exclude(tenancy=cast["cole"].tenancy).exists()
+    with reading_as(app_role, principal_of(cast.resident("carol"))):
+        titles = list(every_case_file.values_list("title", flat=True))
+    assert titles and all(title.endswith(cast["cole"].marker) for title in titles)
+
+
+def test_the_person_named_in_an_asb_case_reads_nothing_of_it(with_every_module: Cast, app_role: str) -> None:
+    cast = with_every_module
+    case = AsbCase.objects.get(tenancy=cast["ashton"].tenancy)
+    case.named_person = cast["cole"].people["carol"]
+    case.save(update_fields=["named_person"])
+    reported = cast["ashton"].marker
+    with reading_as(app_role, principal_of(cast.resident("carol"))):
+        seen = rows("asb_asbcase") + rows("asb_asbentry") + rows("asb_asbevidence")
+    assert seen and not [row for row in seen if reported in row]  # her own household's test case only
+    # Bob shares the reporter's home but not the report: the case is the reporter's alone.
+    with reading_as(app_role, principal_of(cast.resident("bob"))):
+        assert rows("asb_asbcase") == []
+    with reading_as(app_role, principal_of(cast.resident("alice"))):
+        assert [row for row in rows("asb_asbcase") if reported in row]
+
+
+def test_a_contractor_reads_only_the_repairs_their_firm_holds(with_every_module: Cast, app_role: str) -> None:
+    cast = with_every_module
+    ours, theirs = ContractorFirm.objects.create(name="Ours"), ContractorFirm.objects.create(name="Theirs")
+    Repair.objects.filter(tenancy=cast["ashton"].tenancy).update(firm=ours)
+    Repair.objects.filter(tenancy=cast["smith"].tenancy).update(firm=theirs)
+    operative = User.objects.create_user(username="op@firm.example.org", kind=User.Kind.CONTRACTOR, firm=ours)
+    with reading_as(app_role, principal_of(operative)):
+        seen = rows("repairs_repair")
+        assert seen and all(cast["ashton"].marker in row for row in seen)
+        assert rows("housing_person") == rows("documents_document") == []
+
+
+def test_staff_with_training_and_the_system_read_every_row_and_untrained_staff_none(
+    with_every_module: Cast, app_role: str
+) -> None:
+    cast = with_every_module
+    everything = len(rows("documents_document"))
+    for principal in (principal_of(cast.staff["cs"]), rls.system_principal()):
+        with reading_as(app_role, principal):
+            assert len(rows("documents_document")) == everything
+    untrained = make_staff("new@staff.example.org", [StaffRole.CUSTOMER_SERVICES], [])
+    untrained.training_completed_on = None
+    untrained.save(update_fields=["training_completed_on"])
+    with reading_as(app_role, principal_of(untrained)):
+        assert rows("documents_document") == []
+        assert len(rows("accounts_user")) == 1  # their own account, to sign in with
+
+
+def test_a_forgotten_principal_leaves_nothing_for_the_next_request(with_every_module: Cast, app_role: str) -> None:
+    """A pooled or reused connection never carries one request's principal into the next."""
+    cast = with_every_module
+    with reading_as(app_role, principal_of(cast.resident("alice"))):
+        assert rows("documents_document")
+        rls.forget_principal(connection)
+        assert rows("documents_document") == []
+        rls.take_principal(connection, principal_of(cast.resident("sam")))
+        assert not [row for row in rows("documents_document") if cast["ashton"].marker in row]
