@@ -1,0 +1,35 @@
+"""`manage.py database_wall`: the plan, the statements, and a clear refusal off PostgreSQL."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+
+def test_the_plan_names_each_table_and_why_any_waits() -> None:
+    out = StringIO()
+    call_command("database_wall", stdout=out)
+    assert "walled   documents.Document: tenancy_id in tenancies" in out.getvalue()
+    assert "not yet  repairs.RepairEvent: its key 'repair' is not an owner's id carried by the row" in out.getvalue()
+
+
+def test_the_statements_enable_and_force_the_wall_for_the_role() -> None:
+    out = StringIO()
+    call_command("database_wall", sql="porch_app", stdout=out)
+    sql = out.getvalue()
+    assert 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "porch_app"' in sql
+    assert 'ALTER TABLE "documents_document" FORCE ROW LEVEL SECURITY' in sql
+    assert "tenancy_id = ANY (NULLIF(current_setting('porch.tenancies', true), '')::bigint[])" in sql
+
+
+def test_a_role_that_is_not_a_plain_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="plain identifier"):
+        call_command("database_wall", sql='app"; DROP TABLE x; --', stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is SQLite's; PostgreSQL builds the wall")
+def test_sqlite_is_told_the_wall_needs_postgresql() -> None:
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("database_wall", install="porch_app", stdout=StringIO())
