@@ -27,7 +27,10 @@ from porch.rollout.models import Cohort, ModuleSwitch
 SWITCH_MEMORY_SECONDS = 0.5
 
 _lock = threading.Lock()
-_remembered: tuple[float, frozenset[tuple[str, int | None]]] = (0.0, frozenset())
+# Not 0.0: the monotonic clock counts from the machine's start, so on a machine up for less
+# than SWITCH_MEMORY_SECONDS "nothing remembered yet" would read as "nothing is off".
+NEVER = float("-inf")
+_remembered: tuple[float, frozenset[tuple[str, int | None]]] = (NEVER, frozenset())
 
 
 def modules_off() -> frozenset[tuple[str, int | None]]:
@@ -47,7 +50,7 @@ def forget() -> None:
     """Drop what this process remembers (after throwing a switch here, and in tests)."""
     global _remembered
     with _lock:
-        _remembered = (0.0, frozenset())
+        _remembered = (NEVER, frozenset())
 
 
 @dataclass(frozen=True)
