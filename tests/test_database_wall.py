@@ -11,6 +11,7 @@ policies' own keys, so a policy on the wrong column fails here.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -33,13 +34,8 @@ pytestmark = pytest.mark.skipif(
     reason="row-level security is PostgreSQL's: on SQLite the application's rule is the only one",
 )
 
-# Models whose rows do not yet carry their owner's id: reached only through their repair.
-WAITING_FOR_THEIR_OWNERS_KEY = {
-    "repairs.RepairClock",
-    "repairs.RepairEvent",
-    "repairs.RepairPhoto",
-    "repairs.Appointment",
-}
+# The rows that belong to one repair and carry its place (porch.repairs.models.RepairPart).
+REPAIR_PARTS = ("repairs_repairclock", "repairs_repairevent", "repairs_repairphoto", "repairs_appointment")
 
 
 @pytest.fixture
@@ -82,16 +78,27 @@ def walled_tables() -> list[str]:
 def principal_of(user: User) -> dict[str, str]:
     actor = actor_for_user(user, verified=True)
     people = Membership.objects.current().filter(tenancy_id__in=[home.tenancy_id for home in actor.homes])
-    return rls.principal(actor, people.values_list("person_id", flat=True))
+    jobs = Repair.objects.visible_to(actor) if actor.is_contractor else Repair.objects.none()
+    return rls.principal(actor, people.values_list("person_id", flat=True), jobs.values_list("id", flat=True))
+
+
+def repair_ids(rows_seen: list[str]) -> set[int]:
+    return {json.loads(row)["repair_id"] for row in rows_seen}
+
+
+def assert_repair_parts_show_only_with_their_repair() -> None:
+    repairs = {json.loads(row)["id"] for row in rows("repairs_repair")}
+    for table in REPAIR_PARTS:
+        assert repair_ids(rows(table)) <= repairs, table
 
 
 def test_every_declared_model_is_walled_or_says_why() -> None:
     walls, unwalled = rls.plan()
     assert {wall.model for wall in walls} | {u.model for u in unwalled} == {d.model for d in personal_models()}
     assert all(u.why for u in unwalled)
-    # A resident's or a contractor's data with no wall is a known, shrinking list: never a new one.
+    # Every resident's and contractor's table is walled; only staff-only tables wait (ADR 0032).
     owners = {declared.model: declared.owner for declared in personal_models()}
-    assert {u.model for u in unwalled if owners[u.model] != Owner.STAFF} == WAITING_FOR_THEIR_OWNERS_KEY
+    assert {u.model for u in unwalled if owners[u.model] != Owner.STAFF} == set()
 
 
 def test_each_policy_is_one_indexed_predicate_per_key_and_no_subquery() -> None:
@@ -117,6 +124,7 @@ def test_a_resident_reads_no_other_households_rows(with_every_module: Cast, app_
     foreign = [household.marker for household in cast.households.values() if household is not own]
     with reading_as(app_role, principal_of(user)):
         seen = {table: rows(table) for table in walled_tables()}
+        assert_repair_parts_show_only_with_their_repair()
     leaks = [(table, marker) for table, found in seen.items() for row in found for marker in foreign if marker in row]
     assert leaks == []
     # And the wall is not a wall of nothing: a current resident reads their own household's rows.
@@ -160,6 +168,8 @@ def test_a_contractor_reads_only_the_repairs_their_firm_holds(with_every_module:
     with reading_as(app_role, principal_of(operative)):
         seen = rows("repairs_repair")
         assert seen and all(cast["ashton"].marker in row for row in seen)
+        assert repair_ids(rows("repairs_repairevent"))  # the timeline of the firm's jobs
+        assert_repair_parts_show_only_with_their_repair()
         assert rows("housing_person") == rows("documents_document") == []
 
 

@@ -59,7 +59,8 @@ BLOCKS = "blocks"
 ESTATES = "estates"
 PATCHES = "patches"
 FIRMS = "firms"
-ARRAYS = (USERS, SELF, PEOPLE, TENANCIES, PROPERTIES, BLOCKS, ESTATES, PATCHES, FIRMS)
+JOBS = "jobs"  # the repairs a contractor's firm holds now: their clocks, timeline, photos, visits
+ARRAYS = (USERS, SELF, PEOPLE, TENANCIES, PROPERTIES, BLOCKS, ESTATES, PATCHES, FIRMS, JOBS)
 
 # The array a key is matched with, by the model the key points to.
 _ARRAY_FOR_MODEL = {
@@ -70,6 +71,7 @@ _ARRAY_FOR_MODEL = {
     "housing.Block": BLOCKS,
     "housing.Estate": ESTATES,
     "housing.Patch": PATCHES,
+    "repairs.Repair": JOBS,
 }
 
 
@@ -196,9 +198,10 @@ def _quoted(name: str) -> str:
 # --- The principal -----------------------------------------------------------------
 
 
-def principal(actor: Actor, people: Iterable[int] = ()) -> dict[str, str]:
+def principal(actor: Actor, people: Iterable[int] = (), jobs: Iterable[int] = ()) -> dict[str, str]:
     """The settings that say who is asking, from the actor resolved for the request.
-    `people` are the members of a resident's households now (porch.housing reads them)."""
+    `people` are the members of a resident's households now (porch.housing reads them);
+    `jobs` the repairs a contractor's firm holds (porch.repairs reads them)."""
     arrays: dict[str, Iterable[int | None]] = {}
     if actor.user_id is not None:
         arrays[USERS] = [actor.user_id]
@@ -216,6 +219,7 @@ def principal(actor: Actor, people: Iterable[int] = ()) -> dict[str, str]:
     elif actor.is_contractor and actor.firm_id is not None:
         kind = CONTRACTOR
         arrays[FIRMS] = [actor.firm_id]
+        arrays[JOBS] = jobs
     else:
         kind = NOBODY
     return _settings(kind, arrays)

@@ -17,7 +17,8 @@ Every row carries the key that decides who may see it:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
 from django.conf import settings
@@ -237,10 +238,53 @@ class Repair(models.Model):
         return str(self.tenancy.property) if self.tenancy else ""
 
 
-class RepairClock(models.Model):
+_Part = TypeVar("_Part", bound="RepairPart")
+
+
+class RepairParts(models.Manager[_Part]):
+    """Rows made many at once (bulk_create skips save) take their repair's place too."""
+
+    def bulk_create(self, objs: Iterable[_Part], *args: Any, **kwargs: Any) -> list[_Part]:
+        made = list(objs)
+        for part in made:
+            part.take_the_repairs_place()
+        return super().bulk_create(made, *args, **kwargs)
+
+
+class RepairPart(models.Model):
+    """A row that belongs to one repair and carries the repair's place (its tenancy, block or
+    estate), copied when the row is made. The database wall (ADR 0032) matches a row by a key
+    the row carries, never by a subquery to its repair; a repair's place never changes, so the
+    copy never goes stale. Not indexed: the application always reaches these rows by repair."""
+
+    tenancy = models.ForeignKey(
+        Tenancy, on_delete=models.PROTECT, null=True, blank=True, editable=False, db_index=False, related_name="+"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.PROTECT, null=True, blank=True, editable=False, db_index=False, related_name="+"
+    )
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, null=True, blank=True, editable=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def take_the_repairs_place(self) -> None:
+        repair = self.repair  # type: ignore[attr-defined]
+        self.tenancy_id, self.block_id, self.estate_id = repair.tenancy_id, repair.block_id, repair.estate_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.take_the_repairs_place()
+        super().save(*args, **kwargs)
+
+
+class RepairClock(RepairPart):
     """One deadline a repair runs against; met when the thing it asks for is done."""
 
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="clocks")
+    objects = RepairParts["RepairClock"]()
     kind = models.CharField(max_length=20, choices=[(k.value, CLOCK_WORDS[k]) for k in ClockKind])
     due_at = models.DateTimeField()
     # To the minute (a 24-hour clock), not by the end of a day.
@@ -263,7 +307,7 @@ class RepairClock(models.Model):
         return (self.met_at or now or timezone.now()) > self.due_at
 
 
-class RepairEvent(models.Model):
+class RepairEvent(RepairPart):
     """One entry on a repair's timeline. Staff notes stay internal unless published; a
     contractor's notes are seen by the repairs team and, when published, the resident."""
 
@@ -285,6 +329,7 @@ class RepairEvent(models.Model):
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="events")
+    objects = RepairParts["RepairEvent"]()
     kind = models.CharField(max_length=24, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
     text = models.TextField(max_length=2000, blank=True)
@@ -305,11 +350,12 @@ def photo_name(photo: RepairPhoto, filename: str) -> str:
     return f"repairs/{uuid4().hex}.{photo.content_type.rsplit('/', 1)[-1]}"
 
 
-class RepairPhoto(models.Model):
+class RepairPhoto(RepairPart):
     """A photo of the problem or of the work, re-encoded from its pixels (no EXIF, no location)."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="photos")
+    objects = RepairParts["RepairPhoto"]()
     file = models.FileField(upload_to=photo_name)
     content_type = models.CharField(max_length=30)
     size = models.PositiveIntegerField()
@@ -345,11 +391,12 @@ class Slot(models.Model):
         )
 
 
-class Appointment(models.Model):
+class Appointment(RepairPart):
     """A booked visit. The database lets each slot, and each repair, hold one live appointment,
     so two residents booking the last slot at once cannot both have it."""
 
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="appointments")
+    objects = RepairParts["Appointment"]()
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
     booked_at = models.DateTimeField(default=timezone.now)
     booked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -40,11 +40,12 @@ register(
         personal=(
             # The contractor firm it is assigned to now works on it.
             PersonalModel("repairs.Repair", Owner.TENANCY, ("tenancy", "block", "estate"), reached_by=("firm",)),
-            # Reached only through their repair, and owned as it is.
-            PersonalModel("repairs.RepairClock", Owner.TENANCY, "repair"),
-            PersonalModel("repairs.RepairEvent", Owner.TENANCY, "repair"),
-            PersonalModel("repairs.RepairPhoto", Owner.TENANCY, "repair"),
-            PersonalModel("repairs.Appointment", Owner.TENANCY, "repair"),
+            # Owned as their repair is: each carries a copy of its repair's place (RepairPart),
+            # and the firm holding the repair reaches them through it.
+            *(
+                PersonalModel(f"repairs.{part}", Owner.TENANCY, ("tenancy", "block", "estate"), reached_by=("repair",))
+                for part in ("RepairClock", "RepairEvent", "RepairPhoto", "Appointment")
+            ),
             PersonalModel("repairs.Assignment", Owner.CONTRACTOR, "firm"),
         ),
         categories=(REPAIRS_DATA,),
