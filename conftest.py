@@ -32,6 +32,44 @@ from porch.documents.models import Document, DocumentType
 from porch.documents.samples import sample_pdf
 from porch.housing.models import Block, Estate, Membership, Patch, Person, Property, Tenancy
 
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """With DATABASE_WALL_ROLE set (PostgreSQL), the test database gets the wall and every
+    request the tests make runs as that role, behind it (porch.core.rls, ADR 0032). The tests'
+    own setting up and checking run as the tables' owner."""
+    from django.conf import settings
+    from django.db import connection
+
+    from porch.core import rls
+
+    if not rls.is_on(connection):
+        return
+    role = connection.ops.quote_name(settings.DATABASE_WALL_ROLE)
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # noqa: TID251 - a role for the test database
+        # A role belongs to the whole server: the test processes may make it at once.
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        rls.install(connection, settings.DATABASE_WALL_ROLE)
+    _count_the_applications_queries_only()
+
+
+def _count_the_applications_queries_only() -> None:
+    """The query-count tests pin what a page asks of the database; behind the wall each request
+    also says who is asking, a few statements whatever the page (measured in bench/), which
+    these counts leave out."""
+    from django.test.utils import CaptureQueriesContext
+
+    captured = CaptureQueriesContext.captured_queries.fget  # type: ignore[attr-defined]
+
+    def applications(self: CaptureQueriesContext) -> list[dict[str, Any]]:
+        return [query for query in captured(self) if not query["sql"].startswith("SELECT set_config(")]
+
+    CaptureQueriesContext.captured_queries = property(applications)  # type: ignore[method-assign,assignment]
+
+
 PASSWORD = "correct horse battery staple"
 TODAY = datetime.date.today()
 LAST_YEAR = TODAY - datetime.timedelta(days=365)

@@ -62,6 +62,10 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # on plans the planner thinks costly, where compiling took longer than running: a one-hour
     # exposure report spent 5.1 of its 5.4 seconds compiling (bench/README.md, issue 10 goal 5).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The second wall (ADR 0032, PostgreSQL only): the role each request runs as, which owns no
+# table and lacks BYPASSRLS, after `manage.py database_wall --install ROLE`. In production the
+# portal connects as this role; migrations run as the tables' owner. Empty: no wall (SQLite).
+DATABASE_WALL_ROLE = env_str("DATABASE_WALL_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "porch.audit.middleware.AuditMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Behind the database wall from here in (PostgreSQL, DATABASE_WALL_ROLE): the session is read first.
+    "porch.core.middleware.DatabaseWallMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -19,14 +19,13 @@ import pytest
 from django.db import connection
 
 from conftest import Cast, make_staff
-from porch.accounts.actors import actor_for_user
+from porch.accounts.actors import actor_for_user, principal_for
 from porch.accounts.models import ContractorFirm, User
 from porch.asb.models import AsbCase
 from porch.core import rls
 from porch.core.modules import Owner, personal_models
 from porch.core.roles import StaffRole
 from porch.documents.models import Document
-from porch.housing.models import Membership
 from porch.repairs.models import Repair
 
 pytestmark = pytest.mark.skipif(
@@ -76,10 +75,7 @@ def walled_tables() -> list[str]:
 
 
 def principal_of(user: User) -> dict[str, str]:
-    actor = actor_for_user(user, verified=True)
-    people = Membership.objects.current().filter(tenancy_id__in=[home.tenancy_id for home in actor.homes])
-    jobs = Repair.objects.visible_to(actor) if actor.is_contractor else Repair.objects.none()
-    return rls.principal(actor, people.values_list("person_id", flat=True), jobs.values_list("id", flat=True))
+    return principal_for(actor_for_user(user, verified=True))
 
 
 def repair_ids(rows_seen: list[str]) -> set[int]:

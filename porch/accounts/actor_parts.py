@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from porch.core.actor import Actor
+from porch.core.rls import Jobs
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ActorParts:
     break_glass_tenancy_ids: Callable[[int], frozenset[int]] = lambda user_id: frozenset()
     # The resident's user this staff member is seeing the portal as, if a session is live (reads only).
     viewing_as_user: Callable[[HttpRequest, Actor], object | None] = lambda request, staff: None
+    # The repairs a contractor's firm may see now, and their homes (the database wall's).
+    firm_jobs: Callable[[Actor], Jobs] = lambda actor: Jobs()
 
 
 parts = ActorParts()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from porch.accounts.actor_parts import parts
 from porch.accounts.models import User
+from porch.core import rls
 from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor, Home
 from porch.housing.models import Membership
 
@@ -48,10 +49,13 @@ def actor_for_user(user: object, *, verified: bool) -> Actor:
 
 def _resident(user_id: int, person_id: int) -> Actor:
     """A resident, with their current memberships and what the rollout opens to them."""
-    homes = list(
+    # Every current membership of the homes they live in: theirs, and their household's people.
+    theirs = Membership.objects.current().filter(person_id=person_id).values("tenancy_id")
+    households = list(
         Membership.objects.current()
-        .filter(person_id=person_id)
+        .filter(tenancy_id__in=theirs)
         .values(
+            "person_id",
             "role",
             "start_date",
             "tenancy_id",
@@ -63,6 +67,7 @@ def _resident(user_id: int, person_id: int) -> Actor:
             "tenancy__property__block__estate__patch_id",
         )
     )
+    homes = [home for home in households if home["person_id"] == person_id]
     # Test households rehearse before any cohort opens.
     test = any(home["tenancy__is_test"] for home in homes)
     reach = parts.reach_of_test_homes() if test else parts.reach_of_homes(homes)
@@ -71,6 +76,7 @@ def _resident(user_id: int, person_id: int) -> Actor:
         user_id=user_id,
         person_id=person_id,
         membership_roles=frozenset(home["role"] for home in homes),
+        household_ids=frozenset(home["person_id"] for home in households),
         homes=tuple(
             Home(
                 tenancy_id=home["tenancy_id"],
@@ -114,3 +120,9 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
         return None
     resident = actor_for_user(resident_user, verified=False)
     return replace(resident, on_behalf_of_id=staff.user_id, behind_roles=staff.roles)
+
+
+def principal_for(actor: Actor) -> dict[str, str]:
+    """What the actor may read behind the database wall (porch.core.rls): a resident's own
+    rows and their households' people; a contractor's firm and the repairs it holds."""
+    return rls.principal(actor, jobs=parts.firm_jobs(actor) if actor.is_contractor else rls.Jobs())

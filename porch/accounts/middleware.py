@@ -7,10 +7,12 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from porch.accounts.actors import actor_for_request
+from porch.accounts.actors import actor_for_request, principal_for
+from porch.core import rls
 from porch.core.actor import Actor
 from porch.core.types import PorchRequest
 
@@ -58,8 +60,14 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: PorchRequest) -> HttpResponse:
+        def find() -> tuple[Actor, dict[str, str]]:
+            actor = actor_for_request(request)
+            return actor, principal_for(actor) if rls.is_on(connection) else {}
+
         def resolve() -> Actor:
-            return actor_for_request(request)
+            # Behind the database wall (ADR 0032), who is asking is found by the system, and
+            # from then on the request reads what the actor may.
+            return rls.found_then(connection, find)
 
         # The lazy object passes every use through to the Actor it makes; the stubs type it as
         # SimpleLazyObject[Actor], a class of its own, so it is cast to what it stands in for.

@@ -19,8 +19,9 @@ register(
         name="Accounts",
         switch=SIGNUP,
         personal=(
-            # A user reads their own account before their person is known (signing in).
-            PersonalModel("accounts.User", Owner.PERSON, "person", reached_by=("id",)),
+            # A user reads their own account before their person is known (signing in); a
+            # contractor firm's administrator reads their firm's operatives' accounts.
+            PersonalModel("accounts.User", Owner.PERSON, "person", reached_by=("id", "firm")),
             PersonalModel("accounts.RoleGrant", Owner.STAFF, "user"),
             PersonalModel("accounts.SignupCode", Owner.TENANCY, "tenancy"),
             PersonalModel("accounts.ActivationLetter", Owner.TENANCY, "tenancy"),

@@ -44,7 +44,7 @@ from porch.accounts.sudo import (
 )
 from porch.accounts.types import SignedInRequest
 from porch.audit.services import record
-from porch.core import ratelimit
+from porch.core import ratelimit, rls
 from porch.core.routes import PUBLIC, SETTING_UP, SIGNED_IN, SIGNING_OUT, audience, module
 from porch.core.types import PorchRequest
 from porch.housing.models import normalise_reference
@@ -68,6 +68,7 @@ def _safe_next(request: PorchRequest, default: str = "home") -> str:
 
 
 @audience(PUBLIC)
+@rls.answered_by_system
 def sign_in(request: PorchRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -111,6 +112,7 @@ def _complete_sign_in(request: PorchRequest, user: User, target: str, device: ob
 
 
 @audience(PUBLIC)
+@rls.answered_by_system
 def sign_in_code(request: PorchRequest) -> HttpResponse:
     user = account_access.user_pending_sign_in(request.session.get(PENDING_USER))
     if user is None:
@@ -252,11 +254,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
-password_reset = audience(PUBLIC)(PasswordResetView.as_view(form_class=GovukPasswordResetForm))
+password_reset = audience(PUBLIC)(rls.answered_by_system(PasswordResetView.as_view(form_class=GovukPasswordResetForm)))
 password_reset_done = audience(PUBLIC)(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
-password_reset_confirm = audience(PUBLIC)(PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm))
+password_reset_confirm = audience(PUBLIC)(
+    rls.answered_by_system(PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm))
+)
 password_reset_complete = audience(PUBLIC)(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
@@ -267,6 +271,7 @@ password_reset_complete = audience(PUBLIC)(
 
 @audience(PUBLIC)
 @module("signup")
+@rls.answered_by_system
 def signup_start(request: PorchRequest) -> HttpResponse:
     form = SignupStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -291,6 +296,7 @@ def signup_start(request: PorchRequest) -> HttpResponse:
 
 @audience(PUBLIC)
 @module("signup")
+@rls.answered_by_system
 def signup_code(request: PorchRequest) -> HttpResponse:
     """The same page whether or not the details matched."""
     if SIGNUP_CODE not in request.session:
@@ -320,6 +326,7 @@ def signup_code(request: PorchRequest) -> HttpResponse:
 
 @audience(PUBLIC)
 @module("signup")
+@rls.answered_by_system
 def signup_password(request: PorchRequest) -> HttpResponse:
     code = signup.verified_code(request.session.get(SIGNUP_VERIFIED))
     if code is None:

@@ -23,6 +23,7 @@ from django.db.models import Case, When
 
 from porch.audit.chain import GENESIS, row_hash
 from porch.audit.models import AccessEvent, Chain
+from porch.core import rls
 from porch.core.bulk import objects_insert
 
 # Enough to ride out a burst of writers meeting on the same chains; each miss moves on.
@@ -55,10 +56,13 @@ def append(rows: Sequence[dict[str, Any]]) -> None:
     """Write the rows to one chain, in order, as one INSERT."""
     if not rows:
         return
-    if connection.features.has_select_for_update_skip_locked:
-        _append_to_a_free_chain(rows)
-    else:
-        _append_optimistically(rows)
+    # Where a chain ends is read from rows about other people: behind the database wall, the
+    # system appends, whoever's request recorded the reads.
+    with rls.as_system(connection):
+        if connection.features.has_select_for_update_skip_locked:
+            _append_to_a_free_chain(rows)
+        else:
+            _append_optimistically(rows)
 
 
 def _append_to_a_free_chain(rows: Sequence[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from porch.contractors import access, services
 from porch.contractors.forms import ChoosePasswordForm, FirmForm, InviteForm
+from porch.core import rls
 from porch.core.routes import PUBLIC, Audience, audience, staff
 from porch.core.types import PorchRequest
 
@@ -62,6 +63,7 @@ def deactivate(request: PorchRequest, code: UUID) -> HttpResponse:
 
 
 @audience(PUBLIC)
+@rls.answered_by_system
 def invitation(request: PorchRequest, token: str) -> HttpResponse:
     invited = services.invitation_for(token)
     if invited is None:

@@ -43,6 +43,9 @@ class Actor:
     membership_roles: frozenset[str] = field(default_factory=frozenset)
     # Residents: their current memberships of tenancies in force (no homes: no tenancy data).
     homes: tuple[Home, ...] = ()
+    # Residents: the people of those homes now, themselves included (names on their pages;
+    # what the database wall lets them read of housing_person).
+    household_ids: frozenset[int] = field(default_factory=frozenset)
     firm_id: int | None = None
     # Residents: whether an open pilot cohort covers their home, and the modules it opens.
     in_open_cohort: bool = False

@@ -4,9 +4,12 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers
 
+from porch.core import rls
 from porch.core.types import PorchRequest
 
 
@@ -66,3 +69,22 @@ class PrivateResponseMiddleware:
             patch_vary_headers(response, ["Cookie"])
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class DatabaseWallMiddleware:
+    """Runs the request behind the database wall (porch.core.rls, ADR 0032) when it is on:
+    from the start, the session's user may read only their own account; the actor, once
+    resolved, widens that to what they may see (porch.accounts.middleware); at the end
+    nobody is asking, so a reused connection carries nothing into the next request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not rls.is_on(connection):
+            return self.get_response(request)
+        rls.claim(connection, rls.identity_principal(request.session.get(SESSION_KEY)))
+        try:
+            return self.get_response(request)
+        finally:
+            rls.release(connection)

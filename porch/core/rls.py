@@ -22,11 +22,16 @@ first one everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.db import connection as default_connection
 
 from porch.core.actor import Actor
 from porch.core.modules import Owner, PersonalModel, personal_models
@@ -60,7 +65,27 @@ ESTATES = "estates"
 PATCHES = "patches"
 FIRMS = "firms"
 JOBS = "jobs"  # the repairs a contractor's firm holds now: their clocks, timeline, photos, visits
-ARRAYS = (USERS, SELF, PEOPLE, TENANCIES, PROPERTIES, BLOCKS, ESTATES, PATCHES, FIRMS, JOBS)
+# A tenancy's or a home's own row (its address), apart from the rows keyed by it (a
+# household's documents, rent, cases): a contractor reads the first of the homes of their
+# jobs, never the second.
+TENANCY_ROWS = "tenancy_rows"
+PROPERTY_ROWS = "property_rows"
+ARRAYS = (
+    USERS,
+    SELF,
+    PEOPLE,
+    TENANCIES,
+    PROPERTIES,
+    BLOCKS,
+    ESTATES,
+    PATCHES,
+    FIRMS,
+    JOBS,
+    TENANCY_ROWS,
+    PROPERTY_ROWS,
+)
+# A model's own id, where it is matched apart from the keys pointing to the model.
+_OWN_ROWS = {"housing.Person": PEOPLE, "housing.Tenancy": TENANCY_ROWS, "housing.Property": PROPERTY_ROWS}
 
 # The array a key is matched with, by the model the key points to.
 _ARRAY_FOR_MODEL = {
@@ -140,10 +165,12 @@ def _array_for(model: type[Model], model_field: Any) -> str | None:
         target = model_field.related_model._meta.label
     else:
         return None
+    if model_field.primary_key and target in _OWN_ROWS:
+        # A person's own row is read by their household (names on the dashboard), a home's by
+        # the firm working there; a row keyed by them is the person's, the household's.
+        return _OWN_ROWS[target]
     if target == "housing.Person":
-        # A person's own row is read by their household (names on the dashboard); a row about
-        # a person is theirs alone.
-        return PEOPLE if model_field.primary_key else SELF
+        return SELF
     return _ARRAY_FOR_MODEL.get(target)
 
 
@@ -190,27 +217,39 @@ def install(connection: BaseDatabaseWrapper, app_role: str) -> None:
 
 
 def _quoted(name: str) -> str:
+    return f'"{_plain(name)}"'
+
+
+def _plain(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"not a plain identifier: {name!r}")
-    return f'"{name}"'
+    return name
 
 
 # --- The principal -----------------------------------------------------------------
 
 
-def principal(actor: Actor, people: Iterable[int] = (), jobs: Iterable[int] = ()) -> dict[str, str]:
-    """The settings that say who is asking, from the actor resolved for the request.
-    `people` are the members of a resident's households now (porch.housing reads them);
-    `jobs` the repairs a contractor's firm holds (porch.repairs reads them)."""
+@dataclass(frozen=True)
+class Jobs:
+    """What a contractor's firm may read: the repairs it holds and the homes they are in."""
+
+    repairs: frozenset[int] = frozenset()
+    tenancies: frozenset[int] = frozenset()
+    properties: frozenset[int] = frozenset()
+
+
+def principal(actor: Actor, jobs: Jobs = Jobs()) -> dict[str, str]:
+    """The settings that say who is asking, from the actor resolved for the request; `jobs`
+    are what a contractor's firm may see (porch.repairs reads them)."""
     arrays: dict[str, Iterable[int | None]] = {}
-    if actor.user_id is not None:
-        arrays[USERS] = [actor.user_id]
+    # Their own account; seeing the portal as a resident, the staff member's own too (the banner).
+    arrays[USERS] = [actor.user_id, actor.on_behalf_of_id]
     if actor.is_resident and actor.person_id is not None:
         kind = RESIDENT
         arrays[SELF] = [actor.person_id]
-        arrays[PEOPLE] = {actor.person_id, *people}
-        arrays[TENANCIES] = [home.tenancy_id for home in actor.homes]
-        arrays[PROPERTIES] = [home.property_id for home in actor.homes]
+        arrays[PEOPLE] = {actor.person_id, *actor.household_ids}
+        arrays[TENANCIES] = arrays[TENANCY_ROWS] = [home.tenancy_id for home in actor.homes]
+        arrays[PROPERTIES] = arrays[PROPERTY_ROWS] = [home.property_id for home in actor.homes]
         arrays[BLOCKS] = [home.block_id for home in actor.homes]
         arrays[ESTATES] = [home.estate_id for home in actor.homes]
         arrays[PATCHES] = [home.patch_id for home in actor.homes]
@@ -219,7 +258,9 @@ def principal(actor: Actor, people: Iterable[int] = (), jobs: Iterable[int] = ()
     elif actor.is_contractor and actor.firm_id is not None:
         kind = CONTRACTOR
         arrays[FIRMS] = [actor.firm_id]
-        arrays[JOBS] = jobs
+        arrays[JOBS] = jobs.repairs
+        arrays[TENANCY_ROWS] = jobs.tenancies
+        arrays[PROPERTY_ROWS] = jobs.properties
     else:
         kind = NOBODY
     return _settings(kind, arrays)
@@ -238,15 +279,113 @@ def _settings(kind: str, arrays: Mapping[str, Iterable[int | None]]) -> dict[str
     return settings
 
 
-def take_principal(connection: BaseDatabaseWrapper, settings: Mapping[str, str]) -> None:
-    """Say who is asking on this connection until `forget_principal`: one statement."""
+def identity_principal(user_id: int | str | None) -> dict[str, str]:
+    """Before the actor is known: the signed-in user's own account (to load it), nothing else."""
+    return _settings(NOBODY, {USERS: [int(user_id)]} if user_id else {})
+
+
+FORGOTTEN = {f"{PREFIX}{name}": "" for name in ("principal", *ARRAYS)}
+
+
+def take_principal(connection: BaseDatabaseWrapper, settings: Mapping[str, str], role: str | None = None) -> None:
+    """Say who is asking on this connection until `forget_principal`: one statement, which
+    also sets the connection's role when given one ('none': the role it connected as)."""
     if connection.vendor != "postgresql":
         return
-    calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+    values = dict(settings) if role is None else {**settings, "role": role}
+    calls = ", ".join("set_config(%s, %s, false)" for _ in values)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", [part for item in settings.items() for part in item])
+        cursor.execute(f"SELECT {calls}", [part for item in values.items() for part in item])
+    connection.porch_principal = dict(settings)  # type: ignore[attr-defined]  # for as_system to restore
 
 
 def forget_principal(connection: BaseDatabaseWrapper) -> None:
     """Nobody is asking: every walled table shows no row until a principal is taken again."""
-    take_principal(connection, {f"{PREFIX}{name}": "" for name in ("principal", *ARRAYS)})
+    take_principal(connection, FORGOTTEN)
+
+
+# --- The running portal ------------------------------------------------------------
+#
+# With DATABASE_WALL_ROLE set (PostgreSQL only), each request runs as that role: the
+# connection's role is set when the request starts and reset when it ends, and the principal
+# grows as the request learns who is asking (the session's user, then the actor). In
+# production the portal connects as that role, so resetting changes nothing and no statement
+# can leave it; the tests connect as the tables' owner and run each request as the role.
+
+
+# Set by manage.py for every command but the development server.
+RESTS_AS = "PORCH_RESTS_AS"
+
+
+def rest(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """A new connection (connection_created): a management command is the system acting (the
+    task worker, the feed, cron jobs) and reads every row, each use audited by what it does;
+    anything else (a web process) reads nothing until a request claims the connection."""
+    if is_on(connection):
+        resting = system_principal() if os.environ.get(RESTS_AS) == SYSTEM else FORGOTTEN
+        take_principal(connection, resting)
+
+
+def is_on(connection: BaseDatabaseWrapper) -> bool:
+    return bool(django_settings.DATABASE_WALL_ROLE) and connection.vendor == "postgresql"
+
+
+def claim(connection: BaseDatabaseWrapper, settings: Mapping[str, str]) -> None:
+    """A request starts: run as the application's role, with what is known of who is asking."""
+    take_principal(connection, settings, role=_plain(django_settings.DATABASE_WALL_ROLE))
+
+
+def release(connection: BaseDatabaseWrapper) -> None:
+    """The request has ended: nobody is asking, as the role the connection was made with."""
+    if connection.connection is None or connection.needs_rollback:
+        return  # closed, or its transaction failed: rolling it back undoes the claim
+    take_principal(connection, FORGOTTEN, role="none")
+
+
+def found_then[T](connection: BaseDatabaseWrapper, find: Callable[[], tuple[T, Mapping[str, str]]]) -> T:
+    """Find who is asking as the system (their account, memberships, firm), then read as them.
+    If finding fails, nobody is asking."""
+    if not is_on(connection):
+        return find()[0]
+    take_principal(connection, system_principal())
+    try:
+        found, principal = find()
+    except BaseException:
+        if not connection.needs_rollback:  # a failed transaction's rollback undoes the setting
+            forget_principal(connection)
+        raise
+    take_principal(connection, principal)
+    return found
+
+
+@contextmanager
+def as_system(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """Every row, for a step the system takes inside a request, then the request's principal
+    again: finding who is asking before they are known, appending to the audit log's chains.
+    Each use is one named step; none runs a view's query."""
+    if not is_on(connection):
+        yield
+        return
+    before = getattr(connection, "porch_principal", FORGOTTEN)
+    take_principal(connection, system_principal())
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:  # a failed transaction's rollback undoes the setting
+            take_principal(connection, before)
+
+
+def answered_by_system[View: Callable[..., Any]](view: View) -> View:
+    """For a page nobody signed in asks for, which must find an account, a tenancy or a payment
+    by what it was given: sign-in, sign-up, password reset and an invitation's link (what was
+    typed), the on-call call's link (who was called), the payment provider's callbacks (a
+    signed message). Behind the database wall its
+    view runs as the system; each says nothing of what it found to anyone but its owner, and
+    each is listed in ADR 0032."""
+
+    @wraps(view)
+    def as_the_system(*args: Any, **kwargs: Any) -> Any:
+        with as_system(default_connection):
+            return view(*args, **kwargs)
+
+    return as_the_system  # type: ignore[return-value]

@@ -6,10 +6,12 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Case, F, Lookup, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
+from porch.core import rls
 from porch.core.actions import Action
 from porch.core.actor import Actor
 from porch.core.roles import StaffRole
@@ -234,13 +236,19 @@ def tenancy_for_change_request(actor: Actor) -> Tenancy | None:
     if not actor.is_resident or not actor.person_id:
         return None
     today = timezone.localdate()
-    latest = (
-        Membership.objects.account_holders()
-        .filter(person_id=actor.person_id, start_date__lte=today, tenancy__start_date__lte=today)
-        .select_related("tenancy")
-        .order_by(
-            F("end_date").desc(nulls_first=True), F("tenancy__end_date").desc(nulls_first=True), "-start_date", "-id"
+    # Behind the database wall a former tenant reads no row of their old home: where to file
+    # their request is found by the system (ADR 0032), and only its id is used.
+    with rls.as_system(connection):
+        latest = (
+            Membership.objects.account_holders()
+            .filter(person_id=actor.person_id, start_date__lte=today, tenancy__start_date__lte=today)
+            .select_related("tenancy")
+            .order_by(
+                F("end_date").desc(nulls_first=True),
+                F("tenancy__end_date").desc(nulls_first=True),
+                "-start_date",
+                "-id",
+            )
+            .first()
         )
-        .first()
-    )
     return latest.tenancy if latest is not None else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from porch.audit.services import record
+from porch.core import rls
 from porch.core.roles import StaffRole
 from porch.core.routes import PUBLIC, audience, staff
 from porch.core.types import PorchRequest
@@ -23,6 +24,7 @@ from porch.incidents.oncall_forms import OnCallShiftForm
 
 
 @audience(PUBLIC)
+@rls.answered_by_system
 def acknowledge(request: PorchRequest, token: str) -> HttpResponse:
     """The link in a call. Opening it does nothing (mail scanners open links); the button
     acknowledges. It shows no personal data, so it needs no sign-in at 3am on a phone."""

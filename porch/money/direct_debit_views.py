@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from porch.core import rls
 from porch.core.routes import PAYMENT_PROVIDER, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access
@@ -132,6 +133,7 @@ def _the_live_one(request: PorchRequest, account: RentAccount) -> DirectDebitMan
 
 @audience(PAYMENT_PROVIDER)
 @require_POST
+@rls.answered_by_system
 def direct_debit_callback(request: PorchRequest) -> HttpResponse:
     """The Direct Debit provider's messages about mandates, signed with its webhook secret.
     A message about a mandate Porch never set up is ignored; the same message twice changes

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.http import require_POST
 
+from porch.core import rls
 from porch.core.routes import PAYMENT_PROVIDER, RESIDENT, audience, module
 from porch.core.types import PorchRequest
 from porch.money import access
@@ -113,6 +114,7 @@ def payment_detail(request: PorchRequest, code: str) -> HttpResponse:
 
 @audience(PAYMENT_PROVIDER)
 @require_POST
+@rls.answered_by_system
 def payment_callback(request: PorchRequest) -> HttpResponse:
     """The provider telling Porch how a payment ended. Signed with the webhook secret; a
     message for a payment Porch never started is refused (404), and the provider may send the

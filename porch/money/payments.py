@@ -102,9 +102,11 @@ def _payment_of_attempt(
                     is_test=account.tenancy.is_test,
                 )
         except IntegrityError:  # the other submit made it first: wait for it, then use it
-            found = Payment.objects.select_for_update().get(attempt_key=attempt_key)
-    if found.account_id != account.pk:
-        raise Http404  # a key from another account's form: not this one's payment
+            found = Payment.objects.select_for_update().filter(attempt_key=attempt_key).first()
+    if found is None or found.account_id != account.pk:
+        # A key from another account's form: not this one's payment. Behind the database wall
+        # another household's payment is not found at all, and its key is refused as taken.
+        raise Http404
     return found
 
 

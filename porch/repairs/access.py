@@ -8,9 +8,11 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from porch.core import rls
 from porch.core.actions import Action
 from porch.core.actor import Actor
 from porch.housing.models import Membership
@@ -39,6 +41,17 @@ def repairs_for_staff(actor: Actor) -> RepairQuerySet:
         Repair.objects.visible_to(actor)
         .filter(is_test=False)
         .select_related("tenancy__property__block__estate", "block__estate", "estate", "firm")
+    )
+
+
+def firm_jobs(actor: Actor) -> rls.Jobs:
+    """The repairs a contractor's firm may see now, and the homes they are in (for the
+    address): what the database wall lets the firm read (porch.core.rls.Jobs)."""
+    rows = list(repairs_for_contractor(actor).values_list("id", "tenancy_id", "tenancy__property_id"))
+    return rls.Jobs(
+        repairs=frozenset(row[0] for row in rows),
+        tenancies=frozenset(row[1] for row in rows if row[1]),
+        properties=frozenset(row[2] for row in rows if row[2]),
     )
 
 
@@ -106,4 +119,8 @@ def household_ids(repair: Repair) -> list[int]:
     shared area's repair is about its reporter alone, when staff or a contractor read it."""
     if repair.tenancy_id is None:
         return [repair.reported_by_id] if repair.reported_by_id else []
-    return list(Membership.objects.current().filter(tenancy_id=repair.tenancy_id).values_list("person_id", flat=True))
+    # Who the data is about is the audit log's to know, not the reader's: behind the database
+    # wall a contractor reads no household's memberships, so the system finds them.
+    with rls.as_system(connection):
+        household = Membership.objects.current().filter(tenancy_id=repair.tenancy_id)
+        return list(household.values_list("person_id", flat=True))

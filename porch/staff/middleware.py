@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from porch.accounts.actors import actor_for_user
+from porch.core import rls
 from porch.staff.access import NO_LONGER_ALLOWED, TIME_UP, active_view_as, stale_reason
 from porch.staff.models import VIEW_AS_SESSION_KEY
 from porch.staff.services import view_as_end
@@ -29,7 +31,9 @@ class EndStaleViewAsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if VIEW_AS_SESSION_KEY in request.session and request.user.is_authenticated:
-            self._end_if_stale(request)
+            # Part of finding who is asking: behind the database wall (ADR 0032), the system's.
+            with rls.as_system(connection):
+                self._end_if_stale(request)
         return self.get_response(request)
 
     @staticmethod

@@ -3,13 +3,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.actors import actor_for_user
 from porch.accounts.models import User
 from porch.audit.services import record
+from porch.core import rls
 from porch.core.actor import Actor
 from porch.core.roles import PATCH_SCOPED, StaffRole
 from porch.housing.access import member_ids_by_tenancy
@@ -134,9 +135,10 @@ def view_as_end_on_sign_out(sender: object, request: HttpRequest | None, user: o
     the actor: the limits sign people out before the actor is resolved."""
     if request is None or not isinstance(user, User):
         return
-    session = active_view_as(user.pk, request.session.get(VIEW_AS_SESSION_KEY))
-    if session is not None:
-        view_as_end(session=session, request=request, why="ended: signed out")
+    with rls.as_system(connection):  # signing out may come before who is asking is known
+        session = active_view_as(user.pk, request.session.get(VIEW_AS_SESSION_KEY))
+        if session is not None:
+            view_as_end(session=session, request=request, why="ended: signed out")
 
 
 def view_as_end_elsewhere(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
@@ -146,8 +148,9 @@ def view_as_end_elsewhere(sender: object, request: HttpRequest, user: object, **
         return
     kept = request.session.get(VIEW_AS_SESSION_KEY)
     running = ViewAsSession.objects.filter(staff_id=user.pk, ended_at__isnull=True).exclude(uuid__in=_codes(kept))
-    for session in running.select_related("staff"):
-        view_as_end(session=session, request=request, why="ended: signed out everywhere else")
+    with rls.as_system(connection):  # the staff member's own sessions, whoever they are seeing as
+        for session in running.select_related("staff"):
+            view_as_end(session=session, request=request, why="ended: signed out everywhere else")
 
 
 def _codes(code: object) -> list[str]:

@@ -130,6 +130,7 @@ def test_staff_do_not_use_the_residents_page(cast: Cast, who: str) -> None:
     assert client_for(cast, who).get(LIST).status_code == 403
 
 
+@pytest.mark.django_db  # behind the database wall, every request says who is asking
 def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
     response = client.get(LIST)
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")

@@ -115,6 +115,7 @@ def test_withdrawing_is_a_post(cast: Cast) -> None:
     assert client_for(cast, "staff:north").get(withdraw(notice)).status_code == 405
 
 
+@pytest.mark.django_db  # behind the database wall, every request says who is asking
 @pytest.mark.parametrize("url", [LIST, NEW])
 def test_signed_out_visitors_are_sent_to_sign_in(client: Any, url: str) -> None:
     response = client.get(url)

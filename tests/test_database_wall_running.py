@@ -1,0 +1,119 @@
+"""The database wall in the running portal (ADR 0032): with DATABASE_WALL_ROLE set on
+PostgreSQL (CI's PostgreSQL run), every request runs as a role that owns nothing, behind row-
+level security, and the wall holds where the application's rule is wrong or switched off.
+
+The cast's markers judge what reaches a page, not the policies' own keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+
+from conftest import Cast, sign_in
+from porch.core import rls
+from porch.core.isolation import crawl
+from porch.documents.models import Document
+
+pytestmark = pytest.mark.skipif(
+    not rls.is_on(connection),
+    reason="the wall runs on PostgreSQL with DATABASE_WALL_ROLE set (CI's PostgreSQL run sets it)",
+)
+
+
+def _principal_and_role() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, coalesce(current_setting('porch.principal', true), '')")
+        role, principal = cursor.fetchone()
+    return role, principal
+
+
+@pytest.fixture
+def filters_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The application's rule switched off: every `visible_to` returns every row, so each
+    `get_*_for` and list built on it asks the database for anything."""
+    patched = set()
+    for model in apps.get_models():
+        queryset = type(model._default_manager.get_queryset())
+        if "visible_to" in vars(queryset) and queryset not in patched:
+            monkeypatch.setattr(queryset, "visible_to", lambda self, actor: self.all())
+            patched.add(queryset)
+    assert len(patched) >= 15  # every module's way in, not a few of them
+    yield
+
+
+@pytest.mark.urls("tests.wall_widget_urls")
+def test_a_widget_listing_every_case_file_shows_a_resident_only_their_own(with_every_module: Cast, client) -> None:
+    """The original incident: a page listing every ASB case file, whoever asks."""
+    cast = with_every_module
+    every_case_file = Document.objects.filter(type=cast.types["asb"])
+    assert every_case_file.exclude(tenancy=cast["cole"].tenancy).exists()  # the query is unscoped
+    sign_in(client, cast.resident("carol"))
+    page = json.loads(client.get("/every-case-file/").content)
+    assert page["role"] == settings.DATABASE_WALL_ROLE != _principal_and_role()[0]  # the request's role, not the tests'
+    assert page["titles"] and all(title.endswith(cast["cole"].marker) for title in page["titles"])
+
+
+def test_a_request_ends_with_nobody_asking(with_every_module: Cast, client) -> None:
+    """A reused connection carries nothing of one request into the next."""
+    sign_in(client, with_every_module.resident("alice"))
+    assert client.get("/documents/").status_code == 200
+    role, principal = _principal_and_role()
+    assert principal == ""
+    assert role == connection.settings_dict["USER"]
+
+
+RESIDENTS = [("ashton", "alice"), ("cole", "carol"), ("evans", "erin"), ("smith", "sam")]
+
+
+@pytest.mark.parametrize(("household", "resident"), RESIDENTS)
+def test_with_the_applications_filters_off_no_resident_sees_another_households_canary(
+    with_every_module: Cast, client, filters_off: None, household: str, resident: str
+) -> None:
+    cast = with_every_module
+    others = [h for key, h in cast.households.items() if key != household]
+    sign_in(client, cast.resident(resident))
+    leaks = crawl(
+        client,
+        foreign_markers=[h.marker for h in others],
+        foreign_codes=[code for h in others for code in h.codes],
+    )
+    assert leaks == []
+
+
+def test_with_the_filters_off_the_crawl_still_reaches_the_residents_own_rows(
+    with_every_module: Cast, client, filters_off: None
+) -> None:
+    """A wall of nothing would pass the test above: Alice still reads her own."""
+    ashton = with_every_module["ashton"]
+    sign_in(client, with_every_module.resident("alice"))
+    urls = {leak.url for leak in crawl(client, foreign_markers=[ashton.marker], foreign_codes=[])}
+    assert f"/documents/{ashton.documents['letter'].uuid}/download/" in urls
+    assert f"/complaints/{ashton.tenancy.complaints.get().uuid}/" in urls
+
+
+def test_switching_the_filters_off_does_open_the_application_to_everything(
+    with_every_module: Cast, filters_off: None
+) -> None:
+    """So the crawls above prove the wall, not the application's rule."""
+    from porch.accounts.actors import actor_for_user
+
+    alice = actor_for_user(with_every_module.resident("alice"), verified=True)
+    visible: QuerySet[Document] = Document.objects.visible_to(alice)
+    assert visible.count() == Document.objects.count()
+
+
+@pytest.mark.django_db
+def test_a_command_rests_as_the_system_and_a_web_process_as_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new connection reads before any request claims it (manage.py sets PORCH_RESTS_AS)."""
+    monkeypatch.setenv(rls.RESTS_AS, rls.SYSTEM)
+    rls.rest(None, connection)
+    assert _principal_and_role()[1] == rls.SYSTEM
+    monkeypatch.delenv(rls.RESTS_AS)
+    rls.rest(None, connection)
+    assert _principal_and_role()[1] == ""
