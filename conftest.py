@@ -20,12 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porch.accounts.models import User
+from porch.core import rls
 from porch.core.modules import probe_ids
 from porch.core.roles import StaffRole
 from porch.documents.models import Document, DocumentType
@@ -38,30 +42,23 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """With DATABASE_WALL_ROLE set (PostgreSQL), the test database gets the wall and every
     request the tests make runs as that role, behind it (porch.core.rls, ADR 0032). The tests'
     own setting up and checking run as the tables' owner."""
-    from django.conf import settings
-    from django.db import connection
-
-    from porch.core import rls
-
     if not rls.is_on(connection):
         return
-    role = connection.ops.quote_name(settings.DATABASE_WALL_ROLE)
+    role = connection.ops.quote_name(django_settings.DATABASE_WALL_ROLE)
     with django_db_blocker.unblock(), connection.cursor() as cursor:  # noqa: TID251 - a role for the test database
         # A role belongs to the whole server: the test processes may make it at once.
         cursor.execute(
             f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
-        rls.install(connection, settings.DATABASE_WALL_ROLE)
+        rls.install(connection, django_settings.DATABASE_WALL_ROLE)
     _count_the_applications_queries_only()
 
 
 def _count_the_applications_queries_only() -> None:
     """The query-count tests pin what a page asks of the database; behind the wall each request
-    also says who is asking, a few statements whatever the page (measured in bench/), which
+    also says who is asking, a few statements whatever the page (a cost for bench/ to weigh), which
     these counts leave out."""
-    from django.test.utils import CaptureQueriesContext
-
     captured = CaptureQueriesContext.captured_queries.fget  # type: ignore[attr-defined]
 
     def applications(self: CaptureQueriesContext) -> list[dict[str, Any]]:

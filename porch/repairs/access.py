@@ -8,14 +8,12 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from porch.core import rls
 from porch.core.actions import Action
 from porch.core.actor import Actor
-from porch.housing.models import Membership
 from porch.repairs.models import COORDINATORS, Assignment, Repair, RepairEvent, RepairPhoto, RepairQuerySet
 
 
@@ -112,15 +110,3 @@ def held_since(repair: Repair) -> datetime.datetime | None:
     """When the repair's current firm was given it (None when no assignment was recorded)."""
     held = Assignment.objects.filter(repair=repair, firm_id=repair.firm_id, ended_at__isnull=True).first()
     return held.started_at if held else None
-
-
-def household_ids(repair: Repair) -> list[int]:
-    """The people a home's repair is about (its current household): one audit row each. A
-    shared area's repair is about its reporter alone, when staff or a contractor read it."""
-    if repair.tenancy_id is None:
-        return [repair.reported_by_id] if repair.reported_by_id else []
-    # Who the data is about is the audit log's to know, not the reader's: behind the database
-    # wall a contractor reads no household's memberships, so the system finds them.
-    with rls.as_system(connection):
-        household = Membership.objects.current().filter(tenancy_id=repair.tenancy_id)
-        return list(household.values_list("person_id", flat=True))
