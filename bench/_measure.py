@@ -36,8 +36,8 @@ Request = Callable[[], Any]
 class Worker:
     """A child process with Django on one database, answering one JSON line with another."""
 
-    def __init__(self, script: str, url: str, explain: bool) -> None:
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR"}
+    def __init__(self, script: str, url: str, explain: bool, env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR", **(env or {})}
         command = [sys.executable, script, "worker"] + (["--explain"] if explain else [])
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # noqa: S603
 

@@ -90,6 +90,50 @@ def test_with_the_filters_off_the_crawl_still_reaches_the_residents_own_rows(
     assert f"/complaints/{ashton.tenancy.complaints.get().uuid}/" in urls
 
 
+def staff_crawl(cast: Cast, client, who: str, foreign: list[str]) -> list[object]:
+    """A member of staff crawls from their home page and every pattern filled with the ids of
+    the households they may not see: what of those households' markers they met."""
+    households = [cast[key] for key in foreign]
+    sign_in(client, cast.staff[who])
+    return crawl(
+        client,
+        start="/staff/",
+        foreign_markers=[household.marker for household in households],
+        foreign_codes=[code for household in households for code in household.codes],
+    )
+
+
+def test_with_the_filters_off_a_housing_officer_sees_nothing_of_another_patch(
+    with_every_module: Cast, client, filters_off: None
+) -> None:
+    assert staff_crawl(with_every_module, client, "south", ["ashton", "cole", "dunn", "evans"]) == []
+    smith = with_every_module["smith"].tenancy
+    assert with_every_module["smith"].marker.encode() in client.get(f"/staff/tenancies/{smith.uuid}/").content
+
+
+def test_with_the_filters_off_a_system_administrator_sees_no_household(
+    with_every_module: Cast, client, filters_off: None
+) -> None:
+    assert staff_crawl(with_every_module, client, "admin", list(with_every_module.households)) == []
+
+
+def test_with_the_filters_off_a_contractor_sees_only_their_firms_job(
+    with_every_module: Cast, filters_off: None
+) -> None:
+    from django.test import Client
+
+    from porch.repairs.tests.contractor_cast import contractor, job, photo
+
+    cast = with_every_module
+    own, theirs = job(cast.resident("alice"), "a"), job(cast.resident("sam"), "b")
+    photo(own), photo(theirs)
+    client = sign_in(Client(), contractor("a"))
+    others = [household for key, household in cast.households.items() if key != "ashton"]
+    codes = [str(theirs.uuid), str(photo(theirs).uuid)] + [code for household in others for code in household.codes]
+    assert crawl(client, foreign_markers=[household.marker for household in others], foreign_codes=codes) == []
+    assert client.get(f"/jobs/{own.uuid}/").status_code == 200
+
+
 def test_switching_the_filters_off_does_open_the_application_to_everything(
     with_every_module: Cast, filters_off: None
 ) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import replace
+from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.accounts.actor_parts import parts
-from porch.accounts.models import User
+from porch.accounts.models import ContractorFirm, User
 from porch.core import rls
 from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor, Home
-from porch.housing.models import Membership
+from porch.core.roles import ORGANISATION_WIDE
+from porch.housing.access import patch_households
+from porch.housing.models import Membership, Property, Tenancy
 
 
 def training_is_current(user: object) -> bool:
@@ -124,5 +129,55 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
 
 def principal_for(actor: Actor) -> dict[str, str]:
     """What the actor may read behind the database wall (porch.core.rls): a resident's own
-    rows and their households' people; a contractor's firm and the repairs it holds."""
-    return rls.principal(actor, jobs=parts.firm_jobs(actor) if actor.is_contractor else rls.Jobs())
+    rows and their households' people; a contractor's firm and the repairs it holds; staff
+    who work by patch their patches' households, their colleagues and the firms."""
+    if actor.is_contractor:
+        return rls.principal(actor, jobs=parts.firm_jobs(actor))
+    if actor.reads_personal_data and not actor.roles & ORGANISATION_WIDE:
+        return rls.principal(actor, households=_patch_households(actor))
+    return rls.principal(actor)
+
+
+# What the database found for staff who work by patch, by what it depends on (this process's).
+_found: dict[tuple[Any, ...], tuple[float, rls.Households]] = {}
+# A home moved to another patch keeps its old patch's officer in the database this long (the
+# application's rule already follows it); everything else that would change them changes the key.
+FOUND_SECONDS = 300
+FOUND_KEPT = 500
+
+
+def _patch_households(actor: Actor) -> rls.Households:
+    """A patch's thousands of ids cost tens of milliseconds to find (ADR 0032), so they are
+    kept until a new home, tenancy, member, account or firm appears, or their patches, break
+    glass or roles change: never narrower than the application's rule, which reads afresh."""
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        actor.user_id,
+        tuple(sorted(actor.patch_ids)),
+        tuple(sorted(actor.break_glass_tenancy_ids)),
+        tuple(sorted(actor.roles)),
+        rls.newest_ids(connection, (Property, Tenancy, Membership, User, ContractorFirm)),
+    )
+    kept = _found.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
+    found = rls.find_ids(
+        connection,
+        {
+            **patch_households(actor),
+            # Names on a repair, a thread or a timeline: staff and contractors, never a resident.
+            "colleagues": User.objects.exclude(kind=User.Kind.RESIDENT).values_list("id"),
+            "firms": ContractorFirm.objects.values_list("id"),
+        },
+    )
+    households = rls.Households(**found)
+    if len(_found) >= FOUND_KEPT:
+        _found.clear()
+    _found[key] = (time.monotonic() + FOUND_SECONDS, households)
+    return households
+
+
+def forget_found() -> None:
+    """Between tests: a database made again can repeat the ids of the key."""
+    _found.clear()

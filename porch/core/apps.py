@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         autodiscover()
         # Behind the database wall, what a new connection reads before anyone claims it.
         connection_created.connect(rls.rest, dispatch_uid="porch.core.rls.rest")
+        from porch.core import checks  # noqa: F401  (registers the deploy check)

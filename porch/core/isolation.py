@@ -25,6 +25,15 @@ from porch.core.routes import admits
 
 # Links a crawl must not follow: they end the session or change state.
 NEVER_FOLLOW = ("/sign-out/",)
+# The Django admin links each list to itself sorted by every order of its columns, and each
+# object with those orders remembered: the same rows again, thousands of addresses for a
+# system administrator's crawl. Each list and object is crawled once, as it first appears.
+ADMIN_REORDERINGS = ("o=", "_changelist_filters=", "_facets=")
+
+
+def _reordered_admin_list(url: str) -> bool:
+    path, _, query = url.partition("?")
+    return path.startswith("/admin/") and any(part.startswith(ADMIN_REORDERINGS) for part in query.split("&"))
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,8 @@ def crawl(
     while queue:
         url = queue.popleft()
         if url in seen or any(url.startswith(path) for path in NEVER_FOLLOW) or url.startswith("/static/"):
+            continue
+        if _reordered_admin_list(url):
             continue
         seen.add(url)
         response = client.get(url, follow=True)

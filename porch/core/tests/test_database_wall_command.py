@@ -27,7 +27,7 @@ def test_the_statements_enable_and_force_the_wall_for_the_role() -> None:
     sql = out.getvalue()
     assert 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "porch_app"' in sql
     assert 'ALTER TABLE "documents_document" FORCE ROW LEVEL SECURITY' in sql
-    assert "tenancy_id = ANY (NULLIF(current_setting('porch.tenancies', true), '')::bigint[])" in sql
+    assert "tenancy_id IN (SELECT unnest(NULLIF(current_setting('porch.tenancies', true), '')::bigint[]))" in sql
 
 
 def test_a_role_that_is_not_a_plain_name_is_refused() -> None:
@@ -40,3 +40,13 @@ def test_a_role_that_is_not_a_plain_name_is_refused() -> None:
 def test_sqlite_is_told_the_wall_needs_postgresql() -> None:
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("database_wall", install="porch_app", stdout=StringIO())
+
+
+def test_the_deploy_check_warns_when_production_on_postgresql_runs_without_the_wall() -> None:
+    from porch.core.checks import wall_warnings
+
+    [warning] = wall_warnings(vendor="postgresql", debug=False, wall_role="")
+    assert warning.id == "core.W001" and "every household's rows" in warning.msg
+    assert wall_warnings(vendor="postgresql", debug=False, wall_role="porch_app") == []
+    assert wall_warnings(vendor="sqlite", debug=False, wall_role="") == []  # SQLite has no wall to run behind
+    assert wall_warnings(vendor="postgresql", debug=True, wall_role="") == []
