@@ -43,7 +43,11 @@ AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16, minimum=1)
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_database), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", _default_database),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection the database dropped (restarted, or its connections ended) is found
+        # before a request uses it, not by that request failing (the launch-day storm's faults).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -2,7 +2,12 @@
 
 Each invitation is claimed (QUEUED -> SENDING, committed) before it is sent and
 marked SENT after. A worker that dies between the two leaves it in SENDING,
-where it stays for a person to check: it is never sent twice."""
+where it stays for a person to check: it is never sent twice.
+
+A worker killed mid-batch also takes the chain of batches with it (the next batch is queued
+when one ends), so `resume_stalled` (`manage.py invitations_resume`, from cron) starts it
+again for any open cohort with invitations waiting, room under the hourly cap, and none
+claimed for STALLED_AFTER."""
 
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ from porch.housing.models import Membership, Person
 from porch.rollout.models import Cohort, CohortHomes, Invitation
 
 HOUR = datetime.timedelta(hours=1)
+# A batch claims an invitation every second or so: this long without one, with room under the
+# cap, and nothing is sending them.
+STALLED_AFTER = datetime.timedelta(minutes=5)
 
 
 def people_to_invite(cohort: Cohort) -> list[Person]:
@@ -75,6 +83,23 @@ def send_invitations(cohort_id: int) -> int:
     if Invitation.objects.filter(cohort_id=cohort_id, status=Invitation.Status.QUEUED).exists():
         send_invitations.using(run_after=next_slot()).enqueue(cohort_id)
     return sent
+
+
+def resume_stalled() -> list[Cohort]:
+    """Start sending again for each open cohort whose invitations wait with nobody sending
+    them (its worker was killed or restarted mid-batch). Should a batch still be on its way,
+    both claim each invitation before sending it, so nobody is invited twice."""
+    if sent_in_the_last_hour() >= settings.INVITATIONS_PER_HOUR:
+        return []  # the cap holds them: a batch is scheduled for when it allows
+    lately = timezone.now() - STALLED_AFTER
+    stalled = list(
+        Cohort.objects.filter(status=Cohort.Status.OPEN, invitations__status=Invitation.Status.QUEUED)
+        .exclude(invitations__claimed_at__gt=lately)
+        .distinct()
+    )
+    for cohort in stalled:
+        send_invitations.enqueue(cohort.pk)
+    return stalled
 
 
 def invitation_batch_send(cohort_id: int, deliver: Callable[[Invitation], None] | None = None) -> int:

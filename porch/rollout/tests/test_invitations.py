@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import Cast, sign_in
 from porch.housing.models import Membership, Person
-from porch.rollout.invitations import invitation_batch_send, invitations_queue
+from porch.rollout.invitations import STALLED_AFTER, invitation_batch_send, invitations_queue
 from porch.rollout.models import Cohort, Invitation
 
 
@@ -80,6 +82,33 @@ def test_a_crashed_worker_resumes_without_sending_anyone_two(
     assert len(sends) == 4 and max(Counter(sends).values()) == 1
     # The one in hand when the worker died is never sent again: it waits for a person to check.
     assert Counter(Invitation.objects.values_list("status", flat=True)) == {"sent": 4, "sending": 1}
+
+
+def test_a_chain_a_killed_worker_left_is_started_again_from_cron(
+    cast: Cast, newcomers, django_capture_on_commit_callbacks, settings
+) -> None:
+    """The worker died mid-batch, its task with it: the rest wait with nothing to send them."""
+    settings.INVITATION_BATCH_SIZE = 10
+    pilot = queue(cast, django_capture_on_commit_callbacks)
+    DBTaskResult.objects.all().delete()  # the killed worker's task: it will never run again
+
+    def killed_on_the_third(invitation: Invitation) -> None:
+        if Invitation.objects.filter(status="sent").count() == 2:
+            raise SystemExit("the worker was killed")
+
+    with pytest.raises(SystemExit):
+        invitation_batch_send(pilot.pk, deliver=killed_on_the_third)
+    call_command("invitations_resume", stdout=StringIO())
+    assert not DBTaskResult.objects.exists()  # claimed a moment ago: it may still be sending
+    Invitation.objects.update(claimed_at=timezone.now() - STALLED_AFTER - datetime.timedelta(seconds=1))
+    out = StringIO()
+    call_command("invitations_resume", stdout=out)
+    assert "resumed for 1 cohort(s): Pilot" in out.getvalue()
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [pilot.pk]
+    settings.INVITATIONS_PER_HOUR = 2  # already sent two this hour: the cap holds the rest
+    DBTaskResult.objects.all().delete()
+    call_command("invitations_resume", stdout=StringIO())
+    assert not DBTaskResult.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
