@@ -16,8 +16,11 @@ sends them while 300 x --rate residents sign in, arriving faster and faster (arr
 at 0.85 x minutes x sqrt(i/n)), and each reads ten pages: home, documents, a document,
 repairs, a repair, rent, an account, notifications, messages, home again, 2 to 5 seconds
 apart. Halfway, someone reports a privacy problem and the escalation ladder must call the
-first person on call inside its minute. Every request has a 30-second timeout; the run
-stops by itself at twice --minutes whatever happens.
+first person on call inside its minute. Every request has a 30-second timeout; the
+residents stop at twice --minutes whatever happens. As cron would in production, the run
+starts `manage.py invitations_resume` every RESUME_EVERY seconds (60) while the stack runs,
+with the task worker's environment (its output in invitations_resume.log in the run's
+folder).
 
 `--faults` breaks things during the storm, at fixed moments of the window (FAULTS):
   25%  one gunicorn worker is killed (SIGKILL; the master starts another);
@@ -33,13 +36,15 @@ again, comes back from the provider, and the provider's callback arrives twice. 
 report is posted straight after each fault, beside the payment. A resident or the provider who gets an error tries again (the
 same form, the same keys), as people and providers do. While the run lasts, a task worker
 that stops by itself is started again 5 seconds later, as its service manager would, and
-that is reported.
+that is reported. After a faulted storm the run waits for the invitations still queued:
+until none is queued, or none has been claimed for STALLED_AFTER and two cron rounds (the
+resume had its chance), or WAIT_AFTER (12 minutes) has passed; so it still stops by itself.
 
 Reported: requests by kind with p50 and p95 (and the pages' p95 in the minute after each
 fault), every error (a 5xx with what the resident saw on it, a timeout, a reset or refused
 connection, a sign-in that did not sign in), reports posted against reports recorded,
 invitations queued, sent, in doubt and still owed against the mail and texts received per
-person, the payments, the audit chain's check (`manage.py audit_verify`), the escalation's
+person, each time the resume started a cohort's invitations again, the payments, the audit chain's check (`manage.py audit_verify`), the escalation's
 delay, and the load average. The run exits 1 if a check fails (CHECKS in the output).
 """
 
@@ -69,6 +74,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -93,6 +99,8 @@ FAULTS = [
 ]
 WORKER_DOWN_SECONDS = 10  # the task worker killed at a fault is started again after this
 SUPERVISOR_SECONDS = 5  # a task worker that stopped by itself is started again after this
+RESUME_EVERY = 60  # manage.py invitations_resume runs this often, as cron would
+WAIT_AFTER = 12 * 60  # the longest a faulted run waits after the storm for the invitations
 RETRIES = 5  # a report or a payment step that met an error is tried again, 3 seconds apart
 # What the portal's own error pages say (templates/500.html, templates/rollout/unavailable.html).
 ERROR_PAGE = ("Sorry, there is a problem with the service", "Try again later.")
@@ -726,6 +734,66 @@ class Supervisor(threading.Thread):
             self.stack.watch()
 
 
+@dataclass
+class CronRun:
+    at: float  # seconds since the storm began
+    wall: float  # time.time() when it started
+    status: int  # its exit status (-1: it did not end within its minute)
+    said: str  # its last line
+
+
+class Cron(threading.Thread):
+    """`manage.py invitations_resume` every RESUME_EVERY seconds, as cron runs it in
+    production, with the task worker's environment (DATABASE_URL, PGAPPNAME and the rest);
+    what each run said goes to invitations_resume.log in the run's folder."""
+
+    def __init__(self, stack: Stack) -> None:
+        super().__init__(daemon=True)
+        self.stack = stack
+        self.stopping = threading.Event()
+        self.runs: list[CronRun] = []
+
+    def run(self) -> None:
+        due = self.stack.began + RESUME_EVERY
+        while not self.stopping.wait(max(due - time.monotonic(), 0)):
+            self.runs.append(self._once())
+            due += RESUME_EVERY
+            while due <= time.monotonic():  # a run that took longer than a round skips the next
+                due += RESUME_EVERY
+
+    def _once(self) -> CronRun:
+        at, wall = self.stack.since(), time.time()
+        try:
+            done = subprocess.run(
+                [sys.executable, "manage.py", "invitations_resume"],
+                env=self.stack.env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=RESUME_EVERY - 5,
+            )
+            status, output = done.returncode, done.stdout + done.stderr
+        except subprocess.TimeoutExpired as late:
+            status = -1
+            output = f"{late.stdout or ''}{late.stderr or ''}\ndid not end within {RESUME_EVERY - 5} s"
+        lines = [line for line in output.splitlines() if line.strip()]
+        said = (lines[-1] if status == 0 else _last_error_in(lines)) if lines else f"exit {status}, nothing said"
+        with open(self.stack.folder / "invitations_resume.log", "a") as log:
+            log.write(f"--- {at:.0f} s since the storm began, exit {status}\n{output}")
+        return CronRun(at, wall, status, said[:160])
+
+    def resumed(self) -> list[CronRun]:
+        """The runs that started a cohort's invitations again."""
+        return [r for r in self.runs if r.status == 0 and not r.said.startswith("Invitations resumed for 0 ")]
+
+
+def _last_error_in(lines: list[str]) -> str:
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception)\b", line):
+            return line
+    return lines[-1]
+
+
 def _invitations_now() -> str:
     from porch.rollout.models import Invitation
 
@@ -756,6 +824,7 @@ def run(options: argparse.Namespace) -> None:
         stack = Stack(env, folder, options)
         stack.start()
         supervisor = Supervisor(stack)
+        cron = Cron(stack)
         faults = None
         try:
             base = f"http://{HOST}:{options.port}"
@@ -768,6 +837,7 @@ def run(options: argparse.Namespace) -> None:
             invited = _invite_everyone()
             results = Results()
             stack.began = results.began
+            cron.start()
             if options.faults:
                 supervisor.start()
                 faults = Faults(stack, base, results, options.minutes * 60, pay, _payers(options))
@@ -778,10 +848,16 @@ def run(options: argparse.Namespace) -> None:
                 reports += faults.reports
             time.sleep(5)  # the last mail and the ladder's first call
             waited = _wait_for_invitations() if options.faults else 0.0
-            problems = _report(options, results, reports, invited, mailbox, stack, faults, pay, began, waited)
+            cron.stopping.set()
+            if cron.is_alive():
+                cron.join()
+            problems = _report(options, results, reports, invited, mailbox, stack, faults, pay, began, waited, cron)
         finally:
             if faults is not None:
                 faults.stopping.set()
+            cron.stopping.set()
+            if cron.is_alive():
+                cron.join()
             supervisor.stopping.set()
             if supervisor.is_alive():
                 supervisor.join()
@@ -901,20 +977,25 @@ def _storm(base: str, options: argparse.Namespace, results: Results) -> Report:
 
 
 def _wait_for_invitations() -> float:
-    """After a faulted storm, the invitations still queued are given time to go: until none is
-    queued, or none has gone for 30 seconds, or three minutes have passed."""
+    """After a faulted storm, the invitations still queued are given time to go. A chain of
+    batches a killed worker stopped is started again only by the cron's resume, once none has
+    been claimed for STALLED_AFTER, so the wait lasts until none is queued, or none has been
+    claimed for STALLED_AFTER and two cron rounds (the resume had its chance and nothing
+    sent), or WAIT_AFTER has passed."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from porch.rollout.invitations import STALLED_AFTER
     from porch.rollout.models import Invitation
 
-    queued = Invitation.objects.filter(cohort__name="Launch: everyone", status=Invitation.Status.QUEUED)
-    began = last_move = time.monotonic()
-    last = -1
-    while time.monotonic() - began < 180:
-        left = queued.count()
-        if left == 0:
+    ours = Invitation.objects.filter(cohort__name="Launch: everyone")
+    quiet = STALLED_AFTER.total_seconds() + 2 * RESUME_EVERY
+    began = time.monotonic()
+    while time.monotonic() - began < WAIT_AFTER:
+        if not ours.filter(status=Invitation.Status.QUEUED).exists():
             break
-        if left != last:
-            last, last_move = left, time.monotonic()
-        elif time.monotonic() - last_move > 30:
+        last = ours.aggregate(last=Max("claimed_at"))["last"]
+        if last is None or (timezone.now() - last).total_seconds() > quiet:
             break
         time.sleep(5)
     return time.monotonic() - began
@@ -939,6 +1020,7 @@ def _report(
     pay: Any,
     began: Any,
     waited: float,
+    cron: Cron,
 ) -> list[str]:
     """Prints what happened; returns the checks that failed."""
     checks: list[tuple[str, bool, str]] = []
@@ -956,7 +1038,7 @@ def _report(
         _faults_report(results, stack, faults)
     checks += _errors_report(results, faults)
     checks += _reports_report(reports)
-    checks += _invitations_report(invited, mailbox, stack, began, waited)
+    checks += _invitations_report(invited, mailbox, stack, began, waited, cron)
     if faults is not None:
         checks += _payments_report(faults.payments, pay)
     checks += _audit_report()
@@ -1045,8 +1127,9 @@ def _reports_report(reports: list[Report]) -> list[tuple[str, bool, str]]:
 
 
 def _invitations_report(
-    invited: int, mailbox: _Mailbox, stack: Stack, began: Any, waited: float
+    invited: int, mailbox: _Mailbox, stack: Stack, began: Any, waited: float, cron: Cron
 ) -> list[tuple[str, bool, str]]:
+    from django.db.models import Max, Min
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -1107,9 +1190,30 @@ def _invitations_report(
         f" running by a worker that is gone: {dict(orphaned) or 'none'}"
     )
     if stranded:
-        print(f"    {stranded} QUEUED INVITATIONS HAVE NO TASK TO SEND THEM: nothing will send them")
-    lost = stranded + unheard
+        print(f"    {stranded} QUEUED INVITATIONS HAVE NO TASK TO SEND THEM at the end of the run")
+    # Seconds since the storm began, for the database's times.
+    zero = time.time() - stack.since()
+    failed_runs = [r for r in cron.runs if r.status != 0]
+    print(
+        f"    manage.py invitations_resume (cron, every {RESUME_EVERY} s): {len(cron.runs)} runs,"
+        f" {len(failed_runs)} failed" + "".join(f"; at {r.at:.0f} s exit {r.status}: {r.said}" for r in failed_runs)
+    )
+    for resumed in cron.resumed():
+        after = ours.filter(claimed_at__gte=datetime.fromtimestamp(resumed.wall, UTC))
+        first = after.aggregate(first=Min("claimed_at"))["first"]
+        sent_after = after.filter(status=Status.SENT).count()
+        print(
+            f"    resumed at {resumed.at:.0f} s ({resumed.said}); first claim after it at"
+            f" {f'{first.timestamp() - zero:.0f} s' if first else 'NONE'}, {sent_after} sent after it"
+        )
+    last_claim = ours.aggregate(last=Max("claimed_at"))["last"]
+    last_sent = ours.aggregate(last=Max("sent_at"))["last"]
+    print(
+        f"    the last claimed at {f'{last_claim.timestamp() - zero:.0f} s' if last_claim else 'never'},"
+        f" the last sent at {f'{last_sent.timestamp() - zero:.0f} s' if last_sent else 'never'} since the storm began"
+    )
     deaths = sum(1 for line in stack.exits if "killed" in line or "stopped" in line)
+    all_sent = counts[Status.QUEUED] == 0 and counts[Status.SENT] + len(in_doubt) == invited and unheard == 0
     return [
         (
             "nobody invited twice",
@@ -1117,9 +1221,11 @@ def _invitations_report(
             f"{len(twice_mail)} addresses and {len(twice_text)} numbers received more than they were owed",
         ),
         (
-            "no invitation lost",
-            lost == 0,
-            f"{stranded} queued with nothing to send them, {unheard} marked sent but not received",
+            "every queued invitation sent (and received), but those in doubt",
+            all_sent,
+            f"{counts[Status.SENT]} sent and {len(in_doubt)} in doubt of {invited} queued; still queued"
+            f" {counts[Status.QUEUED]} ({stranded} with no task to send them), failed {counts[Status.FAILED]},"
+            f" cancelled {counts[Status.CANCELLED]}; {unheard} marked sent but not received",
         ),
         (
             "at most one invitation in doubt per task worker that died (each for a person to check)",

@@ -19,6 +19,7 @@ from conftest import Cast, sign_in
 from porch.core import rls
 from porch.core.isolation import crawl
 from porch.documents.models import Document
+from tests import test_route_sweep as route_sweep
 from tests.test_canary_crawl import other_households_seen
 
 pytestmark = pytest.mark.skipif(
@@ -154,3 +155,35 @@ def test_a_command_rests_as_the_system_and_a_web_process_as_nobody(monkeypatch: 
     monkeypatch.delenv(rls.RESTS_AS)
     rls.rest(None, connection)
     assert _principal_and_role()[1] == ""
+
+
+# The route sweep's wrong actors on the far side of the wall from each route's sample (the
+# Ashtons, in patch North, whose repairs firm A holds): another household, another patch's
+# officer, another firm. The others (a role without the module, the same household) are refused
+# by the application's rule, which the wall is wider than by design (ADR 0032).
+ACROSS_THE_WALL = {"carol", "staff:south", "contractor:b"}
+WALLED_LADDERS = [
+    (name, route)
+    for name, route in route_sweep.PROTECTED
+    if route_sweep.ROUTES.get(name, route_sweep.ADMIN).wrong in ACROSS_THE_WALL
+]
+
+
+def test_the_walled_ladders_are_every_module_s_ways_in() -> None:
+    assert len(WALLED_LADDERS) >= 30
+    assert {name.split(":")[0] for name, _ in WALLED_LADDERS} >= {
+        "documents",
+        "repairs",
+        "money",
+        "complaints",
+        "messages",
+    }
+
+
+@pytest.mark.parametrize(("name", "route"), WALLED_LADDERS, ids=[name for name, _ in WALLED_LADDERS])
+def test_with_the_filters_off_the_route_sweep_refuses_across_the_wall(
+    name: str, route: str, cast: Cast, filters_off: None
+) -> None:
+    """Each route's actor from another household, patch or firm still gets its 404 (and the
+    right actor its page) when the application's filters are off: refused by the wall alone."""
+    route_sweep.test_role_ladder(name, route, cast)

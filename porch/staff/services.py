@@ -29,13 +29,21 @@ def break_glass_open(
     """Open one tenancy outside the staff member's patches, for a few hours, on the record."""
     if not (actor.reads_personal_data and actor.roles & PATCH_SCOPED and actor.user_id):
         raise BreakGlassRefused("Only patch-based staff with current training can open records outside their patch.")
-    with rls.as_system(connection):  # a home outside their patch: the database shows them none until it is open
-        tenancy = (
-            Tenancy.objects.filter(reference=normalise_reference(reference))
-            .select_related("property__block__estate")
-            .first()
-        )
-        members = member_ids_by_tenancy([tenancy]) if tenancy is not None else {}
+    # A home outside their patch: the database shows them none of it until it is open, and the
+    # opening's INSERT (its RETURNING) must pass the reading policy, so the system finds the
+    # tenancy and records the opening; the next request's principal includes it.
+    with rls.as_system(connection):
+        return _break_glass_open(actor, actor.user_id, reference, reason, details, request)
+
+
+def _break_glass_open(
+    actor: Actor, staff_id: int, reference: str, reason: str, details: str, request: HttpRequest | None
+) -> BreakGlass:
+    tenancy = (
+        Tenancy.objects.filter(reference=normalise_reference(reference))
+        .select_related("property__block__estate")
+        .first()
+    )
     if tenancy is None:
         raise BreakGlassRefused("No tenancy has that reference. Check it and try again.")
     if tenancy.property.block.estate.patch_id in actor.patch_ids:
@@ -44,7 +52,7 @@ def break_glass_open(
         raise BreakGlassRefused("This home is in your patch. Find it with 'Find a tenancy' instead.")
     with transaction.atomic():
         opened = BreakGlass.objects.create(
-            staff_id=actor.user_id,
+            staff_id=staff_id,
             tenancy=tenancy,
             reason=reason,
             details=details,
@@ -55,7 +63,7 @@ def break_glass_open(
             action="break_glass",
             object_type="tenancy",
             object_id=tenancy.uuid,
-            subject_ids=members.get(tenancy.id) or {None},
+            subject_ids=member_ids_by_tenancy([tenancy]).get(tenancy.id) or {None},
             tenancy_id=tenancy.id,
             reason=f"break glass ({reason}): {details}"[:500],
             request=request,
