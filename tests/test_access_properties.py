@@ -90,13 +90,44 @@ def resident_may_see_document(sees_tenancy: bool, visible_type: bool, audience: 
     return audience == "me" or (audience == "all" and max(dated, began) >= joined)
 
 
+def in_force(start: datetime.date, end: datetime.date | None) -> bool:
+    return start <= TODAY and (end is None or end > TODAY)
+
+
 def resident_may_see_tenancy(tenancy: Tenancy, membership: Membership) -> bool:
-    current = lambda start, end: start <= TODAY and (end is None or end > TODAY)  # noqa: E731
     return (
         membership.role in Membership.ACCOUNT_ROLES
-        and current(membership.start_date, membership.end_date)
-        and current(tenancy.start_date, tenancy.end_date)
+        and in_force(membership.start_date, membership.end_date)
+        and in_force(tenancy.start_date, tenancy.end_date)
     )
+
+
+def world_document(
+    tenancy: Tenancy, type_name: str, addressee: Person | None = None, dated: datetime.date | None = None
+) -> Document:
+    when = {"dated": dated} if dated else {}  # none given: the field's default, today
+    return Document.objects.create(
+        tenancy=tenancy,
+        addressee=addressee,
+        type=DocumentType.objects.get(name=type_name),
+        title="d",
+        **when,
+        file="x.pdf",
+        content_type="application/pdf",
+        size=1,
+    )
+
+
+# The staff worlds: roles, a home in North or South, a patch or none, a document of a type,
+# training in or out of date, and a break-glass opening open, expired or never made.
+STAFF_WORLDS = {
+    "granted": st.sets(staff_roles, max_size=3),
+    "in_north": st.booleans(),
+    "has_north": st.booleans(),
+    "type_name": type_names,
+    "trained": st.booleans(),
+    "broke_glass": st.sampled_from(["never", "open", "expired"]),
+}
 
 
 class ResidentAccessAgrees(TestCase):
@@ -129,16 +160,7 @@ class ResidentAccessAgrees(TestCase):
             doc_type.resident_visible = visible and doc_type.may_be_resident_visible  # "retyped"
             doc_type.save()
             addressee = {"all": None, "me": resident, "other": other}[audience]
-            document = Document.objects.create(
-                tenancy=tenancy,
-                addressee=addressee,
-                type=doc_type,
-                title="d",
-                dated=day(dated_offset),
-                file="x.pdf",
-                content_type="application/pdf",
-                size=1,
-            )
+            document = world_document(tenancy, name, addressee, day(dated_offset))
             expected = resident_may_see_document(
                 sees_tenancy,
                 doc_type.resident_visible,
@@ -161,27 +183,13 @@ class ResidentAccessAgrees(TestCase):
 
 class StaffAccessAgrees(TestCase):
     @settings(max_examples=60, deadline=None)
-    @given(
-        granted=st.sets(staff_roles, max_size=3),
-        in_north=st.booleans(),
-        has_north=st.booleans(),
-        type_name=type_names,
-        trained=st.booleans(),
-        broke_glass=st.sampled_from(["never", "open", "expired"]),
-    )
+    @given(**STAFF_WORLDS)
     def test_staff_checks_agree(self, granted, in_north, has_north, type_name, trained, broke_glass) -> None:
         north, tenancy, resident, _other, _ = build_world(None, None, Membership.Role.LEAD_TENANT, in_north)
         patch = north if has_north else None
         staff = make_staff(granted, trained, patch=patch, tenancy=tenancy, broke_glass=broke_glass)
         actor = actor_for_user(staff, verified=True)
-        document = Document.objects.create(
-            tenancy=tenancy,
-            type=DocumentType.objects.get(name=type_name),
-            title="d",
-            file="x.pdf",
-            content_type="application/pdf",
-            size=1,
-        )
+        document = world_document(tenancy, type_name)
         in_patch = has_north and in_north
         patch_officer = StaffRole.HOUSING_OFFICER in granted and (in_patch or broke_glass == "open")
         sees_tenancy = trained and (bool(granted & ORGANISATION_WIDE) or patch_officer)

@@ -13,25 +13,26 @@ import pytest
 from django.db import connection
 from django.db.models import Model
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from porch.accounts.actors import actor_for_user, principal_for
 from porch.core import rls
 from porch.core.actor import Actor
 from porch.core.roles import ORGANISATION_WIDE, StaffRole
-from porch.documents.models import Document, DocumentType
+from porch.documents.models import Document
 from porch.housing.models import Membership, Person, Tenancy
 from tests.test_access_properties import (
-    TODAY,
+    STAFF_WORLDS,
     build_world,
+    in_force,
     make_staff,
     offsets,
     resident_may_see_tenancy,
     roles,
-    staff_roles,
     type_names,
+    world_document,
 )
+from tests.test_database_wall import reading_as
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -45,29 +46,15 @@ ROLE = "porch_wall_" + hashlib.sha256(b"properties").hexdigest()[:12]
 def behind_the_wall(actor: Actor) -> Iterator[None]:
     """Reading as a role that owns nothing, with the actor's principal (found by the system, as
     a request's is), as a request does."""
-    principal = principal_for(actor)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET ROLE {ROLE}")
-    rls.take_principal(connection, principal)
-    try:
+    with reading_as(ROLE, principal_for(actor)):
         yield
-    finally:
-        rls.forget_principal(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
 
 
 def lives_there(tenancy: Tenancy, membership: Membership) -> bool:
     """The wall's rule for a resident: a current member of a tenancy in force, whatever their
     role (the application narrows it to account holders, and letters to those dated after
     they joined)."""
-    return all(
-        start <= TODAY and (end is None or end > TODAY)
-        for start, end in (
-            (membership.start_date, membership.end_date),
-            (tenancy.start_date, tenancy.end_date),
-        )
-    )
+    return in_force(membership.start_date, membership.end_date) and in_force(tenancy.start_date, tenancy.end_date)
 
 
 def seen(model: type[Model], obj: Model) -> bool:
@@ -93,17 +80,6 @@ class WallAgreesWithTheRule(TestCase):
                 cursor.execute(f"CREATE ROLE {ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS")
         rls.install(connection, ROLE)  # in the class's transaction: gone after it
 
-    def document(self, tenancy: Tenancy, type_name: str, addressee: Person | None = None) -> Document:
-        return Document.objects.create(
-            tenancy=tenancy,
-            addressee=addressee,
-            type=DocumentType.objects.get(name=type_name),
-            title="d",
-            file="x.pdf",
-            content_type="application/pdf",
-            size=1,
-        )
-
     def assert_wall_holds(self, actor: Actor, model: type[Model], obj: Model, rule: bool) -> None:
         """Never narrower than the application (a page would lose a row it may show), and
         nothing the plain rule does not allow."""
@@ -125,17 +101,10 @@ class WallAgreesWithTheRule(TestCase):
         self.assert_wall_holds(actor, Tenancy, tenancy, here)
         self.assert_wall_holds(actor, Person, other, here)
         self.assert_wall_holds(actor, Person, resident, True)  # their own record, always
-        self.assert_wall_holds(actor, Document, self.document(tenancy, type_name), here)
+        self.assert_wall_holds(actor, Document, world_document(tenancy, type_name), here)
 
     @settings(max_examples=60, deadline=None)
-    @given(
-        granted=st.sets(staff_roles, max_size=3),
-        in_north=st.booleans(),
-        has_north=st.booleans(),
-        type_name=type_names,
-        trained=st.booleans(),
-        broke_glass=st.sampled_from(["never", "open", "expired"]),
-    )
+    @given(**STAFF_WORLDS)
     def test_staff_read_their_roles_and_patches_rows_and_no_others(
         self, granted, in_north, has_north, type_name, trained, broke_glass
     ) -> None:
@@ -151,4 +120,4 @@ class WallAgreesWithTheRule(TestCase):
         self.assert_wall_holds(actor, Person, resident, rule)
         self.assert_wall_holds(actor, Person, other, rule)
         # Which types a role may open (ASB case files) is the application's alone.
-        self.assert_wall_holds(actor, Document, self.document(tenancy, type_name), rule)
+        self.assert_wall_holds(actor, Document, world_document(tenancy, type_name), rule)

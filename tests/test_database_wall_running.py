@@ -14,11 +14,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django.test import Client
 
 from conftest import Cast, sign_in
 from porch.core import rls
 from porch.core.isolation import crawl
 from porch.documents.models import Document
+from porch.repairs.tests.contractor_cast import contractor, job, photo
 from tests import test_route_sweep as route_sweep
 from tests.test_canary_crawl import other_households_seen
 
@@ -121,10 +123,6 @@ def test_with_the_filters_off_a_system_administrator_sees_no_household(
 def test_with_the_filters_off_a_contractor_sees_only_their_firms_job(
     with_every_module: Cast, filters_off: None
 ) -> None:
-    from django.test import Client
-
-    from porch.repairs.tests.contractor_cast import contractor, job, photo
-
     cast = with_every_module
     own, theirs = job(cast.resident("alice"), "a"), job(cast.resident("sam"), "b")
     photo(own), photo(theirs)

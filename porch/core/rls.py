@@ -449,18 +449,12 @@ def as_system(connection: BaseDatabaseWrapper) -> Iterator[None]:
         yield
         return
     before = getattr(connection, "porch_kind", "")
-    _be(connection, SYSTEM)
+    take_principal(connection, {KIND: SYSTEM})
     try:
         yield
     finally:
         if not connection.needs_rollback:  # a failed transaction's rollback undoes the setting
-            _be(connection, before)
-
-
-def _be(connection: BaseDatabaseWrapper, kind: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"{TAG} SELECT set_config(%s, %s, false)", [KIND, kind])
-    connection.porch_kind = kind  # type: ignore[attr-defined]
+            take_principal(connection, {KIND: before})
 
 
 def answered_by_system[View: Callable[..., Any]](view: View) -> View:

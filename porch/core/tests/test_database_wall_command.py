@@ -6,6 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from porch.core.checks import wall_warnings
+
 
 def test_the_plan_names_each_table_and_why_any_waits() -> None:
     out = StringIO()
@@ -43,8 +45,6 @@ def test_sqlite_is_told_the_wall_needs_postgresql() -> None:
 
 
 def test_the_deploy_check_warns_when_production_on_postgresql_runs_without_the_wall() -> None:
-    from porch.core.checks import wall_warnings
-
     [warning] = wall_warnings(vendor="postgresql", debug=False, wall_role="")
     assert warning.id == "core.W001" and "every household's rows" in warning.msg
     assert wall_warnings(vendor="postgresql", debug=False, wall_role="porch_app") == []
