@@ -56,40 +56,60 @@ def append(rows: Sequence[dict[str, Any]]) -> None:
     """Write the rows to one chain, in order, as one INSERT."""
     if not rows:
         return
-    # Where a chain ends is read from rows about other people: behind the database wall, the
-    # system appends, whoever's request recorded the reads.
-    with rls.as_system(connection):
-        if connection.features.has_select_for_update_skip_locked:
-            _append_to_a_free_chain(rows)
-        else:
-            _append_optimistically(rows)
+    if connection.features.has_select_for_update_skip_locked:
+        _append_to_a_free_chain(rows)
+    else:
+        _append_optimistically(rows)
 
 
 def _append_to_a_free_chain(rows: Sequence[dict[str, Any]]) -> None:
     """PostgreSQL: many writers at once. Lock a chain nobody else is appending to (the one
-    this thread used last if it is free), then append to where it ends. A writer never
-    retries, so none can be starved, however many there are."""
+    this thread used last if it is free), then append to where it ends and keep the new end
+    on the chain's row. A writer never waits for another, so none can be starved, however
+    many there are."""
+    try:
+        _append_to_a_locked_chain(rows, trusting_its_row=True)
+    except IntegrityError:
+        # The chain's row was behind its rows: a writer that does not keep it appended (an
+        # older release, during a deploy). Where the chain ends is read from the rows instead.
+        _append_to_a_locked_chain(rows, trusting_its_row=False)
+
+
+def _append_to_a_locked_chain(rows: Sequence[dict[str, Any]], *, trusting_its_row: bool) -> None:
     with transaction.atomic():
         chain = _lock_a_chain()
-        _place.chain = chain
-        # By COPY when there are many (a feed's chunk): the INSERT of thousands was most of a full load.
-        objects_insert(AccessEvent, _chained(rows, chain, where_it_ends(chain)))
+        _place.chain = chain.id
+        if not trusting_its_row:
+            chain.seq = None
+        events = _chained(rows, chain.id, _end_of(chain))
+        # By COPY when there are many (a feed's chunk): the INSERT of thousands was most of a
+        # full load. Never read back: behind the database wall the rows are about other people.
+        objects_insert(AccessEvent, events)
+        Chain.objects.filter(id=chain.id).update(seq=events[-1].seq, row_hash=events[-1].row_hash)
 
 
-def _lock_a_chain() -> int:
+def _end_of(chain: Chain) -> End:
+    if chain.seq is not None:
+        return End(chain.seq, chain.row_hash)
+    # Not kept yet (a chain made now, or one from before its row kept its end): read from the
+    # rows once. Behind the database wall they are about other people, so the system reads them.
+    with rls.as_system(connection):
+        return where_it_ends(chain.id)
+
+
+def _lock_a_chain() -> Chain:
     preferred = _place.chain or random.randint(1, chains())  # noqa: S311 - spreading writers, not a secret
     free = (
         Chain.objects.select_for_update(skip_locked=True)
         .filter(id__lte=chains())
         .order_by(Case(When(id=preferred, then=0), default=1), "id")
-        .values_list("id", flat=True)
         .first()
     )
     if free is not None:
         return free
     # None free: the rows are not made yet (or AUDIT_CHAINS has grown), or every chain is busy.
     Chain.objects.bulk_create([Chain(id=n) for n in range(1, chains() + 1)], ignore_conflicts=True)
-    return Chain.objects.select_for_update().get(id=min(preferred, chains())).id
+    return Chain.objects.select_for_update().get(id=min(preferred, chains()))
 
 
 def _append_optimistically(rows: Sequence[dict[str, Any]]) -> None:

@@ -99,7 +99,15 @@ class AccessEvent(models.Model):
 class Chain(models.Model):
     """One row per hash chain (id = the chain's number). On PostgreSQL a writer locks one free
     row (FOR UPDATE SKIP LOCKED) while it appends to that chain, so writers spread over the
-    chains and none waits while another chain is free."""
+    chains and none waits while another chain is free.
+
+    The row also keeps where its chain ends, written in the same transaction as the rows
+    appended: the next writer reads it with the lock, not from the log's rows, which behind
+    the database wall are about other people (ADR 0032). Empty (seq None) until a writer
+    has read it from the rows once."""
+
+    seq = models.BigIntegerField(null=True)
+    row_hash = models.CharField(max_length=64, blank=True)
 
 
 class Anchor(models.Model):

@@ -13,7 +13,7 @@ from conftest import Cast, sign_in
 from porch.accounts.actors import actor_for_user
 from porch.audit import anchors, append
 from porch.audit.anchors import write_anchor
-from porch.audit.models import AccessEvent
+from porch.audit.models import AccessEvent, Chain
 from porch.audit.services import Seen, record, record_many
 from porch.audit.verify import first_break
 
@@ -52,6 +52,28 @@ def test_the_database_refuses_a_fork(cast: Cast, settings) -> None:
     fork.chain, fork.seq, fork.previous_hash, fork.row_hash = 1, first.seq + 1, first.row_hash, "f" * 64
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's writers append without a chain's row")
+def test_a_chain_keeps_where_it_ends_on_its_row_and_reads_it_from_the_rows_when_the_row_is_empty_or_behind(
+    cast: Cast, settings
+) -> None:
+    settings.AUDIT_CHAINS = 1
+    _look(cast, "first")
+    first = AccessEvent.objects.get(reason="first")
+    assert Chain.objects.filter(id=1, seq=first.seq, row_hash=first.row_hash).exists()
+    Chain.objects.filter(id=1).update(seq=None, row_hash="")  # as a chain kept before its row kept its end
+    _look(cast, "second")
+    second = AccessEvent.objects.get(reason="second")
+    assert (second.seq, second.previous_hash) == (first.seq + 1, first.row_hash)
+    assert Chain.objects.filter(id=1, seq=second.seq, row_hash=second.row_hash).exists()
+    # Behind its rows (an older release appended without keeping it, during a deploy): the
+    # database refuses the fork, and the writer appends after the rows instead.
+    Chain.objects.filter(id=1).update(seq=first.seq, row_hash=first.row_hash)
+    _look(cast, "third")
+    third = AccessEvent.objects.get(reason="third")
+    assert (third.seq, third.previous_hash) == (second.seq + 1, second.row_hash)
+    assert first_break() is None
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL writers lock a chain: none is ever behind")
@@ -190,9 +212,13 @@ def test_a_row_renumbered_behind_the_logs_back_is_caught(cast: Cast, settings) -
     assert broken is not None and broken.event_id == newest.pk and "numbered 9 where 3 was due" in broken.problem
 
 
-def test_a_large_append_goes_in_whole_and_verifies(cast: Cast) -> None:
-    """A feed's chunk appends hundreds of rows at once (by COPY on PostgreSQL): every value
-    arrives as it was hashed, in order, and the chain still verifies."""
+@pytest.mark.parametrize("wall_role", [None, ""], ids=["as-configured", "no-wall"])
+def test_a_large_append_goes_in_whole_and_verifies(cast: Cast, settings, wall_role: str | None) -> None:
+    """A feed's chunk appends hundreds of rows at once (on PostgreSQL by COPY, or behind the
+    database wall by one array a column): every value arrives as it was hashed, in order, and
+    the chain still verifies."""
+    if wall_role is not None:
+        settings.DATABASE_WALL_ROLE = wall_role
     actor = actor_for_user(cast.staff["north"], verified=True)
     person, tenancy = cast["ashton"].people["alice"], cast["ashton"].tenancy
     seen = [Seen(f"object-{n}", [person.pk], tenancy.pk, f"read {n}") for n in range(120)]

@@ -29,7 +29,9 @@ def test_the_statements_enable_and_force_the_wall_for_the_role() -> None:
     sql = out.getvalue()
     assert 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "porch_app"' in sql
     assert 'ALTER TABLE "documents_document" FORCE ROW LEVEL SECURITY' in sql
-    assert "tenancy_id IN (SELECT unnest(NULLIF(current_setting('porch.tenancies', true), '')::bigint[]))" in sql
+    assert (
+        "tenancy_id IN (SELECT unnest((SELECT NULLIF(current_setting('porch.tenancies', true), '')::bigint[])))" in sql
+    )
 
 
 def test_a_role_that_is_not_a_plain_name_is_refused() -> None:

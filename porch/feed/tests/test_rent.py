@@ -268,12 +268,17 @@ def test_a_new_tenancy_of_the_home_has_its_own_account_and_nothing_of_the_last(
     assert nina.pk not in {subject for subject, _ in audited(object_id=str(old_account.uuid))}
 
 
-def test_new_rows_the_database_refuses_raise_its_own_error_so_the_loader_falls_back(two_accounts: Cast) -> None:
+@pytest.mark.parametrize("wall_role", [None, ""], ids=["as-configured", "no-wall"])
+def test_new_rows_the_database_refuses_raise_its_own_error_so_the_loader_falls_back(
+    two_accounts: Cast, settings, wall_role: str | None
+) -> None:
+    if wall_role is not None:  # on PostgreSQL: by COPY, not by one array a column
+        settings.DATABASE_WALL_ROLE = wall_role
     applied("rent_transactions", transactions(("TX-1", "RA-1", "10")))
     first = AccountTransaction.objects.get(hms_reference="TX-1")
     fields = ("hms_reference", "account", "tenancy", "posted_on", "kind", "description", "amount_pence")
     row = ("TX-1", first.account_id, first.tenancy_id, datetime.date(2026, 11, 23), "charge", "Rent", 1000)
-    # On PostgreSQL by COPY, whose driver errors Django does not translate by itself.
+    # By COPY, whose driver errors Django does not translate by itself, or by columns.
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(AccountTransaction, fields, [row])
     rows_insert(AccountTransaction, fields, [("TX-2", *row[1:])])
