@@ -39,7 +39,10 @@ PAGES = {
 }
 
 
+# Around the audit log's INSERT: on PostgreSQL locking a chain and keeping its new end on the
+# chain's row (ADR 0032); on SQLite reading where the chain ends.
 AUDIT_BOOKKEEPING = {"postgresql": 2, "sqlite": 1}
+KEPT_END = {"postgresql": 1, "sqlite": 0}  # the chain's row updated: a write
 
 
 def _counted(queries: list[dict[str, str]]) -> list[str]:
@@ -63,4 +66,4 @@ def test_each_resident_page_runs_a_fixed_handful_of_queries(cast: Cast, page: st
     bookkeeping = 0 if page == "/privacy/" else AUDIT_BOOKKEEPING[connection.vendor]
     assert len(counted) == PAGES[page] + bookkeeping, "\n".join(counted)
     writes = [s for s in counted if s.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")]
-    assert len(writes) == (0 if page == "/privacy/" else 1), writes
+    assert len(writes) == (0 if page == "/privacy/" else 1 + KEPT_END[connection.vendor]), writes
