@@ -36,7 +36,7 @@ again, comes back from the provider, and the provider's callback arrives twice. 
 report is posted straight after each fault, beside the payment. A resident or the provider who gets an error tries again (the
 same form, the same keys), as people and providers do. While the run lasts, a task worker
 that stops by itself is started again 5 seconds later, as its service manager would, and
-that is reported. After a faulted storm the run waits for the invitations still queued:
+that is reported. After the storm, faulted or not, the run waits for the invitations still queued:
 until none is queued, or none has been claimed for STALLED_AFTER and two cron rounds (the
 resume had its chance), or WAIT_AFTER (12 minutes) has passed; so it still stops by itself.
 
@@ -100,7 +100,7 @@ FAULTS = [
 WORKER_DOWN_SECONDS = 10  # the task worker killed at a fault is started again after this
 SUPERVISOR_SECONDS = 5  # a task worker that stopped by itself is started again after this
 RESUME_EVERY = 60  # manage.py invitations_resume runs this often, as cron would
-WAIT_AFTER = 12 * 60  # the longest a faulted run waits after the storm for the invitations
+WAIT_AFTER = 12 * 60  # the longest a run waits after the storm for the invitations
 RETRIES = 5  # a report or a payment step that met an error is tried again, 3 seconds apart
 # What the portal's own error pages say (templates/500.html, templates/rollout/unavailable.html).
 ERROR_PAGE = ("Sorry, there is a problem with the service", "Try again later.")
@@ -847,7 +847,7 @@ def run(options: argparse.Namespace) -> None:
                 faults.join(timeout=180)
                 reports += faults.reports
             time.sleep(5)  # the last mail and the ladder's first call
-            waited = _wait_for_invitations() if options.faults else 0.0
+            waited = _wait_for_invitations()
             cron.stopping.set()
             if cron.is_alive():
                 cron.join()
@@ -977,7 +977,8 @@ def _storm(base: str, options: argparse.Namespace, results: Results) -> Report:
 
 
 def _wait_for_invitations() -> float:
-    """After a faulted storm, the invitations still queued are given time to go. A chain of
+    """After the storm, the invitations still queued are given time to go (judged while the
+    worker is still sending, the one in its hands would count as in doubt). A chain of
     batches a killed worker stopped is started again only by the cron's resume, once none has
     been claimed for STALLED_AFTER, so the wait lasts until none is queued, or none has been
     claimed for STALLED_AFTER and two cron rounds (the resume had its chance and nothing
