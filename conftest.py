@@ -302,3 +302,11 @@ def as_user(cast: Cast) -> Any:
         return sign_in(Client(), user)
 
     return make
+
+
+@pytest.fixture(params=["as-configured", "no-wall"])
+def with_and_without_the_wall(request: Any, settings: Any) -> None:
+    """Runs a test as the suite is configured and again with the database wall's role unset:
+    on PostgreSQL behind the wall new rows go in by columns, without it by COPY (porch.core.bulk)."""
+    if request.param == "no-wall":
+        settings.DATABASE_WALL_ROLE = ""

@@ -79,22 +79,23 @@ def _append_to_a_locked_chain(rows: Sequence[dict[str, Any]], *, trusting_its_ro
     with transaction.atomic():
         chain = _lock_a_chain()
         _place.chain = chain.id
-        if not trusting_its_row:
-            chain.seq = None
-        events = _chained(rows, chain.id, _end_of(chain))
+        if trusting_its_row and chain.seq is not None:
+            end = End(chain.seq, chain.row_hash)
+        else:
+            end = _end_read_from_the_rows(chain.id)
+        events = _chained(rows, chain.id, end)
         # By COPY when there are many (a feed's chunk): the INSERT of thousands was most of a
         # full load. Never read back: behind the database wall the rows are about other people.
         objects_insert(AccessEvent, events)
         Chain.objects.filter(id=chain.id).update(seq=events[-1].seq, row_hash=events[-1].row_hash)
 
 
-def _end_of(chain: Chain) -> End:
-    if chain.seq is not None:
-        return End(chain.seq, chain.row_hash)
-    # Not kept yet (a chain made now, or one from before its row kept its end): read from the
-    # rows once. Behind the database wall they are about other people, so the system reads them.
+def _end_read_from_the_rows(chain: int) -> End:
+    """Where the chain's row does not keep its end yet (a chain made now, or one from before it
+    did) or is behind its rows. Behind the database wall the rows are about other people, so
+    the system reads them."""
     with rls.as_system(connection):
-        return where_it_ends(chain.id)
+        return where_it_ends(chain)
 
 
 def _lock_a_chain() -> Chain:

@@ -212,13 +212,11 @@ def test_a_row_renumbered_behind_the_logs_back_is_caught(cast: Cast, settings) -
     assert broken is not None and broken.event_id == newest.pk and "numbered 9 where 3 was due" in broken.problem
 
 
-@pytest.mark.parametrize("wall_role", [None, ""], ids=["as-configured", "no-wall"])
-def test_a_large_append_goes_in_whole_and_verifies(cast: Cast, settings, wall_role: str | None) -> None:
+@pytest.mark.usefixtures("with_and_without_the_wall")
+def test_a_large_append_goes_in_whole_and_verifies(cast: Cast) -> None:
     """A feed's chunk appends hundreds of rows at once (on PostgreSQL by COPY, or behind the
     database wall by one array a column): every value arrives as it was hashed, in order, and
     the chain still verifies."""
-    if wall_role is not None:
-        settings.DATABASE_WALL_ROLE = wall_role
     actor = actor_for_user(cast.staff["north"], verified=True)
     person, tenancy = cast["ashton"].people["alice"], cast["ashton"].tenancy
     seen = [Seen(f"object-{n}", [person.pk], tenancy.pk, f"read {n}") for n in range(120)]

@@ -268,12 +268,8 @@ def test_a_new_tenancy_of_the_home_has_its_own_account_and_nothing_of_the_last(
     assert nina.pk not in {subject for subject, _ in audited(object_id=str(old_account.uuid))}
 
 
-@pytest.mark.parametrize("wall_role", [None, ""], ids=["as-configured", "no-wall"])
-def test_new_rows_the_database_refuses_raise_its_own_error_so_the_loader_falls_back(
-    two_accounts: Cast, settings, wall_role: str | None
-) -> None:
-    if wall_role is not None:  # on PostgreSQL: by COPY, not by one array a column
-        settings.DATABASE_WALL_ROLE = wall_role
+@pytest.mark.usefixtures("with_and_without_the_wall")
+def test_new_rows_the_database_refuses_raise_its_own_error_so_the_loader_falls_back(two_accounts: Cast) -> None:
     applied("rent_transactions", transactions(("TX-1", "RA-1", "10")))
     first = AccountTransaction.objects.get(hms_reference="TX-1")
     fields = ("hms_reference", "account", "tenancy", "posted_on", "kind", "description", "amount_pence")
