@@ -12,11 +12,14 @@ columns are the model's own; their values travel apart from them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import batched
 from typing import Any
 
+import psycopg
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, Model
 
 from porch.core import rls
@@ -51,16 +54,30 @@ def rows_insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
 
 def _insert_columns(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """PostgreSQL behind the wall: each BATCH of rows as one INSERT of one array a column, with
-    no RETURNING (whose rows the reading policy would have to pass)."""
+    no RETURNING (whose rows the reading policy would have to pass). The arrays go in binary
+    (%b), apart from the statement: sent as text, PostgreSQL parsing them cost a queue's hundred
+    audit rows 4.2 ms against COPY's 1.8; in binary 2.4."""
     quote = connection.ops.quote_name
     columns = [_field(model, name) for name in fields]
     names = ", ".join(quote(column.column or column.name) for column in columns)
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    arrays = ", ".join(f"%b::{column.db_type(connection)}[]" for column in columns)
     # Table, columns and types are the model's own; the values are parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
-    with connection.cursor() as cursor:  # noqa: TID251
+    with _binding_cursor() as cursor:
         for batch in batched(rows, BATCH):
             cursor.execute(sql, [list(values) for values in zip(*batch, strict=True)])
+
+
+@contextmanager
+def _binding_cursor() -> Iterator[CursorWrapper]:
+    """A cursor binding its values on the server, as binary parameters need (Django's binds
+    them into the statement's text): psycopg's own, in Django's wrapper, so errors are
+    translated and execute wrappers and the debug log see it as they see any statement."""
+    connection.ensure_connection()
+    cursor: Any = psycopg.Cursor(connection.connection)  # Any: the stubs take a wrapper, Django the driver's cursor
+    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    with wrapped:
+        yield wrapped
 
 
 def objects_insert(model: type[Model], objects: Sequence[Model]) -> None:

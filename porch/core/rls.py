@@ -92,6 +92,22 @@ ARRAYS = (
     TENANCY_ROWS,
     PROPERTY_ROWS,
 )
+# The arrays by how many ids they hold for the principal with the most (a patch's staff: a
+# dozen colleagues, a few hundred blocks, thousands of homes and people), fewest first.
+FEWEST_FIRST = (
+    USERS,
+    FIRMS,
+    JOBS,
+    PATCHES,
+    ESTATES,
+    BLOCKS,
+    PROPERTIES,
+    PROPERTY_ROWS,
+    TENANCIES,
+    TENANCY_ROWS,
+    SELF,
+    PEOPLE,
+)
 # A model's own id, where it is matched apart from the keys pointing to the model.
 _OWN_ROWS = {"housing.Person": PEOPLE, "housing.Tenancy": TENANCY_ROWS, "housing.Property": PROPERTY_ROWS}
 
@@ -118,9 +134,13 @@ class Wall:
 
     def predicate(self) -> str:
         everyone = ", ".join(f"'{kind}'" for kind in SEES_EVERY_ROW)
-        # Read once per query (an InitPlan), not once per row.
-        branches = [f"(SELECT current_setting('{PREFIX}principal', true)) IN ({everyone})"]
-        branches += [_matches(column, name) for column, name in self.keys]
+        # Answered once per query (an InitPlan giving true or false), not once per row.
+        branches = [f"(SELECT current_setting('{PREFIX}principal', true) IN ({everyone}))"]
+        # The fewest ids first: PostgreSQL tries the branches in order and hashes a key's ids
+        # only when it first needs them, so a colleague's account on a thread passes on the
+        # officer's dozen colleagues before their patch's thousands of people are hashed.
+        keys = sorted(self.keys, key=lambda key: FEWEST_FIRST.index(key[1]))
+        branches += [_matches(column, name) for column, name in keys]
         return " OR ".join(branches)
 
 
@@ -351,9 +371,17 @@ def take_principal(connection: BaseDatabaseWrapper, settings: Mapping[str, str],
     if connection.vendor != "postgresql":
         return
     values = dict(settings) if role is None else {**settings, "role": role}
-    calls = ", ".join("set_config(%s, %s, false)" for _ in values)
+    # Names with the same value are set by one call nested in the next (set_config returns
+    # what it set), so a patch's thousands of ids travel once, not once for each name.
+    by_value: dict[str, list[str]] = {}
+    for name, value in values.items():
+        by_value.setdefault(value, []).append(name)
+    calls, params = [], []
+    for value, names in by_value.items():
+        calls.append("set_config(%s, " * len(names) + "%s" + ", false)" * len(names))
+        params += [*names, value]
     with connection.cursor() as cursor:
-        cursor.execute(f"{TAG} SELECT {calls}", [part for item in values.items() for part in item])
+        cursor.execute(f"{TAG} SELECT {', '.join(calls)}", params)
     connection.porch_kind = settings.get(KIND, "")  # type: ignore[attr-defined]  # for as_system to restore
 
 
@@ -376,11 +404,14 @@ def find_ids(connection: BaseDatabaseWrapper, queries: Mapping[str, QuerySet[Any
 
 
 def newest_ids(connection: BaseDatabaseWrapper, models: Iterable[type[Model]]) -> tuple[int | None, ...]:
-    """The newest id of each table, in one statement: a patch gains a household, and staff a
-    colleague, only with a new row, so what `find_ids` found stands until one of these moves."""
-    tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
+    """The newest id given out for each table, in one statement: a patch gains a household,
+    and staff a colleague, only with a new row, so what `find_ids` found stands until one of
+    these moves. Read from the tables' id sequences, which the wall does not cover (the newest
+    row could be any household's) and which cost a lookup each, not an index's end."""
+    tables = [model._meta.db_table for model in models]
+    columns = ", ".join("pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass)" for _ in tables)
     with connection.cursor() as cursor:
-        cursor.execute(f"{TAG} SELECT " + ", ".join(f"(SELECT max(id) FROM {table})" for table in tables))  # noqa: S608
+        cursor.execute(f"{TAG} SELECT {columns}", tables)
         return tuple(cursor.fetchone())
 
 

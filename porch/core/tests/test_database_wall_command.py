@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from porch.core import rls
 from porch.core.checks import wall_warnings
 
 
@@ -32,6 +33,16 @@ def test_the_statements_enable_and_force_the_wall_for_the_role() -> None:
     assert (
         "tenancy_id IN (SELECT unnest((SELECT NULLIF(current_setting('porch.tenancies', true), '')::bigint[])))" in sql
     )
+
+
+def test_each_policy_tries_the_keys_with_fewest_ids_first() -> None:
+    # Every array has its place in the order, and a repair's firm comes before its tenancy.
+    assert sorted(rls.FEWEST_FIRST) == sorted(rls.ARRAYS)
+    walls, _ = rls.plan()
+    repair = next(wall for wall in walls if wall.model == "repairs.Repair").predicate()
+    assert repair.index("'porch.firms'") < repair.index("'porch.estates'") < repair.index("'porch.tenancies'")
+    user = next(wall for wall in walls if wall.model == "accounts.User").predicate()
+    assert user.index("'porch.users'") < user.index("'porch.self'")
 
 
 def test_a_role_that_is_not_a_plain_name_is_refused() -> None:
