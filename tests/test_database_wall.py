@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -28,7 +29,10 @@ from porch.core import rls
 from porch.core.modules import Owner, personal_models
 from porch.core.roles import StaffRole
 from porch.documents.models import Document
+from porch.incidents.models import PrivacyReport
+from porch.incidents.services import privacy_report_create
 from porch.repairs.models import Repair
+from porch.rollout.models import ModuleSwitch
 from porch.staff.models import BreakGlass
 
 pytestmark = pytest.mark.skipif(
@@ -77,6 +81,11 @@ def walled_tables() -> list[str]:
     return [wall.table for wall in walls]
 
 
+def staff_only_tables() -> list[str]:
+    walls, _ = rls.plan()
+    return [wall.table for wall in walls if not wall.keys]
+
+
 def principal_of(user: User) -> dict[str, str]:
     return principal_for(actor_for_user(user, verified=True))
 
@@ -91,13 +100,14 @@ def assert_repair_parts_show_only_with_their_repair() -> None:
         assert repair_ids(rows(table)) <= repairs, table
 
 
-def test_every_declared_model_is_walled_or_says_why() -> None:
+def test_every_declared_model_is_walled() -> None:
     walls, unwalled = rls.plan()
-    assert {wall.model for wall in walls} | {u.model for u in unwalled} == {d.model for d in personal_models()}
-    assert all(u.why for u in unwalled)
-    # Every resident's and contractor's table is walled; only staff-only tables wait (ADR 0032).
-    owners = {declared.model: declared.owner for declared in personal_models()}
-    assert {u.model for u in unwalled if owners[u.model] != Owner.STAFF} == set()
+    assert {wall.model for wall in walls} == {d.model for d in personal_models()}
+    assert unwalled == []
+    # The staff-only tables by who is asking: trained staff of any kind and the system.
+    staff_only = {wall.model for wall in walls if not wall.keys}
+    assert staff_only == {d.model for d in personal_models() if d.owner == Owner.STAFF}
+    assert all(wall.every_row == rls.READS_STAFF_TABLES for wall in walls if not wall.keys)
 
 
 def test_each_policy_is_one_predicate_per_key_and_reads_no_table() -> None:
@@ -193,8 +203,10 @@ def test_staff_with_an_organisation_wide_role_and_the_system_read_every_row_and_
 
 
 def households_read(cast: Cast) -> set[str]:
-    """The households whose marker is on any walled row the principal reads."""
-    seen = [row for table in walled_tables() for row in rows(table)]
+    """The households whose marker is on any walled row of theirs the principal reads (the
+    staff-only tables, which every trained member of staff reads, left out)."""
+    staff_only = set(staff_only_tables())
+    seen = [row for table in walled_tables() if table not in staff_only for row in rows(table)]
     return {key for key, household in cast.households.items() if any(household.marker in row for row in seen)}
 
 
@@ -228,6 +240,38 @@ def test_a_system_administrator_reads_no_household(with_every_module: Cast, app_
     with reading_as(app_role, principal_of(cast.staff["admin"])):
         assert households_read(cast) == set()
         assert rows("accounts_user")  # colleagues' accounts: who changed a setting
+
+
+def test_staff_only_rows_are_read_by_trained_staff_and_the_system_never_by_a_resident_or_contractor(
+    with_every_module: Cast, app_role: str
+) -> None:
+    cast = with_every_module
+    report = privacy_report_create(
+        actor=actor_for_user(cast.resident("alice"), verified=True),
+        channel=PrivacyReport.Channel.WEB,
+        what_seen=f"someone else's letter {cast['ashton'].marker}",
+        page="/documents/",
+        idempotency_key=uuid.uuid4(),
+    )
+    ModuleSwitch.objects.create(module="documents", is_off=False, changed_by=cast.staff["admin"])
+    filled = [table for table in staff_only_tables() if rows(table)]
+    assert {"incidents_privacyreport", "incidents_incident", "rollout_moduleswitch", "accounts_rolegrant"} <= set(
+        filled
+    )
+    operative = User.objects.create_user(
+        username="op@firm.example.org", kind=User.Kind.CONTRACTOR, firm=ContractorFirm.objects.create(name="Firm")
+    )
+    untrained = make_staff("new@staff.example.org", [StaffRole.SYSADMIN], [])
+    untrained.training_completed_on = None
+    untrained.save(update_fields=["training_completed_on"])
+    for nobody in (cast.resident("alice"), cast.resident("sam"), operative, untrained):
+        with reading_as(app_role, principal_of(nobody)):
+            assert {table: rows(table) for table in filled if rows(table)} == {}, nobody.username
+    for staff in (cast.staff["north"], cast.staff["admin"], cast.staff["cs"]):
+        with reading_as(app_role, principal_of(staff)):
+            assert [row for row in rows("incidents_privacyreport") if report.reference in row], staff.username
+    with reading_as(app_role, rls.system_principal()):
+        assert all(rows(table) for table in filled)
 
 
 def test_a_forgotten_principal_leaves_nothing_for_the_next_request(with_every_module: Cast, app_role: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,6 +27,7 @@ from porch.audit.services import Seen, record, record_many
 from porch.canaries import known
 from porch.canaries.known import Canary
 from porch.canaries.models import CanaryAlarm, CanaryTrip
+from porch.core import rls
 from porch.core.actor import ANONYMOUS_ACTOR, Actor
 from porch.core.markers import marker_new, redact
 from porch.core.modules import synthetic_records_create
@@ -155,7 +156,8 @@ def canary_trip(*, request: HttpRequest, canaries: Sequence[Canary], found: str,
     actor = actor_of(request)
     module = module_of(request)
     canaries = sorted(canaries, key=lambda canary: canary.reference)
-    with transaction.atomic():
+    # Recorded by the system, whoever tripped it (staff-only rows behind the database wall).
+    with rls.as_system(connection), transaction.atomic():
         alarm = _locked_alarm(module)
         now = timezone.now()
         incident = _incident_to_join(alarm, now) or incident_open(

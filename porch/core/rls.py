@@ -60,6 +60,9 @@ CONTRACTOR = "contractor"
 SYSTEM = "system"  # the worker, management commands, the feed: each declares itself
 NOBODY = "nobody"  # signed in, with no personal data of anyone but their own account
 SEES_EVERY_ROW = (STAFF, SYSTEM)
+# The staff-only tables (switches, cohorts, roles, incidents and reports, the feed's batches):
+# every trained member of staff and the system; which of them a role reads is the application's.
+READS_STAFF_TABLES = (STAFF, PATCH_STAFF, SYSTEM)
 
 # The arrays a principal holds. Every one is written on every change, so nothing of an earlier
 # principal survives on a reused connection.
@@ -131,9 +134,10 @@ class Wall:
     model: str
     table: str
     keys: tuple[tuple[str, str], ...]  # (column, array)
+    every_row: tuple[str, ...] = SEES_EVERY_ROW  # the principals that read every row
 
     def predicate(self) -> str:
-        everyone = ", ".join(f"'{kind}'" for kind in SEES_EVERY_ROW)
+        everyone = ", ".join(f"'{kind}'" for kind in self.every_row)
         # Answered once per query (an InitPlan giving true or false), not once per row.
         branches = [f"(SELECT current_setting('{PREFIX}principal', true) IN ({everyone}))"]
         # The fewest ids first: PostgreSQL tries the branches in order and hashes a key's ids
@@ -181,12 +185,12 @@ def plan() -> tuple[list[Wall], list[Unwalled]]:
 
 
 def _wall(declared: PersonalModel) -> Wall | str:
-    if declared.owner == Owner.STAFF:
-        # Residents' requests read some of these rows (a module's switch, a pilot cohort's
-        # homes) and write others (a privacy report, a canary's trip): their wall needs the
-        # staff roles in the principal, and those reads split from who made the change.
-        return "staff only by role; residents' requests read or write its rows"
     model = apps.get_model(declared.model)
+    if declared.owner == Owner.STAFF:
+        # Never a resident's or a contractor's. Their requests touch some of these rows, each
+        # as a named step of the system's: the kill switches read, a privacy report filed, a
+        # canary's trip recorded.
+        return Wall(declared.model, model._meta.db_table, (), READS_STAFF_TABLES)
     keys: list[tuple[str, str]] = []
     for name in (*declared.keys, *declared.reached_by):
         model_field = model._meta.get_field(name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from porch.accounts.models import User
 from porch.audit.services import record
+from porch.core import rls
 from porch.core.actor import Actor
 from porch.core.idempotency import create_once
 from porch.core.modules import switch_name
@@ -100,7 +101,10 @@ def privacy_report_create(
             _sender_reported(source, opened=None if joins else report.incident, now=now)
         return report
 
-    return create_once(PrivacyReport.objects.all(), idempotency_key, create)
+    # Filed by the system, from anyone (a resident, a contractor, someone not signed in): behind
+    # the database wall (ADR 0032) reports and incidents are staff-only rows.
+    with rls.as_system(connection):
+        return create_once(PrivacyReport.objects.all(), idempotency_key, create)
 
 
 def _locked_sender(key: str, now: datetime.datetime) -> ReportSender:

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.audit.services import record
+from porch.core import rls
 from porch.core.actor import Actor
 from porch.outbox import delivery
 from porch.outbox.access import may_send_again
@@ -71,12 +72,15 @@ def emit(topic: str, *, about: About, payload: Mapping[str, Any]) -> OutboxEvent
     if about.test:
         return None
     _take_turn()
-    event = OutboxEvent.objects.create(
-        topic=topic,
-        about=about.reference,
-        payload=_plain_json(payload),
-        subject_ids=sorted({person for person in about.people if person is not None}),
-    )
+    # Written by the system, whoever's change it tells of: behind the database wall (ADR 0032)
+    # events are staff-only rows, and a resident's request could not read back its own.
+    with rls.as_system(connection):
+        event = OutboxEvent.objects.create(
+            topic=topic,
+            about=about.reference,
+            payload=_plain_json(payload),
+            subject_ids=sorted({person for person in about.people if person is not None}),
+        )
     _send_after_commit(event)
     return event
 

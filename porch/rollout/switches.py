@@ -12,12 +12,13 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from porch.audit.services import record
+from porch.core import rls
 from porch.core.actor import Actor
 from porch.core.approvals import Target
 from porch.core.modules import ApprovalKind
@@ -40,7 +41,10 @@ def modules_off() -> frozenset[tuple[str, int | None]]:
     read_at, off = _remembered
     if now - read_at < SWITCH_MEMORY_SECONDS:
         return off
-    off = frozenset(ModuleSwitch.objects.filter(is_off=True).values_list("module", "cohort_id"))
+    # The system's: every request reads the switches, a resident's too, behind the database
+    # wall's staff-only tables (ADR 0032). Only which modules are off is read.
+    with rls.as_system(connection):
+        off = frozenset(ModuleSwitch.objects.filter(is_off=True).values_list("module", "cohort_id"))
     with _lock:
         _remembered = (now, off)
     return off

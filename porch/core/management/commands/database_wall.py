@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def _plan(self) -> None:
         walls, unwalled = rls.plan()
         for wall in walls:
-            keys = ", ".join(f"{column} in {array}" for column, array in wall.keys)
+            keys = ", ".join(f"{column} in {array}" for column, array in wall.keys) or "staff only"
             self.stdout.write(f"walled   {wall.model}: {keys}")
         for model in unwalled:
             self.stdout.write(f"not yet  {model.model}: {model.why}")
