@@ -53,16 +53,20 @@ POLICY_WRITES = {"porch_insert": "INSERT", "porch_update": "UPDATE", "porch_dele
 
 # Who is asking, in the `porch.principal` setting.
 RESIDENT = "resident"
-# Staff only with current data-protection training: untrained staff are NOBODY.
+# Staff read households' rows only with current data-protection training.
 STAFF = "staff"  # an organisation-wide role: every row
 PATCH_STAFF = "patch_staff"  # no organisation-wide role: their patches' households (none: none)
+# Staff without current training: no household's rows, only the staff-only tables (the
+# application lets a system administrator keep connections and switches while training lapses).
+UNTRAINED_STAFF = "untrained_staff"
 CONTRACTOR = "contractor"
 SYSTEM = "system"  # the worker, management commands, the feed: each declares itself
 NOBODY = "nobody"  # signed in, with no personal data of anyone but their own account
 SEES_EVERY_ROW = (STAFF, SYSTEM)
-# The staff-only tables (switches, cohorts, roles, incidents and reports, the feed's batches):
-# every trained member of staff and the system; which of them a role reads is the application's.
-READS_STAFF_TABLES = (STAFF, PATCH_STAFF, SYSTEM)
+# The staff-only tables (switches, cohorts, roles, incidents and privacy reports, the outbox,
+# the feed's batches): every member of staff and the system; which of them a role reads, and
+# whether without training, is the application's.
+READS_STAFF_TABLES = (STAFF, PATCH_STAFF, UNTRAINED_STAFF, SYSTEM)
 
 # The arrays a principal holds. Every one is written on every change, so nothing of an earlier
 # principal survives on a reused connection.
@@ -330,6 +334,8 @@ def principal(actor: Actor, jobs: Jobs = Jobs(), households: Households | None =
         arrays[TENANCIES] = arrays[TENANCY_ROWS] = households.tenancies
         # Every past or present member of a tenancy they may see, and the rows about them.
         arrays[PEOPLE] = arrays[SELF] = households.people
+    elif actor.is_staff:
+        kind = UNTRAINED_STAFF
     elif actor.is_contractor and actor.firm_id is not None:
         kind = CONTRACTOR
         arrays[FIRMS] = [actor.firm_id]
