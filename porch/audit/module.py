@@ -20,7 +20,7 @@ register(
         app="audit",
         name="Audit log",
         personal=(
-            PersonalModel("audit.AccessEvent", Owner.PERSON, "subject"),
+            PersonalModel("audit.AccessEvent", Owner.PERSON, "subject", written_about_anyone=True),
             # Staff members' roles, patches and training over time (for the exposure report).
             PersonalModel("audit.RoleHeld", Owner.STAFF, "user"),
             PersonalModel("audit.PatchHeld", Owner.STAFF, "user"),

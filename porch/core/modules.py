@@ -115,6 +115,10 @@ class PersonalModel:
     # tenancy ("person"), a user's own account ("id"). The database's policy (porch.core.rls)
     # admits a row through any of its keys, so each must be one the application admits too.
     reached_by: tuple[str, ...] = ()
+    # Rows any request may write about anyone: the audit log, where a read is recorded whoever
+    # it was about, after the request's principal is gone. Every other walled table takes only
+    # rows the request's principal could write (porch.core.rls).
+    written_about_anyone: bool = False
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 PREFIX = "porch."
 POLICY_READ = "porch_read"
-POLICY_WRITES = {"porch_insert": "INSERT", "porch_update": "UPDATE", "porch_delete": "DELETE"}
+POLICY_INSERT, POLICY_UPDATE, POLICY_DELETE = "porch_insert", "porch_update", "porch_delete"
 
 # Who is asking, in the `porch.principal` setting.
 RESIDENT = "resident"
@@ -133,12 +133,14 @@ _ARRAY_FOR_MODEL = {
 
 @dataclass(frozen=True)
 class Wall:
-    """One table's reading policy: a row is seen through any of its keys."""
+    """One table's policies: a row is seen, changed or removed through any of its keys, and
+    written (new, or changed) only as one the principal could then read."""
 
     model: str
     table: str
     keys: tuple[tuple[str, str], ...]  # (column, array)
     every_row: tuple[str, ...] = SEES_EVERY_ROW  # the principals that read every row
+    written_about_anyone: bool = False  # the audit log (PersonalModel.written_about_anyone)
 
     def predicate(self) -> str:
         everyone = ", ".join(f"'{kind}'" for kind in self.every_row)
@@ -150,6 +152,11 @@ class Wall:
         keys = sorted(self.keys, key=lambda key: FEWEST_FIRST.index(key[1]))
         branches += [_matches(column, name) for column, name in keys]
         return " OR ".join(branches)
+
+    def write_check(self) -> str:
+        """What a new or changed row must pass: one the principal could read (Django reads a
+        new row's id back, which the reading policy must pass in any case)."""
+        return "true" if self.written_about_anyone else self.predicate()
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ def _wall(declared: PersonalModel) -> Wall | str:
         # Never a resident's or a contractor's. Their requests touch some of these rows, each
         # as a named step of the system's: the kill switches read, a privacy report filed, a
         # canary's trip recorded.
-        return Wall(declared.model, model._meta.db_table, (), READS_STAFF_TABLES)
+        return Wall(declared.model, model._meta.db_table, (), READS_STAFF_TABLES, declared.written_about_anyone)
     keys: list[tuple[str, str]] = []
     for name in (*declared.keys, *declared.reached_by):
         model_field = model._meta.get_field(name)
@@ -202,7 +209,7 @@ def _wall(declared: PersonalModel) -> Wall | str:
         if array is None:
             return f"its key {name!r} is not an owner's id carried by the row"
         keys.append((model_field.column, array))
-    return Wall(declared.model, model._meta.db_table, tuple(keys))
+    return Wall(declared.model, model._meta.db_table, tuple(keys), written_about_anyone=declared.written_about_anyone)
 
 
 def _array_for(model: type[Model], model_field: Any) -> str | None:
@@ -242,15 +249,18 @@ def table_sql(wall: Wall) -> list[str]:
         # FORCE: the table's owner is walled too, so only a role with BYPASSRLS (or a
         # superuser) passes; the application's role has neither.
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS {POLICY_READ} ON {table}",
-        f"CREATE POLICY {POLICY_READ} ON {table} FOR SELECT USING ({wall.predicate()})",
     ]
-    for name, command in POLICY_WRITES.items():
-        check = "WITH CHECK (true)" if command == "INSERT" else "USING (true)"
-        statements += [
-            f"DROP POLICY IF EXISTS {name} ON {table}",
-            f"CREATE POLICY {name} ON {table} FOR {command} {check}",
-        ]
+    read, write = wall.predicate(), wall.write_check()
+    policies = {
+        POLICY_READ: f"FOR SELECT USING ({read})",
+        # A request changes or removes only rows it can read, and leaves none keyed to
+        # someone it could not write for: a row is never moved to another household.
+        POLICY_INSERT: f"FOR INSERT WITH CHECK ({write})",
+        POLICY_UPDATE: f"FOR UPDATE USING ({read}) WITH CHECK ({write})",
+        POLICY_DELETE: f"FOR DELETE USING ({read})",
+    }
+    for name, policy in policies.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON {table}", f"CREATE POLICY {name} ON {table} {policy}"]
     return statements
 
 
