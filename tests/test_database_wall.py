@@ -204,6 +204,21 @@ def test_staff_with_an_organisation_wide_role_and_the_system_read_every_row_and_
         assert len(rows("accounts_user")) == 1  # their own account, to sign in with
 
 
+def test_of_the_organisation_wide_roles_only_the_asb_team_and_the_dpo_read_asb_rows(
+    with_every_module: Cast, app_role: str
+) -> None:
+    cast = with_every_module
+    every_case = rows("asb_asbcase")
+    assert len(every_case) >= 2
+    for reader in ("asb", "dpo"):
+        with reading_as(app_role, principal_of(cast.staff[reader])):
+            assert len(rows("asb_asbcase")) == len(every_case), reader
+            assert rows("asb_asbentry") and rows("asb_asbevidence"), reader
+    with reading_as(app_role, principal_of(cast.staff["cs"])):
+        assert rows("asb_asbcase") == rows("asb_asbentry") == rows("asb_asbevidence") == []
+        assert rows("documents_document")  # every household's other rows, as before
+
+
 def households_read(cast: Cast) -> set[str]:
     """The households whose marker is on any walled row of theirs the principal reads (the
     staff-only tables, which every trained member of staff reads, left out)."""

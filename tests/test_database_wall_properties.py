@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis.extra.django import TestCase
 
 from porch.accounts.actors import actor_for_user, principal_for
+from porch.asb.models import AsbCase
 from porch.core import rls
 from porch.core.actor import Actor
-from porch.core.roles import ORGANISATION_WIDE, StaffRole
+from porch.core.roles import ASB_READERS, ORGANISATION_WIDE, StaffRole
 from porch.documents.models import Document
 from porch.housing.models import Membership, Person, Tenancy
 from tests.test_access_properties import (
@@ -55,6 +56,18 @@ def lives_there(tenancy: Tenancy, membership: Membership) -> bool:
     role (the application narrows it to account holders, and letters to those dated after
     they joined)."""
     return in_force(membership.start_date, membership.end_date) and in_force(tenancy.start_date, tenancy.end_date)
+
+
+def world_asb_case(tenancy: Tenancy, reporter: Person) -> AsbCase:
+    return AsbCase.objects.create(
+        reference=f"ASB-{AsbCase.objects.count() + 1}",
+        reporter=reporter,
+        tenancy=tenancy,
+        what_happened="w",
+        happened_when="h",
+        where=AsbCase.Where.HOME,
+        shared_with_patch=True,  # so a housing officer of its patch sees it through the application too
+    )
 
 
 def seen(model: type[Model], obj: Model) -> bool:
@@ -121,3 +134,7 @@ class WallAgreesWithTheRule(TestCase):
         self.assert_wall_holds(actor, Person, other, rule)
         # Which types a role may open (ASB case files) is the application's alone.
         self.assert_wall_holds(actor, Document, world_document(tenancy, type_name), rule)
+        # ASB reports: of the organisation-wide roles only the ASB team and the DPO (the
+        # application gives a housing officer only the cases shared with their patch).
+        asb_rule = trained and (bool(granted & ASB_READERS) or by_patch)
+        self.assert_wall_holds(actor, AsbCase, world_asb_case(tenancy, resident), asb_rule)

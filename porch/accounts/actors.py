@@ -15,7 +15,7 @@ from porch.accounts.actor_parts import parts
 from porch.accounts.models import ContractorFirm, User
 from porch.core import rls
 from porch.core.actor import ANONYMOUS_ACTOR, CONTRACTOR, RESIDENT, STAFF, Actor, Home
-from porch.core.roles import ORGANISATION_WIDE
+from porch.core.roles import ORGANISATION_WIDE, PATCH_SCOPED
 from porch.housing.access import patch_households
 from porch.housing.models import Membership, Property, Tenancy
 
@@ -130,10 +130,12 @@ def viewing_as(request: HttpRequest, staff: Actor) -> Actor | None:
 def principal_for(actor: Actor) -> dict[str, str]:
     """What the actor may read behind the database wall (porch.core.rls): a resident's own
     rows and their households' people; a contractor's firm and the repairs it holds; staff
-    who work by patch their patches' households, their colleagues and the firms."""
+    who work by patch their patches' households, their colleagues and the firms (with an
+    organisation-wide role too, for the tables only some of those roles read: ASB)."""
     if actor.is_contractor:
         return rls.principal(actor, jobs=parts.firm_jobs(actor))
-    if actor.reads_personal_data and not actor.roles & ORGANISATION_WIDE:
+    by_patch = not actor.roles & ORGANISATION_WIDE or actor.roles & PATCH_SCOPED
+    if actor.reads_personal_data and by_patch:
         return rls.principal(actor, households=_patch_households(actor))
     return rls.principal(actor)
 

@@ -141,17 +141,30 @@ class Wall:
     keys: tuple[tuple[str, str], ...]  # (column, array)
     every_row: tuple[str, ...] = SEES_EVERY_ROW  # the principals that read every row
     written_about_anyone: bool = False  # the audit log (PersonalModel.written_about_anyone)
+    staff_readers: tuple[str, ...] = ()  # of organisation-wide staff, only these roles (PersonalModel)
 
     def predicate(self) -> str:
-        everyone = ", ".join(f"'{kind}'" for kind in self.every_row)
         # Answered once per query (an InitPlan giving true or false), not once per row.
-        branches = [f"(SELECT current_setting('{PREFIX}principal', true) IN ({everyone}))"]
+        branches = [f"(SELECT {self._every_row()})"]
         # The fewest ids first: PostgreSQL tries the branches in order and hashes a key's ids
         # only when it first needs them, so a colleague's account on a thread passes on the
         # officer's dozen colleagues before their patch's thousands of people are hashed.
         keys = sorted(self.keys, key=lambda key: FEWEST_FIRST.index(key[1]))
         branches += [_matches(column, name) for column, name in keys]
         return " OR ".join(branches)
+
+    def _every_row(self) -> str:
+        """Who reads every row: the principals of `every_row`; where the table names its
+        staff readers, organisation-wide staff only with one of those roles."""
+        kinds = [kind for kind in self.every_row if not (self.staff_readers and kind == STAFF)]
+        principal = f"current_setting('{PREFIX}principal', true)"
+        quoted = ", ".join(f"'{kind}'" for kind in kinds)
+        test = f"{principal} IN ({quoted})"
+        if self.staff_readers:
+            roles = ", ".join(f"'{_plain(role)}'" for role in self.staff_readers)
+            held = f"string_to_array(current_setting('{PREFIX}roles', true), ',')"
+            test += f" OR ({principal} = '{STAFF}' AND {held} && ARRAY[{roles}])"
+        return test
 
     def write_check(self) -> str:
         """What a new or changed row must pass: one the principal could read (Django reads a
@@ -202,6 +215,7 @@ def _wall(declared: PersonalModel) -> Wall | str:
         # as a named step of the system's: the kill switches read, a privacy report filed, a
         # canary's trip recorded.
         return Wall(declared.model, model._meta.db_table, (), READS_STAFF_TABLES, declared.written_about_anyone)
+    readers = tuple(sorted(declared.staff_readers))
     keys: list[tuple[str, str]] = []
     for name in (*declared.keys, *declared.reached_by):
         model_field = model._meta.get_field(name)
@@ -209,7 +223,13 @@ def _wall(declared: PersonalModel) -> Wall | str:
         if array is None:
             return f"its key {name!r} is not an owner's id carried by the row"
         keys.append((model_field.column, array))
-    return Wall(declared.model, model._meta.db_table, tuple(keys), written_about_anyone=declared.written_about_anyone)
+    return Wall(
+        declared.model,
+        model._meta.db_table,
+        tuple(keys),
+        written_about_anyone=declared.written_about_anyone,
+        staff_readers=readers,
+    )
 
 
 def _array_for(model: type[Model], model_field: Any) -> str | None:
@@ -320,6 +340,7 @@ def principal(actor: Actor, jobs: Jobs = Jobs(), households: Households | None =
     are what a contractor's firm may see (porch.repairs reads them), `households` what staff
     who work by patch may (porch.housing and porch.accounts find them)."""
     arrays: dict[str, Ids] = {}
+    roles: Iterable[str] = ()
     # Their own account; seeing the portal as a resident, the staff member's own too (the banner).
     arrays[USERS] = [actor.user_id, actor.on_behalf_of_id]
     if actor.is_resident and actor.person_id is not None:
@@ -331,19 +352,15 @@ def principal(actor: Actor, jobs: Jobs = Jobs(), households: Households | None =
         arrays[BLOCKS] = [home.block_id for home in actor.homes]
         arrays[ESTATES] = [home.estate_id for home in actor.homes]
         arrays[PATCHES] = [home.patch_id for home in actor.homes]
-    elif actor.reads_personal_data and actor.roles & ORGANISATION_WIDE:
-        kind = STAFF
-    elif actor.reads_personal_data and households is not None:
-        kind = PATCH_STAFF
-        arrays[USERS] = households.colleagues
-        arrays[FIRMS] = households.firms
-        arrays[PATCHES] = actor.patch_ids
-        arrays[ESTATES] = households.estates
-        arrays[BLOCKS] = households.blocks
-        arrays[PROPERTIES] = arrays[PROPERTY_ROWS] = households.properties
-        arrays[TENANCIES] = arrays[TENANCY_ROWS] = households.tenancies
-        # Every past or present member of a tenancy they may see, and the rows about them.
-        arrays[PEOPLE] = arrays[SELF] = households.people
+    elif actor.reads_personal_data and (actor.roles & ORGANISATION_WIDE or households is not None):
+        # An organisation-wide role reads every row, but of the tables only some of those
+        # roles read (ASB) only with one of them; their patches' households (`households`)
+        # are what patch staff read, and what an organisation-wide member of staff who is a
+        # patch's housing officer too reads of those tables.
+        kind = STAFF if actor.roles & ORGANISATION_WIDE else PATCH_STAFF
+        roles = actor.roles if kind == STAFF else ()
+        if households is not None:
+            arrays.update(_patch_arrays(actor, households))
     elif actor.is_staff:
         kind = UNTRAINED_STAFF
     elif actor.is_contractor and actor.firm_id is not None:
@@ -354,7 +371,24 @@ def principal(actor: Actor, jobs: Jobs = Jobs(), households: Households | None =
         arrays[PROPERTY_ROWS] = jobs.properties
     else:
         kind = NOBODY
-    return _settings(kind, arrays)
+    return _settings(kind, arrays, roles)
+
+
+def _patch_arrays(actor: Actor, households: Households) -> dict[str, Ids]:
+    people = households.people  # every past or present member of a tenancy they may see, and rows about them
+    return {
+        USERS: households.colleagues,
+        FIRMS: households.firms,
+        PATCHES: actor.patch_ids,
+        ESTATES: households.estates,
+        BLOCKS: households.blocks,
+        PROPERTIES: households.properties,
+        PROPERTY_ROWS: households.properties,
+        TENANCIES: households.tenancies,
+        TENANCY_ROWS: households.tenancies,
+        PEOPLE: people,
+        SELF: people,
+    }
 
 
 def system_principal() -> dict[str, str]:
@@ -362,8 +396,9 @@ def system_principal() -> dict[str, str]:
     return _settings(SYSTEM, {})
 
 
-def _settings(kind: str, arrays: Mapping[str, Ids]) -> dict[str, str]:
-    settings = {f"{PREFIX}principal": kind}
+def _settings(kind: str, arrays: Mapping[str, Ids], roles: Iterable[str] = ()) -> dict[str, str]:
+    # The roles of organisation-wide staff, for the tables only some of them read (ASB).
+    settings = {f"{PREFIX}principal": kind, f"{PREFIX}roles": ",".join(sorted(roles))}
     for name in ARRAYS:
         found = arrays.get(name, ())
         if isinstance(found, str):
@@ -381,7 +416,7 @@ def identity_principal(user_id: int | str | None) -> dict[str, str]:
 
 # Every statement of the wall's own starts so: the query-count tests leave them out.
 TAG = "/* porch.rls */"
-FORGOTTEN = {f"{PREFIX}{name}": "" for name in ("principal", *ARRAYS)}
+FORGOTTEN = {f"{PREFIX}{name}": "" for name in ("principal", "roles", *ARRAYS)}
 KIND = f"{PREFIX}principal"
 
 
