@@ -212,8 +212,8 @@ def _wall(declared: PersonalModel) -> Wall | str:
     model = apps.get_model(declared.model)
     if declared.owner == Owner.STAFF:
         # Never a resident's or a contractor's. Their requests touch some of these rows, each
-        # as a named step of the system's: the kill switches read, a privacy report filed, a
-        # canary's trip recorded.
+        # as a named step of the system's: the kill switches read, a privacy report or a
+        # sign-up help request filed, a canary's trip recorded, an outbox event written.
         return Wall(declared.model, model._meta.db_table, (), READS_STAFF_TABLES, declared.written_about_anyone)
     readers = tuple(sorted(declared.staff_readers))
     keys: list[tuple[str, str]] = []
