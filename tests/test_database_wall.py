@@ -16,10 +16,10 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from conftest import Cast, make_staff
@@ -27,6 +27,7 @@ from porch.accounts.actors import actor_for_user, principal_for
 from porch.accounts.models import ContractorFirm, User
 from porch.asb.models import AsbCase
 from porch.core import rls
+from porch.core.bulk import objects_insert
 from porch.core.modules import Owner, personal_models
 from porch.core.roles import StaffRole
 from porch.documents.models import Document
@@ -293,16 +294,22 @@ def test_staff_only_rows_are_read_by_staff_and_the_system_never_by_a_resident_or
         assert all(rows(table) for table in filled)
 
 
-def test_a_request_writes_only_rows_of_its_own_households(with_every_module: Cast, app_role: str) -> None:
+def test_a_request_writes_only_rows_of_its_own_households(
+    with_every_module: Cast, app_role: str, settings: Any
+) -> None:
     """A new or changed row must carry keys the principal holds: a bug writing for, or moving a
-    row to, another household is refused by the database; another's rows cannot be changed."""
+    row to, another household is refused by the database; another's rows cannot be changed.
+    New rows go in as porch.core.bulk writes them behind the wall, reading nothing back, so the
+    writing policy alone judges them (Django's own INSERT reads the new row's id back, which
+    the reading policy would refuse first)."""
+    settings.DATABASE_WALL_ROLE = app_role
     cast = with_every_module
     ashton, smith = cast["ashton"], cast["smith"]
-    letter = {"kind": "repairs", "subject": "Update", "text": "A repair was updated."}
+    letter = {"kind": "repairs", "subject": "Update", "text": "A repair was updated.", "created_at": timezone.now()}
     with reading_as(app_role, principal_of(cast.resident("alice"))):
-        insert_reading_nothing_back(Notification(person=ashton.people["alice"], **letter))
+        objects_insert(Notification, [Notification(person=ashton.people["alice"], **letter)])
         with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
-            insert_reading_nothing_back(Notification(person=smith.people["sam"], **letter))
+            objects_insert(Notification, [Notification(person=smith.people["sam"], **letter)])
         with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
             Document.objects.filter(tenancy=ashton.tenancy).update(tenancy=smith.tenancy)
         assert Document.objects.filter(tenancy=smith.tenancy).update(title="changed") == 0
@@ -315,20 +322,7 @@ def test_a_request_writes_only_rows_of_its_own_households(with_every_module: Cas
     )
     refused = pytest.raises(DatabaseError, match="row-level security")
     with reading_as(app_role, principal_of(operative)), refused, transaction.atomic():
-        insert_reading_nothing_back(Notification(person=smith.people["sam"], **letter))
-
-
-def insert_reading_nothing_back(row: Model) -> None:
-    """An INSERT with no RETURNING (as porch.core.bulk writes behind the wall), so the writing
-    policy alone judges it: Django's own reads the new row's id back, which the reading policy
-    would refuse first."""
-    fields = [field for field in row._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(row._meta.db_table)
-    with connection.cursor() as cursor:
-        # The table and columns are the model's own; the values travel apart.
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)  # noqa: S608
+        objects_insert(Notification, [Notification(person=smith.people["sam"], **letter)])
 
 
 def test_a_forgotten_principal_leaves_nothing_for_the_next_request(with_every_module: Cast, app_role: str) -> None:

@@ -317,7 +317,8 @@ class Jobs:
 
 @dataclass(frozen=True)
 class Households:
-    """What trained staff without an organisation-wide role may read: the places, homes,
+    """What trained staff without an organisation-wide role may read (and a housing officer
+    with one, in the tables only some of those roles read): the places, homes,
     tenancies and people of their patches and of the tenancies they opened outside them, and
     their colleagues' and the contractor firms' accounts (names on a repair or a thread).
     Each is an array of ids as PostgreSQL writes it ('{1,2,3}'), found by `find_ids`: a patch

@@ -10,7 +10,7 @@ from porch.core import rls
 from porch.core.checks import wall_warnings
 
 
-def test_the_plan_names_each_table_and_why_any_waits() -> None:
+def test_the_plan_names_each_table_and_how_it_is_walled() -> None:
     out = StringIO()
     call_command("database_wall", stdout=out)
     assert "walled   documents.Document: tenancy_id in tenancies" in out.getvalue()
