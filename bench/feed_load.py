@@ -8,6 +8,8 @@ PostgreSQL database, then a nightly delta of 1% of the rows.
     # Load both into a fresh database (dropped and made again), timing each file; --lanes=2
     # loads files that do not wait for each other side by side (feed_import --lanes)
     DEBUG=1 .venv/bin/python bench/feed_load.py load porch_bench_feed /tmp/feed150k /tmp/feed150k-delta --lanes=2
+    # The same behind the database wall (ADR 0032): the loads connect as a role it walls
+    DEBUG=1 .venv/bin/python bench/feed_load.py load porch_bench_feed /tmp/feed150k /tmp/feed150k-delta --lanes=2 --wall
 
 `load` runs `manage.py feed_import FOLDER --apply` for each folder, in a child process of its
 own (so its peak memory is its own), on a database made afresh and migrated; it prints each
@@ -35,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 TODAY = datetime.date.today().isoformat()
+WALL_ROLE = "porch_bench_feed_app"  # --wall: the role the loads connect as
 CHANGE = {
     "properties": lambda row: {**row, "address_line_2": (row["address_line_2"] + " (rear)").strip()},
     "people": lambda row: {**row, "last_name": row["last_name"] + "-Smith"},
@@ -75,12 +78,14 @@ PEAK = (
 )
 
 
-def load(database: str, folders: list[Path], lanes: int) -> None:
+def load(database: str, folders: list[Path], lanes: int, wall: bool) -> None:
     for command in (["dropdb", "--if-exists"], ["createdb"]):
         subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S603 - the bench's own arguments
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
     env["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"{database}-media-")
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603 - as above
+    if wall:
+        env |= _behind_the_wall(database, env)
     # The loads run as in production: DEBUG off (with it on, Django keeps every statement's text).
     env |= {"DEBUG": "0", "ALLOWED_HOSTS": "localhost", "SECRET_KEY": secrets.token_hex(32)}
     env |= {"AUDIT_KEY": secrets.token_hex(32), "FEED_API_KEY": secrets.token_hex(32)}
@@ -103,12 +108,24 @@ def load(database: str, folders: list[Path], lanes: int) -> None:
         )
 
 
+def _behind_the_wall(database: str, env: dict[str, str]) -> dict[str, str]:
+    """Connect as production does behind the wall (ADR 0032): as a role that owns nothing and
+    lacks BYPASSRLS, the wall built for it, the feed resting as the system (manage.py). Its
+    COPY is refused there, so its rows go in by columns (porch.core.bulk)."""
+    role = f"DO $$ BEGIN CREATE ROLE {WALL_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    subprocess.run(["psql", env["DATABASE_URL"], "-qc", role], check=True)  # noqa: S603, S607 - the bench's own role
+    install = [PYTHON, "manage.py", "database_wall", "--install", WALL_ROLE]
+    subprocess.run(install, cwd=ROOT, env=env, check=True)  # noqa: S603 - as above
+    print(f"Behind the wall: connected as {WALL_ROLE}")
+    return {"DATABASE_URL": f"postgres://{WALL_ROLE}@127.0.0.1:5432/{database}", "DATABASE_WALL_ROLE": WALL_ROLE}
+
+
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]
     if what == "delta":
         delta(Path(rest[0]), Path(rest[1]))
     elif what == "load":
         lanes = [int(arg.split("=", 1)[1]) for arg in rest if arg.startswith("--lanes=")] or [1]
-        load(rest[0], [Path(folder) for folder in rest[1:] if not folder.startswith("--")], lanes[0])
+        load(rest[0], [Path(folder) for folder in rest[1:] if not folder.startswith("--")], lanes[0], "--wall" in rest)
     else:
         raise SystemExit(__doc__)

@@ -22,6 +22,7 @@ from porch.core.isolation import crawl
 from porch.documents.models import Document
 from porch.repairs.tests.contractor_cast import contractor, job, photo
 from tests import test_route_sweep as route_sweep
+from tests import wall_widget_urls
 from tests.test_canary_crawl import other_households_seen
 
 pytestmark = pytest.mark.skipif(
@@ -118,6 +119,38 @@ def test_with_the_filters_off_a_system_administrator_sees_no_household(
     with_every_module: Cast, client, filters_off: None
 ) -> None:
     assert staff_crawl(with_every_module, client, "admin", list(with_every_module.households)) == []
+
+
+@pytest.mark.urls("tests.wall_widget_urls")
+@pytest.mark.parametrize(
+    ("who", "reads"),
+    [
+        ("cs", {"repairs", "messages"}),
+        ("asb", {"asb"}),
+        ("dpo", {"rent", "repairs", "complaints", "asb", "messages"}),
+        ("north", {"repairs", "complaints", "asb", "messages"}),
+    ],
+)
+def test_a_widget_listing_every_case_shows_staff_only_their_roles_tables(
+    with_every_module: Cast, client, who: str, reads: set[str]
+) -> None:
+    """Staff read each module's tables only with one of the module's roles
+    (PersonalModel.staff_readers): customer services no rent, complaint or ASB report; the ASB
+    team nothing but ASB; the DPO everything; a housing officer no rent, and the rest only of
+    their patch's households."""
+    cast = with_every_module
+    every_row = wall_widget_urls.every_case_said()  # read here, as the tests' own connection does
+    assert all(every_row.values())  # each module has rows for the widget to show or not
+    seen_by_them = every_row
+    if who == "north":
+        north = tuple(
+            h.marker for h in cast.households.values() if h.tenancy.property.block.estate.patch.name == "North"
+        )
+        seen_by_them = {module: [text for text in texts if text.endswith(north)] for module, texts in every_row.items()}
+        assert all(seen_by_them[module] for module in reads)
+    sign_in(client, cast.staff[who])
+    page = json.loads(client.get("/every-case/").content)
+    assert page == {module: seen_by_them[module] if module in reads else [] for module in every_row}
 
 
 def test_with_the_filters_off_a_contractor_sees_only_their_firms_job(

@@ -9,7 +9,7 @@ from porch.asb.demo import demo_asb
 from porch.asb.kinds import ASB_CASE, ASB_DATA, ASB_NAMED
 from porch.asb.synthetic import asb_codes, synthetic_asb_create
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
-from porch.core.roles import ASB_READERS
+from porch.core.roles import ASB_READERS, PATCH_SCOPED
 
 ASB = Switch("asb", "Anti-social behaviour reports")
 
@@ -20,10 +20,11 @@ register(
         switch=ASB,
         # Every row carries the reporter: the case, each timeline entry and each file. The case's
         # key to the person it names (named_person) opens nothing to them: the owner is the reporter.
-        # Of the organisation-wide roles, only the ASB team and the DPO read them.
+        # Of the staff, only the ASB team and the DPO read them, and a housing officer the cases
+        # and timelines of their patches (the application: those shared with it), never the files.
         personal=(
-            PersonalModel("asb.AsbCase", Owner.PERSON, "reporter", staff_readers=ASB_READERS),
-            PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter", staff_readers=ASB_READERS),
+            PersonalModel("asb.AsbCase", Owner.PERSON, "reporter", staff_readers=ASB_READERS | PATCH_SCOPED),
+            PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter", staff_readers=ASB_READERS | PATCH_SCOPED),
             PersonalModel("asb.AsbEvidence", Owner.PERSON, "reporter", staff_readers=ASB_READERS),
         ),
         categories=(ASB_DATA,),

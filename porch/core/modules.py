@@ -119,9 +119,10 @@ class PersonalModel:
     # it was about, after the request's principal is gone. Every other walled table takes only
     # rows the request's principal could write (porch.core.rls).
     written_about_anyone: bool = False
-    # The organisation-wide roles that read every row of this table (anti-social behaviour:
-    # the ASB team and the DPO); none named, every organisation-wide role does. The database
-    # wall narrows those staff to them (porch.core.rls).
+    # The staff roles that read this table, as its module's rule says: the organisation-wide
+    # ones every row, a housing officer their patches' rows (rent accounts: the income team and
+    # the DPO, no housing officer). None named: every staff role does. The database wall
+    # narrows staff to them (porch.core.rls); the rule may be narrower still, never wider.
     staff_readers: frozenset[str] = frozenset()
 
     @property

@@ -8,16 +8,17 @@ subquery per row (one measured 80 to 110 times slower on a million rows). See AD
 
 The wall fails closed: a connection whose principal was never set, or was forgotten at the
 end of a request, matches nothing. The system (the worker, management commands, the housing
-record feed) and trained staff with an organisation-wide role see every walled row here;
-other trained staff (housing officers, system administrators) the households of their
-patches and of the tenancies they opened outside them (break glass), and nobody else's.
+record feed) sees every walled row here, and so does trained staff with an organisation-wide
+role, but in a module's tables only with one of the roles its rule names; other trained staff
+(housing officers, system administrators) the households of their patches and of the
+tenancies they opened outside them (break glass), and nobody else's.
 Which of those rows a member of staff may see stays the application's rule (`visible_to`,
 `access.py`): the wall is wider than the rule, never narrower.
 
-Reading is walled. Writing is left to the application for now: the policies for INSERT,
-UPDATE and DELETE admit any row (an UPDATE or DELETE still reaches only rows the reading
-policy shows), because a resident's request writes audit rows and notifications about the
-other members of their household.
+Writing is walled as reading is: a request inserts, changes or removes only rows it could
+read, and never moves one to someone it could not (`Wall.write_check`). The audit log alone is
+written about anyone (`PersonalModel.written_about_anyone`): a resident's request records what
+it showed of the other members of their household.
 
 SQLite has no row-level security: there the application's rule is the only one, as it is the
 first one everywhere.
@@ -63,6 +64,7 @@ CONTRACTOR = "contractor"
 SYSTEM = "system"  # the worker, management commands, the feed: each declares itself
 NOBODY = "nobody"  # signed in, with no personal data of anyone but their own account
 SEES_EVERY_ROW = (STAFF, SYSTEM)
+STAFF_KINDS = (STAFF, PATCH_STAFF)  # trained staff: whose roles a table may narrow
 # The staff-only tables (switches, cohorts, roles, incidents and privacy reports, the outbox,
 # the feed's batches): every member of staff and the system; which of them a role reads, and
 # whether without training, is the application's.
@@ -141,7 +143,7 @@ class Wall:
     keys: tuple[tuple[str, str], ...]  # (column, array)
     every_row: tuple[str, ...] = SEES_EVERY_ROW  # the principals that read every row
     written_about_anyone: bool = False  # the audit log (PersonalModel.written_about_anyone)
-    staff_readers: tuple[str, ...] = ()  # of organisation-wide staff, only these roles (PersonalModel)
+    staff_readers: tuple[str, ...] = ()  # the only staff roles that read the table (PersonalModel)
 
     def predicate(self) -> str:
         # Answered once per query (an InitPlan giving true or false), not once per row.
@@ -150,21 +152,24 @@ class Wall:
         # only when it first needs them, so a colleague's account on a thread passes on the
         # officer's dozen colleagues before their patch's thousands of people are hashed.
         keys = sorted(self.keys, key=lambda key: FEWEST_FIRST.index(key[1]))
-        branches += [_matches(column, name) for column, name in keys]
-        return " OR ".join(branches)
+        by_key = " OR ".join(_matches(column, name) for column, name in keys)
+        if self.staff_readers and by_key:
+            # A patch's staff read its households' rows only with one of the table's roles.
+            by_key = f"(SELECT {self._not_staff_without_a_role()}) AND ({by_key})"
+        return " OR ".join([*branches, by_key] if by_key else branches)
 
     def _every_row(self) -> str:
         """Who reads every row: the principals of `every_row`; where the table names its
-        staff readers, organisation-wide staff only with one of those roles."""
+        staff readers, organisation-wide staff only with one of its organisation-wide roles."""
         kinds = [kind for kind in self.every_row if not (self.staff_readers and kind == STAFF)]
-        principal = f"current_setting('{PREFIX}principal', true)"
-        quoted = ", ".join(f"'{kind}'" for kind in kinds)
-        test = f"{principal} IN ({quoted})"
-        if self.staff_readers:
-            roles = ", ".join(f"'{_plain(role)}'" for role in self.staff_readers)
-            held = f"string_to_array(current_setting('{PREFIX}roles', true), ',')"
-            test += f" OR ({principal} = '{STAFF}' AND {held} && ARRAY[{roles}])"
+        test = f"{_PRINCIPAL} IN ({_listed(kinds)})"
+        organisation_wide = [role for role in self.staff_readers if role in ORGANISATION_WIDE]
+        if organisation_wide:
+            test += f" OR ({_PRINCIPAL} = '{STAFF}' AND {_ROLES} && ARRAY[{_listed(organisation_wide)}])"
         return test
+
+    def _not_staff_without_a_role(self) -> str:
+        return f"{_PRINCIPAL} NOT IN ({_listed(STAFF_KINDS)}) OR {_ROLES} && ARRAY[{_listed(self.staff_readers)}]"
 
     def write_check(self) -> str:
         """What a new or changed row must pass: one the principal could read (Django reads a
@@ -178,6 +183,15 @@ class Unwalled:
 
     model: str
     why: str
+
+
+_PRINCIPAL = f"current_setting('{PREFIX}principal', true)"
+# The staff roles of the one asking (staff of either kind), for the tables only some roles read.
+_ROLES = f"string_to_array(current_setting('{PREFIX}roles', true), ',')"
+
+
+def _listed(words: Iterable[str]) -> str:
+    return ", ".join(f"'{_plain(word)}'" for word in words)
 
 
 def _array(name: str) -> str:
@@ -354,12 +368,12 @@ def principal(actor: Actor, jobs: Jobs = Jobs(), households: Households | None =
         arrays[ESTATES] = [home.estate_id for home in actor.homes]
         arrays[PATCHES] = [home.patch_id for home in actor.homes]
     elif actor.reads_personal_data and (actor.roles & ORGANISATION_WIDE or households is not None):
-        # An organisation-wide role reads every row, but of the tables only some of those
-        # roles read (ASB) only with one of them; their patches' households (`households`)
-        # are what patch staff read, and what an organisation-wide member of staff who is a
-        # patch's housing officer too reads of those tables.
+        # An organisation-wide role reads every row; patch staff their patches' households
+        # (`households`), which an organisation-wide member of staff who is a patch's housing
+        # officer too also carries. Either reads a table some roles alone read (rent, repairs,
+        # complaints, messages, ASB: PersonalModel.staff_readers) only with one of them.
         kind = STAFF if actor.roles & ORGANISATION_WIDE else PATCH_STAFF
-        roles = actor.roles if kind == STAFF else ()
+        roles = actor.roles
         if households is not None:
             arrays.update(_patch_arrays(actor, households))
     elif actor.is_staff:
@@ -398,7 +412,7 @@ def system_principal() -> dict[str, str]:
 
 
 def _settings(kind: str, arrays: Mapping[str, Ids], roles: Iterable[str] = ()) -> dict[str, str]:
-    # The roles of organisation-wide staff, for the tables only some of them read (ASB).
+    # The roles of trained staff, for the tables only some roles read (PersonalModel.staff_readers).
     settings = {f"{PREFIX}principal": kind, f"{PREFIX}roles": ",".join(sorted(roles))}
     for name in ARRAYS:
         found = arrays.get(name, ())

@@ -8,6 +8,7 @@ from porch.messages import urls
 from porch.messages.demo import demo_messages
 from porch.messages.kinds import MESSAGE_THREAD, MESSAGES_DATA
 from porch.messages.synthetic import synthetic_threads_create, thread_codes
+from porch.messages.teams import READERS
 
 MESSAGES = Switch("messages", "Messages")
 
@@ -20,8 +21,8 @@ register(
         # Every row carries its tenancy: the thread and each message. A private thread narrows
         # the residents who see it to one (Thread.private_to), never the staff.
         personal=(
-            PersonalModel("messaging.Thread", Owner.TENANCY, "tenancy"),
-            PersonalModel("messaging.Message", Owner.TENANCY, "tenancy"),
+            PersonalModel("messaging.Thread", Owner.TENANCY, "tenancy", staff_readers=READERS),
+            PersonalModel("messaging.Message", Owner.TENANCY, "tenancy", staff_readers=READERS),
         ),
         categories=(MESSAGES_DATA,),
         audit_kinds=(MESSAGE_THREAD,),

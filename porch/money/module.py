@@ -6,10 +6,12 @@ from porch.money.arrangement_demo import demo_arrangement
 from porch.money.demo import demo_accounts
 from porch.money.invoice_demo import demo_invoices
 from porch.money.kinds import (
+    ACCOUNT_READERS,
     CARD_PAYMENT,
     DIRECT_DEBIT,
     MONEY_DATA,
     PAYMENT_ARRANGEMENT,
+    PAYMENT_READERS,
     RENT_ACCOUNT,
     SERVICE_CHARGE_INVOICE,
 )
@@ -35,14 +37,15 @@ register(
         name="Rent and money",
         switch=MONEY,
         personal=(
-            PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.Payment", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.Refund", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.ServiceChargeInvoice", Owner.TENANCY, "tenancy"),
-            PersonalModel("money.InvoiceLine", Owner.TENANCY, "tenancy"),
+            PersonalModel("money.RentAccount", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
+            # Customer services see whether a card payment has reached the account (payments_for_staff).
+            PersonalModel("money.AccountTransaction", Owner.TENANCY, "tenancy", staff_readers=PAYMENT_READERS),
+            PersonalModel("money.Payment", Owner.TENANCY, "tenancy", staff_readers=PAYMENT_READERS),
+            PersonalModel("money.DirectDebitMandate", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
+            PersonalModel("money.PaymentArrangement", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
+            PersonalModel("money.Refund", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
+            PersonalModel("money.ServiceChargeInvoice", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
+            PersonalModel("money.InvoiceLine", Owner.TENANCY, "tenancy", staff_readers=ACCOUNT_READERS),
         ),
         categories=(MONEY_DATA,),
         audit_kinds=(RENT_ACCOUNT, CARD_PAYMENT, DIRECT_DEBIT, PAYMENT_ARRANGEMENT, SERVICE_CHARGE_INVOICE),

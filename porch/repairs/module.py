@@ -4,11 +4,12 @@ firms see and do the jobs assigned to them, the repairs team runs the queue."""
 from __future__ import annotations
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
+from porch.core.roles import PATCH_SCOPED
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
 from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
-from porch.repairs.models import Repair
+from porch.repairs.models import STAFF_READERS, Repair
 from porch.repairs.resident_views import home_panel
 from porch.repairs.subjects import REPAIR_SUBJECT
 from porch.repairs.synthetic import synthetic_repairs_create
@@ -29,6 +30,10 @@ def probe_ids(tenancy: Tenancy) -> list[str]:
     return [str(code) for code in found.values_list("uuid", flat=True)]
 
 
+# The repairs team, customer services and the DPO every repair; housing officers their patches'.
+READERS = STAFF_READERS | PATCH_SCOPED
+
+
 register(
     Module(
         app="repairs",
@@ -39,11 +44,23 @@ register(
         # are reached only through it.
         personal=(
             # The contractor firm it is assigned to now works on it.
-            PersonalModel("repairs.Repair", Owner.TENANCY, ("tenancy", "block", "estate"), reached_by=("firm",)),
+            PersonalModel(
+                "repairs.Repair",
+                Owner.TENANCY,
+                ("tenancy", "block", "estate"),
+                reached_by=("firm",),
+                staff_readers=READERS,
+            ),
             # Owned as their repair is: each carries a copy of its repair's place (RepairPart),
             # and the firm holding the repair reaches them through it.
             *(
-                PersonalModel(f"repairs.{part}", Owner.TENANCY, ("tenancy", "block", "estate"), reached_by=("repair",))
+                PersonalModel(
+                    f"repairs.{part}",
+                    Owner.TENANCY,
+                    ("tenancy", "block", "estate"),
+                    reached_by=("repair",),
+                    staff_readers=READERS,
+                )
                 for part in ("RepairClock", "RepairEvent", "RepairPhoto", "Appointment")
             ),
             PersonalModel("repairs.Assignment", Owner.CONTRACTOR, "firm"),

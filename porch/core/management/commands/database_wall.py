@@ -37,6 +37,7 @@ class Command(BaseCommand):
         walls, unwalled = rls.plan()
         for wall in walls:
             keys = ", ".join(f"{column} in {array}" for column, array in wall.keys) or "staff only"
-            self.stdout.write(f"walled   {wall.model}: {keys}")
+            readers = f"; staff: {', '.join(wall.staff_readers)}" if wall.staff_readers else ""
+            self.stdout.write(f"walled   {wall.model}: {keys}{readers}")
         for model in unwalled:
             self.stdout.write(f"not yet  {model.model}: {model.why}")
