@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis.extra.django import TestCase
 
 from porch.accounts.actors import actor_for_user, principal_for
+from porch.asb.access import may_read_evidence
 from porch.asb.models import AsbCase, AsbEvidence
 from porch.complaints import clocks as complaint_clocks
 from porch.complaints.models import Complaint
@@ -152,10 +153,12 @@ def walled(actor: Actor, model: type[Model], obj: Model) -> bool:
 
 
 def listed(actor: Actor, model: type[Model], obj: Model) -> bool:
-    """The application's rule, as the system reads it (the wall's role is not involved); a
-    table without one of its own (an ASB case's files) is read through its case's."""
+    """The application's rule, as the system reads it (the wall's role is not involved); an
+    ASB case's files, which have none of their own: the ASB team's and the DPO's, of a case
+    they may see (porch.asb.access)."""
     if model is AsbEvidence:
-        return AsbCase.objects.visible_to(actor).filter(pk=obj.case_id).exists()  # type: ignore[attr-defined]
+        case_seen = AsbCase.objects.visible_to(actor).filter(pk=obj.case_id).exists()  # type: ignore[attr-defined]
+        return may_read_evidence(actor) and case_seen
     return model._default_manager.visible_to(actor).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
 
