@@ -131,7 +131,7 @@ def principal_for(actor: Actor) -> dict[str, str]:
     """What the actor may read behind the database wall (porch.core.rls): a resident's own
     rows and their households' people; a contractor's firm and the repairs it holds; staff
     who work by patch their patches' households, their colleagues and the firms (with an
-    organisation-wide role too, for the tables only some of those roles read: ASB)."""
+    organisation-wide role too, for the tables their other roles do not read)."""
     if actor.is_contractor:
         return rls.principal(actor, jobs=parts.firm_jobs(actor))
     by_patch = not actor.roles & ORGANISATION_WIDE or actor.roles & PATCH_SCOPED

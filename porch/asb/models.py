@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from porch.core.cases import TimelineEntry, TimelineQuerySet
-from porch.core.roles import ASB_READERS, StaffRole
+from porch.core.roles import ASB_READERS, PATCH_SCOPED, StaffRole
 from porch.housing.models import Person, Tenancy
 
 if TYPE_CHECKING:
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 # Who works a case: the ASB team. The DPO reads every case and changes none.
 WORKERS = frozenset({StaffRole.ASB_OFFICER})
 READERS = ASB_READERS
+# Every staff role that reads cases (the staff pages' audience, and the database wall's readers
+# of cases and timelines): the readers above, and housing officers the cases shared with their patch.
+READING_ROLES = READERS | PATCH_SCOPED
 
 
 class AsbCaseQuerySet(models.QuerySet["AsbCase"]):

@@ -7,9 +7,9 @@ from __future__ import annotations
 from porch.asb import urls
 from porch.asb.demo import demo_asb
 from porch.asb.kinds import ASB_CASE, ASB_DATA, ASB_NAMED
+from porch.asb.models import READERS, READING_ROLES
 from porch.asb.synthetic import asb_codes, synthetic_asb_create
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
-from porch.core.roles import ASB_READERS, PATCH_SCOPED
 
 ASB = Switch("asb", "Anti-social behaviour reports")
 
@@ -23,9 +23,9 @@ register(
         # Of the staff, only the ASB team and the DPO read them, and a housing officer the cases
         # and timelines of their patches (the application: those shared with it), never the files.
         personal=(
-            PersonalModel("asb.AsbCase", Owner.PERSON, "reporter", staff_readers=ASB_READERS | PATCH_SCOPED),
-            PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter", staff_readers=ASB_READERS | PATCH_SCOPED),
-            PersonalModel("asb.AsbEvidence", Owner.PERSON, "reporter", staff_readers=ASB_READERS),
+            PersonalModel("asb.AsbCase", Owner.PERSON, "reporter", staff_readers=READING_ROLES),
+            PersonalModel("asb.AsbEntry", Owner.PERSON, "reporter", staff_readers=READING_ROLES),
+            PersonalModel("asb.AsbEvidence", Owner.PERSON, "reporter", staff_readers=READERS),
         ),
         categories=(ASB_DATA,),
         audit_kinds=(ASB_CASE, ASB_NAMED),

@@ -22,15 +22,14 @@ from porch.asb import access, services
 from porch.asb.files import evidence_response
 from porch.asb.forms import CloseForm, EntryForm, LinkForm, NamedSearchForm, RiskForm, ShareForm
 from porch.asb.models import READERS as CASE_READERS
-from porch.asb.models import WORKERS, AsbCase
+from porch.asb.models import READING_ROLES, WORKERS, AsbCase
 from porch.core.actions import Action
 from porch.core.forms import GovukForm
 from porch.core.paging import page_of
-from porch.core.roles import PATCH_SCOPED
 from porch.core.routes import audience, module, staff
 from porch.core.types import PorchRequest
 
-READERS = staff(*sorted(CASE_READERS | PATCH_SCOPED), personal_data=True)
+READERS = staff(*sorted(READING_ROLES), personal_data=True)
 EVIDENCE_READERS = staff(*sorted(CASE_READERS), personal_data=True)
 WORKER = staff(*sorted(WORKERS), personal_data=True)
 PAGE_SIZE = 100

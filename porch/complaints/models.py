@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 # Organisation-wide readers: the complaints team, and the DPO (read only).
 ORGANISATION_READERS = frozenset({StaffRole.COMPLAINTS_HANDLER, StaffRole.DPO})
+# Every staff role that reads complaints (the staff pages' audience, and the database wall's
+# readers of each complaint table): the readers above everywhere, housing officers in their patches.
+READING_ROLES = ORGANISATION_READERS | PATCH_SCOPED
 # Who works a complaint (acknowledge, extend, respond, notes, close): the complaints team
 # everywhere, housing officers in their patches.
 HANDLERS = frozenset({StaffRole.COMPLAINTS_HANDLER, StaffRole.HOUSING_OFFICER})

@@ -6,17 +6,12 @@ from __future__ import annotations
 from porch.complaints import urls
 from porch.complaints.demo import demo_complaints
 from porch.complaints.kinds import COMPLAINT, COMPLAINTS_DATA
-from porch.complaints.models import ORGANISATION_READERS
+from porch.complaints.models import READING_ROLES
 from porch.complaints.subjects import COMPLAINT_SUBJECT
 from porch.complaints.synthetic import complaint_codes, synthetic_complaints_create
 from porch.core.modules import Link, Module, Owner, PersonalModel, Switch, register
-from porch.core.roles import PATCH_SCOPED
 
 COMPLAINTS = Switch("complaints", "Complaints")
-
-# The complaints team and the DPO every complaint; housing officers their patches'.
-READERS = ORGANISATION_READERS | PATCH_SCOPED
-
 
 register(
     Module(
@@ -25,9 +20,9 @@ register(
         switch=COMPLAINTS,
         # Every row carries its tenancy: the complaint, each stage and each timeline entry.
         personal=(
-            PersonalModel("complaints.Complaint", Owner.TENANCY, "tenancy", staff_readers=READERS),
-            PersonalModel("complaints.ComplaintStage", Owner.TENANCY, "tenancy", staff_readers=READERS),
-            PersonalModel("complaints.ComplaintEntry", Owner.TENANCY, "tenancy", staff_readers=READERS),
+            PersonalModel("complaints.Complaint", Owner.TENANCY, "tenancy", staff_readers=READING_ROLES),
+            PersonalModel("complaints.ComplaintStage", Owner.TENANCY, "tenancy", staff_readers=READING_ROLES),
+            PersonalModel("complaints.ComplaintEntry", Owner.TENANCY, "tenancy", staff_readers=READING_ROLES),
         ),
         categories=(COMPLAINTS_DATA,),
         audit_kinds=(COMPLAINT,),

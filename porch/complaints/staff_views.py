@@ -19,17 +19,16 @@ from django.views.decorators.http import require_POST
 
 from porch.complaints import access, figures, services
 from porch.complaints.forms import ExtendForm, NoteForm, QueueFilterForm, RespondForm, YearForm
-from porch.complaints.models import HANDLERS, ORGANISATION_READERS, Complaint
+from porch.complaints.models import HANDLERS, READING_ROLES, Complaint
 from porch.complaints.ombudsman import ombudsman_for
 from porch.complaints.queue import queue_page
 from porch.core.actions import Action
 from porch.core.forms import GovukForm
 from porch.core.pdf import PdfUnavailable
-from porch.core.roles import PATCH_SCOPED
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 
-READERS = staff(*sorted(ORGANISATION_READERS | PATCH_SCOPED), personal_data=True)
+READERS = staff(*sorted(READING_ROLES), personal_data=True)
 HANDLER = staff(*sorted(HANDLERS), personal_data=True)
 PAGE_SIZE = 50
 

@@ -147,7 +147,7 @@ class Wall:
 
     def predicate(self) -> str:
         # Answered once per query (an InitPlan giving true or false), not once per row.
-        branches = [f"(SELECT {self._every_row()})"]
+        every_row = f"(SELECT {self._every_row()})"
         # The fewest ids first: PostgreSQL tries the branches in order and hashes a key's ids
         # only when it first needs them, so a colleague's account on a thread passes on the
         # officer's dozen colleagues before their patch's thousands of people are hashed.
@@ -156,7 +156,7 @@ class Wall:
         if self.staff_readers and by_key:
             # A patch's staff read its households' rows only with one of the table's roles.
             by_key = f"(SELECT {self._not_staff_without_a_role()}) AND ({by_key})"
-        return " OR ".join([*branches, by_key] if by_key else branches)
+        return f"{every_row} OR {by_key}" if by_key else every_row
 
     def _every_row(self) -> str:
         """Who reads every row: the principals of `every_row`; where the table names its

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 # Staff who see repairs: the repairs team and customer services everywhere, the Data
 # Protection Officer for reports, housing officers in their own patches.
 STAFF_READERS = frozenset(ORGANISATION_WIDE - {StaffRole.ASB_OFFICER, StaffRole.INCOME_OFFICER})
+# Every staff role that reads repairs (the staff pages' audience, and the database wall's
+# readers of each repair table): the roles above everywhere, housing officers in their patches.
+READING_ROLES = STAFF_READERS | PATCH_SCOPED
 # Staff who run the queue: triage, assign, publish updates, close.
 COORDINATORS = frozenset({StaffRole.REPAIRS_COORDINATOR})
 

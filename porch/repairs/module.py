@@ -4,12 +4,11 @@ firms see and do the jobs assigned to them, the repairs team runs the queue."""
 from __future__ import annotations
 
 from porch.core.modules import Link, Module, Owner, Panel, PersonalModel, Switch, register
-from porch.core.roles import PATCH_SCOPED
 from porch.housing.models import Property, Tenancy
 from porch.repairs import contractor_urls, resident_urls, staff_urls
 from porch.repairs.demo import demo_repairs
 from porch.repairs.kinds import COMMUNAL_REPAIR, REPAIR, REPAIRS_DATA
-from porch.repairs.models import STAFF_READERS, Repair
+from porch.repairs.models import READING_ROLES, Repair
 from porch.repairs.resident_views import home_panel
 from porch.repairs.subjects import REPAIR_SUBJECT
 from porch.repairs.synthetic import synthetic_repairs_create
@@ -30,10 +29,6 @@ def probe_ids(tenancy: Tenancy) -> list[str]:
     return [str(code) for code in found.values_list("uuid", flat=True)]
 
 
-# The repairs team, customer services and the DPO every repair; housing officers their patches'.
-READERS = STAFF_READERS | PATCH_SCOPED
-
-
 register(
     Module(
         app="repairs",
@@ -49,7 +44,7 @@ register(
                 Owner.TENANCY,
                 ("tenancy", "block", "estate"),
                 reached_by=("firm",),
-                staff_readers=READERS,
+                staff_readers=READING_ROLES,
             ),
             # Owned as their repair is: each carries a copy of its repair's place (RepairPart),
             # and the firm holding the repair reaches them through it.
@@ -59,7 +54,7 @@ register(
                     Owner.TENANCY,
                     ("tenancy", "block", "estate"),
                     reached_by=("repair",),
-                    staff_readers=READERS,
+                    staff_readers=READING_ROLES,
                 )
                 for part in ("RepairClock", "RepairEvent", "RepairPhoto", "Appointment")
             ),

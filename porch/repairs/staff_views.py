@@ -22,11 +22,10 @@ from django.views.decorators.http import require_POST
 from porch.core.actions import Action
 from porch.core.forms import GovukForm
 from porch.core.paging import page_of
-from porch.core.roles import PATCH_SCOPED
 from porch.core.routes import audience, staff
 from porch.core.types import PorchRequest
 from porch.repairs import access, services, staff_queue, triage
-from porch.repairs.models import COORDINATORS, STAFF_READERS, Repair
+from porch.repairs.models import COORDINATORS, READING_ROLES, Repair
 from porch.repairs.photos import photo_response
 from porch.repairs.staff_forms import (
     BREACHED,
@@ -38,7 +37,7 @@ from porch.repairs.staff_forms import (
     TriageForm,
 )
 
-READERS = staff(*sorted(STAFF_READERS | PATCH_SCOPED), personal_data=True)
+READERS = staff(*sorted(READING_ROLES), personal_data=True)
 COORDINATOR = staff(*sorted(COORDINATORS), personal_data=True)
 PAGE_SIZE = 50
 
